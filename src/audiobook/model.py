@@ -43,11 +43,12 @@ class Block:
 
     text: str  # clean text, lines joined, hyphenation repaired, markup kept for speakers
     line: int  # source line where the block starts
-    style: str = "paragraph"  # "paragraph", "heading", "caption", "title"
+    style: str = "paragraph"  # "paragraph", "heading", "numeral", "caption", "title"
     level: int = 0  # heading depth from Markdown (#=1, ##=2 …); 0 when not Markdown
     page: str | None = None  # print page that begins at (or inside) this block
     notes: list[str] = field(default_factory=list)  # footnotes attached to this paragraph
     scene_break_before: bool = False  # an ornament (* * *) stood before this block
+    repeats: int = 0  # how often a heading came back as a running page header
 
 
 @dataclass
@@ -57,6 +58,18 @@ class CleanText:
     blocks: list[Block]
     removed: list[Removal]
     markdown: bool  # the source used Markdown headings (interview-like) rather than print layout
+    toc: list[str] = field(default_factory=list)  # table-of-contents lines, a hint for chapters
+    title: str | None = None  # from a Markdown "# title" line
+    author: str | None = None  # from a byline or a signed foreword
+    year: str | None = None
+
+
+@dataclass
+class ChapterText:
+    """A chapter as found in the text: its place in the book and its cleaned blocks."""
+
+    chapter: Chapter  # metadata only; segments are filled in by speaker attribution
+    blocks: list[Block]  # headings carry their spoken form and their depth in `level`
 
 
 @dataclass

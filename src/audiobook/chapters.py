@@ -1,0 +1,277 @@
+"""Chapters: the book's real structure, found in the body of the text.
+
+Parts, books, numbered chapters and sub-sections are recognised from the headings that
+cleaning kept. Chapter numbers missing or garbled by OCR are inferred from the sequence.
+Whether an unnumbered heading opens a chapter or a sub-section is decided, in order, by:
+its own words (FOREWORD …), a table of contents that prints chapters and sub-sections in
+different cases, whether running page headers repeated it (they repeat chapter titles), and
+whether a chapter is open at all in the current part or book.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from audiobook.cleaning import (
+    FRONT_MATTER_RE,
+    STRUCTURE_RE,
+    int_to_roman,
+    normalise_title,
+    parse_numeral_line,
+    roman_to_int,
+    strip_inline_markup,
+)
+from audiobook.model import Block, Chapter, ChapterText, CleanText
+from audiobook.spoken import label_to_words, number_to_words, spoken_heading, title_case
+
+TOC_MATCH_RATIO = 0.8
+
+
+@dataclass
+class _Division:
+    """A PART or BOOK heading in force."""
+
+    label: str  # "PART ONE", "BOOK I"
+    title: str | None = None
+
+
+@dataclass
+class _Draft:
+    """A chapter being collected."""
+
+    title: str
+    line: int
+    numeral: str | None  # as printed, if printed
+    path: list[_Division]
+    blocks: list[Block] = field(default_factory=list)
+    has_text: bool = False
+
+
+def toc_case_hints(toc: list[str]) -> list[tuple[str, bool]]:
+    """(title words, printed in capitals) for each table-of-contents entry.
+
+    Only useful when the table prints chapters and sub-sections in different cases.
+    """
+    entries: list[tuple[str, bool]] = []
+    for raw in toc:
+        text = re.sub(r"^[\s*•]*[^\s]{1,5}\t", "", raw)  # the numeral column
+        text = re.sub(r"[\s\d)I,.]*$", "", text.replace("\t", " ")).strip()
+        if len(re.sub(r"[^A-Za-z]", "", text)) < 3:
+            continue
+        letters_only = [ch for ch in text if ch.isalpha()]
+        upper = sum(ch.isupper() for ch in letters_only) >= 0.8 * len(letters_only)
+        entries.append((normalise_title(text), upper))
+    joined = [
+        (f"{a} {b}", case_a)
+        for (a, case_a), (b, case_b) in itertools.pairwise(entries)
+        if case_a == case_b
+    ]
+    cases = {upper for _, upper in entries}
+    return [*entries, *joined] if len(cases) == 2 else []
+
+
+def toc_says_chapter(title: str, hints: list[tuple[str, bool]]) -> bool | None:
+    """True/False when the table of contents knows the heading, None when it does not."""
+    wanted = normalise_title(title)
+    best, best_ratio = None, 0.0
+    for text, upper in hints:
+        ratio = difflib.SequenceMatcher(None, wanted, text).ratio()
+        if ratio > best_ratio:
+            best, best_ratio = upper, ratio
+    return best if best_ratio >= TOC_MATCH_RATIO else None
+
+
+def division_label(text: str) -> str:
+    """ "Book I" / "воок II" / "Part one" -> "BOOK I", "PART ONE"."""
+    m = STRUCTURE_RE.match(text)
+    assert m is not None
+    return f"{m.group(1).upper()} {m.group(2).strip().upper()}".strip()
+
+
+def is_front_matter(title: str) -> bool:
+    return bool(FRONT_MATTER_RE.search(title))
+
+
+def find_chapters(clean: CleanText, default_title: str = "Untitled") -> list[ChapterText]:
+    """Cleaned blocks -> chapters with their path, number and headings in spoken form."""
+    if clean.markdown:
+        return markdown_chapters(clean, default_title)
+    return book_chapters(clean, default_title)
+
+
+def markdown_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
+    """An interview or article: each `#` title a chapter, `##`… headings inside it."""
+    drafts: list[_Draft] = []
+    ranks = sorted({b.level for b in clean.blocks if b.style == "heading"})
+    seen_ranks: set[int] = set()
+    for block in clean.blocks:
+        if block.style == "title":
+            drafts.append(_Draft(block.text, block.line, None, []))
+            drafts[-1].blocks.append(heading_block(block, block.text, 1))
+            seen_ranks = set()
+            continue
+        if not drafts:
+            drafts.append(_Draft(clean.title or default_title, block.line, None, []))
+        if block.style == "heading":
+            # depth below the title, never skipping a level: "####" before any "##" is 2
+            rank = ranks.index(block.level)
+            level = 2 + sum(1 for r in seen_ranks if r < rank)
+            seen_ranks.add(rank)
+            drafts[-1].blocks.append(heading_block(block, strip_inline_markup(block.text), level))
+        else:
+            drafts[-1].blocks.append(block)
+    return [
+        ChapterText(
+            chapter=Chapter(index=i, number=None, title=d.title, path=[], source_line=d.line),
+            blocks=d.blocks,
+        )
+        for i, d in enumerate(drafts, start=1)
+    ]
+
+
+def book_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
+    """A printed book: parts, books, numbered chapters and sub-sections."""
+    hints = toc_case_hints(clean.toc)
+    drafts: list[_Draft] = []
+    path: list[_Division] = []
+    pending: list[Block] = []  # part/book headings and epigraphs waiting for their chapter
+    numeral: Block | None = None
+    expecting_title: _Division | None = None
+    blocks = clean.blocks
+    for i, block in enumerate(blocks):
+        if block.style == "numeral":
+            numeral = block
+            continue
+        if (
+            block.style == "heading"
+            and STRUCTURE_RE.match(block.text)
+            and len(block.text.split()) <= 3
+        ):
+            division = _Division(division_label(block.text))
+            if division.label.startswith("PART"):
+                path = [division]
+            else:
+                path = [d for d in path if d.label.startswith("PART")] + [division]
+            expecting_title = division
+            pending.append(Block(block.text, block.line, "division", page=block.page))
+            continue
+        if block.style == "heading" and expecting_title is not None and numeral is None:
+            expecting_title.title = block.text
+            expecting_title = None
+            continue
+        expecting_title = None
+        if block.style == "heading":
+            current = drafts[-1] if drafts else None
+            chapter_open = current is not None and current.path == path and not pending
+            if numeral is not None:
+                new_chapter = True
+            elif (
+                current is not None
+                and chapter_open
+                and not current.has_text
+                and (is_front_matter(block.text) and not is_front_matter(current.title))
+            ):
+                current.title = f"{current.title}: {block.text}"  # a subtitle
+                continue
+            elif is_front_matter(block.text) or not chapter_open:
+                new_chapter = True  # a sub-section needs an open chapter of this division
+            else:
+                toc = toc_says_chapter(block.text, hints)
+                new_chapter = toc if toc is not None else block.repeats > 0
+            if new_chapter:
+                drafts.append(
+                    _Draft(block.text, block.line, numeral.text if numeral else None, list(path))
+                )
+                drafts[-1].blocks.extend(pending)
+                drafts[-1].blocks.append(
+                    Block(block.text, block.line, "chapter-title", page=block.page)
+                )
+                pending = []
+                numeral = None
+            else:
+                assert current is not None
+                current.blocks.append(block)  # a sub-section heading, levelled later
+            continue
+        numeral = None
+        if pending or not drafts:
+            pending.append(block)
+            if not drafts and not any(b.style == "heading" for b in blocks[i + 1 :]):
+                drafts.append(_Draft(clean.title or default_title, block.line, None, list(path)))
+                drafts[-1].blocks.extend(pending)
+                pending = []
+            continue
+        drafts[-1].blocks.append(block)
+        drafts[-1].has_text = True
+    if pending:
+        if drafts:
+            drafts[-1].blocks.extend(pending)
+        else:
+            drafts.append(_Draft(clean.title or default_title, pending[0].line, None, list(path)))
+            drafts[-1].blocks.extend(pending)
+    numbers = infer_numbers(drafts)
+    return [finish(i, d, n) for i, (d, n) in enumerate(zip(drafts, numbers, strict=True), 1)]
+
+
+def infer_numbers(drafts: list[_Draft]) -> list[str | None]:
+    """Chapter numbers as printed where legible, else the next in their division's sequence."""
+    numbers: list[str | None] = []
+    counters: dict[tuple[str, ...], int] = {}
+    for draft in drafts:
+        key = tuple(d.label for d in draft.path)
+        if is_front_matter(draft.title) and draft.numeral is None:
+            numbers.append(None)
+            continue
+        expected = counters.get(key, 0) + 1
+        printed = parse_numeral_line(draft.numeral) if draft.numeral else None
+        number = printed if printed is not None and printed >= expected else expected
+        counters[key] = number
+        numbers.append(int_to_roman(number))
+    # a division whose chapters are all unnumbered (a book without chapter numbers)
+    for key in {tuple(d.label for d in dr.path) for dr in drafts}:
+        members = [i for i, dr in enumerate(drafts) if tuple(d.label for d in dr.path) == key]
+        if not any(drafts[i].numeral for i in members):
+            for i in members:
+                numbers[i] = None
+    return numbers
+
+
+def heading_block(block: Block, spoken: str, level: int) -> Block:
+    return Block(text=spoken, line=block.line, style="heading", level=level, page=block.page)
+
+
+def finish(index: int, draft: _Draft, number: str | None) -> ChapterText:
+    """Headings get their spoken form and their depth; the chapter its metadata."""
+    depth = len(draft.path)
+    blocks: list[Block] = []
+    for block in draft.blocks:
+        if block.style == "division":
+            label = division_label(block.text)
+            position = next(
+                (k for k, d in enumerate(draft.path) if d.label == label), len(draft.path) - 1
+            )
+            title = draft.path[position].title if draft.path else None
+            spoken = spoken_heading(label_to_words(label), title)
+            blocks.append(heading_block(block, spoken, position + 1))
+        elif block.style == "chapter-title":
+            value = roman_to_int(number) if number else None
+            label = f"Chapter {number_to_words(value).title()}" if value else None
+            blocks.append(heading_block(block, spoken_heading(label, draft.title), depth + 1))
+        elif block.style == "heading":
+            blocks.append(heading_block(block, spoken_heading(None, block.text), depth + 2))
+        else:
+            blocks.append(block)
+    chapter = Chapter(
+        index=index,
+        number=number,
+        title=draft.title,
+        path=[d.label for d in draft.path],
+        path_titles=[d.title or "" for d in draft.path],
+        source_line=draft.line,
+    )
+    return ChapterText(chapter=chapter, blocks=blocks)
+
+
+__all__ = ["find_chapters", "title_case"]

@@ -1,0 +1,65 @@
+"""Readable tables of a script, for a person checking what will be read and what was cut."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from audiobook.model import NARRATOR, SPEECH, Script
+
+# A steady audiobook narration pace; engines differ, this is for planning, not timing.
+WORDS_PER_MINUTE = 155
+
+
+def word_count(text: str) -> int:
+    return len(re.findall(r"\w+(?:['’]\w+)*", text))
+
+
+def format_minutes(words: int) -> str:
+    minutes = words / WORDS_PER_MINUTE
+    return (
+        f"{int(minutes // 60)}:{int(minutes % 60):02d}" if minutes >= 60 else f"{minutes:.0f} min"
+    )
+
+
+def summary_tables(script: Script) -> str:
+    lines = [f"{script.title}" + (f" — {script.author}" if script.author else ""), ""]
+    lines.append(f"{'#':>3}  {'no.':<5} {'chapter':<46} {'path':<22} {'words':>6}  time")
+    total = 0
+    for chapter in script.chapters:
+        words = sum(word_count(s.text) for s in chapter.segments)
+        total += words
+        title = chapter.title if len(chapter.title) <= 46 else chapter.title[:45] + "…"
+        lines.append(
+            f"{chapter.index:>3}  {chapter.number or '-':<5} {title:<46} "
+            f"{' / '.join(chapter.path):<22} {words:>6}  {format_minutes(words)}"
+        )
+    lines.append(f"{'':>3}  {'':<5} {'total':<46} {'':<22} {total:>6}  {format_minutes(total)}")
+    lines += ["", f"{'speaker':<20} {'turns':>6} {'words':>8}"]
+    turns: Counter[str] = Counter()
+    words_by: Counter[str] = Counter()
+    for chapter in script.chapters:
+        previous = None
+        for seg in chapter.segments:
+            words_by[seg.speaker] += word_count(seg.text)
+            if seg.kind == SPEECH and seg.speaker != previous:
+                turns[seg.speaker] += 1
+            previous = seg.speaker if seg.kind == SPEECH else previous
+    for speaker in script.speakers:
+        shown = turns[speaker] if speaker != NARRATOR else "-"
+        lines.append(f"{speaker:<20} {shown!s:>6} {words_by[speaker]:>8}")
+    removed = Counter(r.rule for r in script.removed)
+    if removed:
+        lines += ["", "removed (audiobook inspect --removed lists each):"]
+        lines += [f"  {rule:<20} {count:>5}" for rule, count in sorted(removed.items())]
+    return "\n".join(lines)
+
+
+def removed_table(script: Script) -> str:
+    if not script.removed:
+        return "nothing was removed"
+    lines = [f"{'line':>6}  {'rule':<20} text"]
+    for r in script.removed:
+        text = r.text if len(r.text) <= 90 else r.text[:89] + "…"
+        lines.append(f"{r.line:>6}  {r.rule:<20} {text}")
+    return "\n".join(lines)

@@ -1,0 +1,79 @@
+"""The text half end to end: a file (or the built-in example) -> a Script."""
+
+from __future__ import annotations
+
+import logging
+import re
+from importlib import resources
+from pathlib import Path
+
+from audiobook.chapters import find_chapters
+from audiobook.cleaning import clean_text
+from audiobook.errors import UserError
+from audiobook.model import NARRATOR, Script
+from audiobook.reading import read_source
+from audiobook.script_io import read_fountain_script, read_json_script
+from audiobook.speakers import attribute_speakers, find_speakers
+
+log = logging.getLogger(__name__)
+
+EXAMPLE_NAMES = ("example.md", "chapter.txt")
+
+
+def example_path(name: str = "example.md") -> Path:
+    """A short text of our own that ships with the package, read when no file is given."""
+    return Path(str(resources.files("audiobook") / "examples" / name))
+
+
+def title_from_file_name(path: Path) -> str:
+    words = re.sub(r"[_\-]+", " ", path.stem).strip()
+    return words[:1].upper() + words[1:] if words else "Untitled"
+
+
+def text_to_script(
+    text: str, *, source: str = "<text>", title: str | None = None, author: str | None = None
+) -> Script:
+    """Clean, find chapters, attribute speakers: raw text in, reviewable script out."""
+    clean = clean_text(text)
+    default_title = title or clean.title or title_from_file_name(Path(source))
+    chapter_texts = find_chapters(clean, default_title)
+    paragraphs = [b.text for c in chapter_texts for b in c.blocks if b.style == "paragraph"]
+    speakers = find_speakers(paragraphs)
+    attribute_speakers(chapter_texts, speakers)
+    chapters = [c.chapter for c in chapter_texts if c.chapter.segments]
+    for index, chapter in enumerate(chapters, start=1):
+        chapter.index = index
+    return Script(
+        title=default_title,
+        author=author or clean.author,
+        speakers=[NARRATOR, *speakers],
+        chapters=chapters,
+        removed=clean.removed,
+        year=clean.year,
+        source=source,
+    )
+
+
+def load_script(
+    path: Path | None, *, title: str | None = None, author: str | None = None
+) -> Script:
+    """Any input the user may give: a text file, a script (.json) or an edited .fountain."""
+    if path is None:
+        path = example_path()
+    source = read_source(path)
+    if source.fallback:
+        log.warning("%s: not UTF-8, decoded as %s", path, source.encoding)
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        script = read_json_script(path, source.text)
+    elif suffix == ".fountain":
+        script = read_fountain_script(path, source.text)
+    else:
+        script = text_to_script(source.text, source=str(path), title=title, author=author)
+    if title:
+        script.title = title
+    if author:
+        script.author = author
+    if not any(seg.text.strip() for c in script.chapters for seg in c.segments):
+        raise UserError(f"{path}: nothing left to read aloud after cleaning")
+    return script

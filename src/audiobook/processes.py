@@ -1,0 +1,122 @@
+"""Every external program (ffmpeg, ffprobe, speech engines) is run from here."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from audiobook.errors import AudiobookError, UserError
+
+log = logging.getLogger(__name__)
+
+INSTALL_HINTS = {
+    "ffmpeg": "install it with: apt-get install ffmpeg",
+    "ffprobe": "install it with: apt-get install ffmpeg",
+    "espeak-ng": "install it with: apt-get install espeak-ng",
+    "flite": "install it with: apt-get install flite",
+    "RHVoice-test": "install it with: apt-get install rhvoice rhvoice-english (Debian non-free)",
+}
+
+
+def require_program(name: str) -> str:
+    """Full path of a program on PATH, or a user error saying how to install it."""
+    path = shutil.which(name)
+    if path is None:
+        hint = INSTALL_HINTS.get(name, "install it and make sure it is on PATH")
+        raise UserError(f"{name} is not installed or not on PATH; {hint}")
+    return path
+
+
+def run(
+    args: list[str],
+    *,
+    input_bytes: bytes | None = None,
+    timeout_s: float | None = None,
+    cwd: Path | None = None,
+) -> subprocess.CompletedProcess[bytes]:
+    """Run a program to completion; its stderr goes into the error when it fails."""
+    program = require_program(args[0])
+    log.debug("running %s", " ".join(args))
+    try:
+        return subprocess.run(
+            [program, *args[1:]],
+            input=input_bytes,
+            capture_output=True,
+            check=True,
+            timeout=timeout_s,
+            cwd=cwd,
+        )
+    except subprocess.CalledProcessError as e:
+        stderr = e.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = stderr[-1] if stderr else f"exit status {e.returncode}"
+        raise AudiobookError(f"{args[0]} failed: {detail}") from e
+    except subprocess.TimeoutExpired as e:
+        raise AudiobookError(f"{args[0]} did not finish within {timeout_s:g} s") from e
+
+
+def probe(path: Path) -> dict:
+    """ffprobe's JSON description of a media file: format, streams and chapters."""
+    result = run(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-print_format",
+            "json",
+            "-show_format",
+            "-show_streams",
+            "-show_chapters",
+            str(path),
+        ]
+    )
+    return json.loads(result.stdout)
+
+
+def run_streaming(
+    args: list[str], chunks: Iterable[bytes], *, timeout_s: float | None = None
+) -> None:
+    """Run a program fed from an iterator of bytes, so the input never sits whole in memory.
+
+    stdout is discarded (the program writes its own output file); stderr goes to a temporary
+    file rather than a pipe, so a chatty program can never block while we are writing to it.
+    """
+    program = require_program(args[0])
+    log.debug("running %s (streamed input)", " ".join(args))
+    with tempfile.TemporaryFile() as stderr:
+        process = subprocess.Popen(
+            [program, *args[1:]],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+        assert process.stdin is not None
+        try:
+            try:
+                for chunk in chunks:
+                    process.stdin.write(chunk)
+            except BrokenPipeError:
+                pass  # the program stopped reading; its exit status and stderr say why
+            finally:
+                try:
+                    process.stdin.close()
+                except BrokenPipeError:
+                    pass
+            returncode = process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired as e:
+            process.kill()
+            process.wait()
+            raise AudiobookError(f"{args[0]} did not finish within {timeout_s:g} s") from e
+        except BaseException:
+            process.kill()  # the input failed (or we were interrupted): don't leave it running
+            process.wait()
+            raise
+        if returncode != 0:
+            stderr.seek(0)
+            lines = stderr.read().decode("utf-8", "replace").strip().splitlines()
+            detail = lines[-1] if lines else f"exit status {returncode}"
+            raise AudiobookError(f"{args[0]} failed: {detail}")

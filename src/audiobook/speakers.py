@@ -1,0 +1,174 @@
+"""Speakers: who says each passage, found from the labels the text itself uses.
+
+A turn starts with a name used as a label: bold (`**Wells** …`), with a colon (`WELLS: …`),
+or plain (`Stalin Not so very much.`), at the start of a paragraph or, for a name already
+known as a label, after the end of a sentence inside one. A paragraph without a label
+continues the last speaker. No names are written into the code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from audiobook.cleaning import strip_inline_markup
+from audiobook.model import (
+    CAPTION,
+    DIRECTION,
+    HEADING,
+    NARRATION,
+    NARRATOR,
+    NOTE,
+    SPEECH,
+    Block,
+    ChapterText,
+    Segment,
+)
+
+NAME = r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2}"
+BOLD_LABEL_RE = re.compile(rf"\*\*({NAME})\*\*:?\s+")
+COLON_LABEL_RE = re.compile(rf"^({NAME}):\s+(?=\S)")
+PLAIN_LABEL_RE = re.compile(r"^([A-Z][a-z][\w'’-]*)\s+(?=[A-Z\"“‘'(\[])")
+# Plain labels are trusted without markup only if this share of paragraphs starts with one.
+PLAIN_LABEL_MIN_SHARE = 0.10
+COLON_LABEL_MIN_COUNT = 3
+DIRECTION_RE = re.compile(
+    r"(?:(?<=^)|(?<=[.!?…\"”]\s))\[([A-Z][^\]\n]{0,60})\](?=\s*$|\s+[A-Z\"“])"
+)
+SENTENCE_END = r"(?<=[.!?…\"”’])\s+"
+
+
+def find_speakers(paragraphs: Iterable[str]) -> list[str]:
+    """Names the text uses as turn labels, in order of first appearance."""
+    texts = list(paragraphs)
+    bold: Counter[str] = Counter()
+    colon: Counter[str] = Counter()
+    plain: Counter[str] = Counter()
+    order: dict[str, int] = {}
+    for i, text in enumerate(texts):
+        for m in BOLD_LABEL_RE.finditer(text):
+            if m.start() == 0 or re.search(r"[.!?…\"”]\s*$", text[: m.start()]):
+                bold[m.group(1)] += 1
+                order.setdefault(m.group(1), i)
+        m = COLON_LABEL_RE.match(text)
+        if m:
+            colon[m.group(1)] += 1
+            order.setdefault(m.group(1), i)
+        m = PLAIN_LABEL_RE.match(text)
+        if m:
+            plain[m.group(1)] += 1
+            order.setdefault(m.group(1), i)
+    names = set(bold)
+    names |= {n for n, c in colon.items() if c >= COLON_LABEL_MIN_COUNT}
+    if texts:
+        names |= {
+            n
+            for n, c in plain.items()
+            if c >= 3 and c >= PLAIN_LABEL_MIN_SHARE * len(texts) and is_proper_noun(n, texts)
+        }
+    names.discard(NARRATOR)
+    return sorted(names, key=lambda n: (order.get(n, 0), n))
+
+
+def is_proper_noun(word: str, texts: list[str]) -> bool:
+    """Capitalised inside sentences and never written in lower case."""
+    body = " ".join(texts)
+    if re.search(rf"\b{re.escape(word.lower())}\b", body):
+        return False
+    return bool(re.search(rf"[a-z,;] {re.escape(word)}\b", body))
+
+
+def turn_pattern(speakers: list[str]) -> re.Pattern[str] | None:
+    """Where a known speaker's label starts a turn, at a paragraph start or mid-paragraph."""
+    if not speakers:
+        return None
+    names = "|".join(re.escape(s) for s in sorted(speakers, key=len, reverse=True))
+    return re.compile(
+        rf"(?:^|(?<=[.!?…\"”’)\]])\s+)(?:\*\*(?P<bold>{names})\*\*:?|(?P<plain>{names}):?)"
+        rf"(?=\s+[A-Z\"“‘'(\[]|\s*$)"
+    )
+
+
+def split_turns(text: str, pattern: re.Pattern[str] | None) -> list[tuple[str | None, str]]:
+    """A paragraph -> (speaker or None for "same as before", text) pieces."""
+    if pattern is None:
+        return [(None, text)]
+    pieces: list[tuple[str | None, str]] = []
+    last_end, last_speaker = 0, None
+    for m in pattern.finditer(text):
+        before = text[last_end : m.start()].strip()
+        if before:
+            pieces.append((last_speaker, before))
+        last_speaker = m.group("bold") or m.group("plain")
+        last_end = m.end()
+    rest = text[last_end:].strip()
+    if rest or last_speaker:
+        pieces.append((last_speaker, rest))
+    return [(s, t) for s, t in pieces if t]
+
+
+def split_directions(text: str) -> list[tuple[bool, str]]:
+    """Stage directions ("[Laughter]") standing between sentences, apart from the speech."""
+    out: list[tuple[bool, str]] = []
+    last = 0
+    for m in DIRECTION_RE.finditer(text):
+        if text[last : m.start()].strip():
+            out.append((False, text[last : m.start()].strip()))
+        out.append((True, m.group(1)))
+        last = m.end()
+    if text[last:].strip():
+        out.append((False, text[last:].strip()))
+    return out
+
+
+def attribute_speakers(chapters: list[ChapterText], speakers: list[str]) -> list[ChapterText]:
+    """Fill each chapter's segments: every passage with its speaker and kind."""
+    pattern = turn_pattern(speakers)
+    current: str | None = None
+    for chapter_text in chapters:
+        segments: list[Segment] = []
+        for block in chapter_text.blocks:
+            segments.extend(block_segments(block, pattern, current))
+            spoken = [s for s in segments if s.kind == SPEECH]
+            if spoken:
+                current = spoken[-1].speaker
+        chapter_text.chapter.segments = segments
+    return chapters
+
+
+def block_segments(
+    block: Block, pattern: re.Pattern[str] | None, current: str | None
+) -> list[Segment]:
+    """The segments of one block, in order, with its notes after it."""
+    if block.style == "heading":
+        return [segment(NARRATOR, HEADING, block, block.text, level=block.level)]
+    if block.style == "caption":
+        return [segment(NARRATOR, CAPTION, block, block.text)]
+    out: list[Segment] = []
+    for speaker, text in split_turns(block.text, pattern):
+        speaker = speaker or current
+        current = speaker
+        for is_direction, piece in split_directions(text):
+            if is_direction:
+                out.append(segment(NARRATOR, DIRECTION, block, piece))
+            elif speaker is None:
+                out.append(segment(NARRATOR, NARRATION, block, piece))
+            else:
+                out.append(segment(speaker, SPEECH, block, piece))
+    for note in block.notes:
+        out.append(segment(NARRATOR, NOTE, block, note))
+    if out:
+        out[0].page = block.page
+        out[0].scene_break_before = block.scene_break_before
+    return [s for s in out if s.text]
+
+
+def segment(speaker: str, kind: str, block: Block, text: str, level: int | None = None) -> Segment:
+    return Segment(
+        speaker=speaker,
+        kind=kind,
+        text=strip_inline_markup(text),
+        source_line=block.line,
+        level=level,
+    )
