@@ -187,7 +187,12 @@ def book_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
                 )
                 drafts[-1].blocks.extend(pending)
                 drafts[-1].blocks.append(
-                    Block(block.text, block.line, "chapter-title", page=block.page)
+                    Block(
+                        block.text,
+                        block.line,
+                        "chapter-title",
+                        page=(numeral.page if numeral else None) or block.page,
+                    )
                 )
                 pending = []
                 numeral = None

@@ -45,7 +45,7 @@ BYLINE_RE = re.compile(
 )
 # Words that never legitimately stand twice in a row ("agreeing to to this").
 NEVER_DOUBLED = frozenset("a an the to of in on at by for from with and or is are was".split())
-DOUBLED_WORD_RE = re.compile(r"\b([A-Za-z]+) \1\b", re.IGNORECASE)
+DOUBLED_WORD_RE = re.compile(r"(?<![-\w])([A-Za-z]+)((?: \1\b(?!-))+)", re.IGNORECASE)
 TERMINAL_END_RE = re.compile(r"(?:[.!?…:;]|\.\s?\.\s?\.)[\"'”’)\]*]*$")
 STRUCTURE_RE = re.compile(r"^(PART|BOOK)\b\s*(.*)$", re.IGNORECASE)
 FRONT_MATTER_RE = re.compile(
@@ -156,14 +156,21 @@ def same_title(candidate: str, title: str) -> bool:
 
 
 def repair_heading_glyphs(text: str) -> str:
-    """Replace Cyrillic/Greek look-alikes in a Latin heading ("воок" -> "BOOK")."""
-    fixed = text.translate(HOMOGLYPHS)
-    if fixed != text and fixed.lower() == fixed.lower() and is_uppercase_line(fixed.upper()):
-        # small-capital OCR ("воок") comes out lower case: headings are capitals
-        letters_fixed = letters(fixed)
-        if letters_fixed and all(ord(ch) < 128 for ch in letters_fixed):
-            return fixed.upper() if fixed.islower() else fixed
-    return fixed
+    """Replace Cyrillic/Greek look-alikes in a Latin heading ("воок II" -> "BOOK II").
+
+    A word made only of look-alikes is OCR of small capitals, so it becomes capitals.
+    """
+
+    def repair(word: str) -> str:
+        fixed = word.translate(HOMOGLYPHS)
+        if fixed == word or any(ch.isalpha() and ord(ch) > 0x24F for ch in fixed):
+            return word  # unchanged, or real Cyrillic/Greek text: leave it alone
+        non_latin = [ch for ch in word if ch.isalpha() and ord(ch) > 0x24F]
+        if len(non_latin) == len([ch for ch in word if ch.isalpha()]):
+            return fixed.upper()
+        return fixed
+
+    return " ".join(repair(w) for w in text.split(" "))
 
 
 # ---------------------------------------------------------------- rules on lines
@@ -222,8 +229,10 @@ def split_numeral_title(text: str) -> tuple[str, str] | None:
 def strip_inline_markup(text: str) -> str:
     """Text as spoken: no emphasis asterisks, note markers, or editorial brackets."""
     text = INLINE_NOTE_MARK_RE.sub("", text)
+    text = re.sub(r"\$?\\math[a-z]+\s*\{?\s*(\w+)\s*\}?\$?", r"\1", text)  # OCR'd LaTeX
+    text = re.sub(r"\s+(?=[,.;:!?])", "", text.replace("^", " ").replace("\\$", "$"))
     text = re.sub(r"\*{1,3}([^*]+?)\*{1,3}", r"\1", text)
-    text = text.replace("*", "")
+    text = text.replace("*", " ")
     text = re.sub(r"\[([^\]\n]{1,60})\](?=\s*[\w\"'])", r"\1", text)  # "[Henry] Ford"
     text = re.sub(r"\s*\.\s\.\s\.(\s\.)?", "…", text)
     text = re.sub(r"\s{2,}", " ", text)
@@ -267,7 +276,8 @@ class _Cleaner:
                 continue
             pieces.extend(self.classify_line(line.number, text, blank, markdown))
             blank = False
-        self.mark_numerals(pieces)
+        if not markdown:
+            self.mark_numerals(pieces)
         return join_split_headings(pieces)
 
     def classify_line(self, number: int, text: str, blank: bool, markdown: bool) -> list[_Piece]:
@@ -429,13 +439,19 @@ class _Cleaner:
             pending_page = None
             scene_break = False
             artefact_between = False
+        if pending_notes:  # notes with no paragraph before them at all
+            target = next((b for b in reversed(blocks) if b.style == "paragraph"), None)
+            if target is None:
+                target = Block(text="", line=pieces[0].line if pieces else 1)
+                blocks.append(target)
+            target.notes.extend(pending_notes)
         return blocks
 
     @staticmethod
     def continues(previous: Block, piece: _Piece, artefact_between: bool) -> bool:
         """Is this line the rest of the previous paragraph, split by a line or page break?"""
         prev_text = previous.text.rstrip()
-        if re.search(r"[^\W\d_]-$", prev_text):
+        if re.search(r"[^\W\d_]-$", prev_text) and piece.text[:1].isalpha():
             return True
         if ends_sentence(prev_text):
             return False
@@ -449,11 +465,15 @@ class _Cleaner:
         text = self.drop_paste_repeat(previous, piece)
         prev = previous.text.rstrip()
         m = re.search(r"([^\W\d_]+)-$", prev)
-        if m:
+        if m and text[:1].isalpha():
             head = m.group(1)
             tail_match = re.match(r"([^\W\d_]+)", text)
             tail = tail_match.group(1) if tail_match else ""
-            if keep_hyphen(head, tail):
+            if text != piece.text and len(head) >= 2 and tail.lower().startswith(head.lower()):
+                # the pasted repeat printed the broken word whole: "with-" / "without"
+                self.remove(RULE_PASTE_REPEAT, piece.line, f"{head}-")
+                previous.text = prev[: m.start()] + text
+            elif keep_hyphen(head, tail):
                 previous.text = prev + text
             else:
                 self.remove(RULE_HYPHEN, piece.line, f"{head}-|{tail}")
@@ -473,6 +493,13 @@ class _Cleaner:
                 break
         if not longest:
             return piece.text
+        fragment = re.search(r"([^\W\d_]+)-$", previous.text.rstrip())
+        if fragment and not (
+            len(fragment.group(1)) >= 2
+            and longest < len(words)
+            and words[longest].lower().startswith(fragment.group(1).lower())
+        ):
+            return piece.text  # after a broken word only the "with-" / "without" repeat counts
         self.remove(RULE_PASTE_REPEAT, piece.line, " ".join(words[:longest]))
         return " ".join(words[longest:])
 
@@ -523,7 +550,7 @@ class _Cleaner:
             def undouble(m: re.Match[str], block: Block = block) -> str:
                 if m.group(1).lower() not in NEVER_DOUBLED:
                     return m.group(0)
-                self.remove(RULE_DOUBLED_WORD, block.line, m.group(0))
+                self.remove(RULE_DOUBLED_WORD, block.line, m.group(2).strip())
                 return m.group(1)
 
             block.text = DOUBLED_WORD_RE.sub(undouble, block.text)
@@ -599,7 +626,7 @@ def clean_text(text: str) -> CleanText:
     pieces = cleaner.classify(lines, markdown)
     if not markdown:
         pieces = cleaner.remove_running_headers(pieces)
-    blocks = [b for b in cleaner.assemble(pieces) if b.text.strip()]
+    blocks = [b for b in cleaner.assemble(pieces) if b.text.strip() or b.notes]
     cleaner.remove_doubled_words(blocks)
     title = next((b.text for b in blocks if b.style == "title"), None)
     author, year = cleaner.take_byline(blocks) if markdown else (None, None)

@@ -141,10 +141,22 @@ def block_segments(
     block: Block, pattern: re.Pattern[str] | None, current: str | None
 ) -> list[Segment]:
     """The segments of one block, in order, with its notes after it."""
+    out: list[Segment] = []
     if block.style == "heading":
-        return [segment(NARRATOR, HEADING, block, block.text, level=block.level)]
-    if block.style == "caption":
-        return [segment(NARRATOR, CAPTION, block, block.text)]
+        out.append(segment(NARRATOR, HEADING, block, block.text, level=block.level))
+    elif block.style == "caption":
+        out.append(segment(NARRATOR, CAPTION, block, block.text))
+    else:
+        out.extend(paragraph_segments(block, pattern, current))
+    if out:
+        out[0].page = block.page
+        out[0].scene_break_before = block.scene_break_before
+    return [s for s in out if s.text]
+
+
+def paragraph_segments(
+    block: Block, pattern: re.Pattern[str] | None, current: str | None
+) -> list[Segment]:
     out: list[Segment] = []
     for speaker, text in split_turns(block.text, pattern):
         speaker = speaker or current
@@ -156,12 +168,8 @@ def block_segments(
                 out.append(segment(NARRATOR, NARRATION, block, piece))
             else:
                 out.append(segment(speaker, SPEECH, block, piece))
-    for note in block.notes:
-        out.append(segment(NARRATOR, NOTE, block, note))
-    if out:
-        out[0].page = block.page
-        out[0].scene_break_before = block.scene_break_before
-    return [s for s in out if s.text]
+    out.extend(segment(NARRATOR, NOTE, block, note) for note in block.notes)
+    return out
 
 
 def segment(speaker: str, kind: str, block: Block, text: str, level: int | None = None) -> Segment:

@@ -1,0 +1,60 @@
+"""Shared fixtures: where the seed texts live, and how to run the real command line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = Path(os.environ.get("AUDIOBOOK_SEEDS", REPO.parent / "shared" / "seeds"))
+INTERVIEW = SEEDS / "000_bebbb2a83c2e4137.txt"
+MEMOIR = SEEDS / "003_d3de4caf663c8e66.txt"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def require_seed(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(
+            f"seed text {path} is missing (the ../shared/seeds folder is not beside the repo)"
+        )
+    return path
+
+
+@pytest.fixture(scope="session")
+def interview_path() -> Path:
+    return require_seed(INTERVIEW)
+
+
+@pytest.fixture(scope="session")
+def memoir_path() -> Path:
+    return require_seed(MEMOIR)
+
+
+@pytest.fixture(scope="session")
+def interview_script(interview_path: Path):
+    from audiobook.pipeline import load_script
+
+    return load_script(interview_path)
+
+
+@pytest.fixture(scope="session")
+def memoir_script(memoir_path: Path):
+    from audiobook.pipeline import load_script
+
+    return load_script(memoir_path)
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 600):
+    """Run `python -m audiobook …` as a user would, capturing everything."""
+    return subprocess.run(
+        [sys.executable, "-m", "audiobook", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
+    )

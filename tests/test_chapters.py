@@ -1,0 +1,160 @@
+"""Chapters: structure from the body, numbers inferred, memoir pinned by a golden file."""
+
+from __future__ import annotations
+
+import json
+
+from audiobook.chapters import find_chapters, toc_case_hints, toc_says_chapter
+from audiobook.cleaning import clean_text
+from tests.conftest import GOLDEN
+
+SMALL_BOOK = """FOREWORD
+
+A short foreword, long enough to read.
+
+PART ONE
+
+THE FIRST PART
+
+Book I
+
+THE FIRST BOOK
+
+I
+
+THE FIRST CHAPTER
+
+Text of the first chapter.
+
+T
+
+THE SECOND CHAPTER
+
+Text of the second chapter, whose number OCR garbled.
+
+A SUB-SECTION
+
+Text of the sub-section, which a running header never repeats.
+
+THE THIRD CHAPTER
+
+Text of the third chapter, whose number line is missing.
+
+THE THIRD CHAPTER
+
+and the header above repeats it, so it is a chapter.
+
+PART TWO
+
+THE SECOND PART
+
+FROM THE START
+
+Text of the first chapter of part two, numbered by inference.
+"""
+
+
+def chapter_rows(raw: str) -> list[tuple]:
+    return [
+        (c.chapter.number, c.chapter.title, c.chapter.path) for c in find_chapters(clean_text(raw))
+    ]
+
+
+def test_structure_numbers_and_paths_of_a_small_book() -> None:
+    assert chapter_rows(SMALL_BOOK) == [
+        (None, "FOREWORD", []),
+        ("I", "THE FIRST CHAPTER", ["PART ONE", "BOOK I"]),
+        ("II", "THE SECOND CHAPTER", ["PART ONE", "BOOK I"]),
+        ("III", "THE THIRD CHAPTER", ["PART ONE", "BOOK I"]),
+        (None, "FROM THE START", ["PART TWO"]),  # no numerals in this part
+    ]
+
+
+def test_headings_are_spoken_naturally_with_their_depth() -> None:
+    chapters = find_chapters(clean_text(SMALL_BOOK))
+    first = [(b.level, b.text) for b in chapters[1].blocks if b.style == "heading"]
+    assert first == [
+        (1, "Part One. The First Part."),
+        (2, "Book One. The First Book."),
+        (3, "Chapter One. The First Chapter."),
+    ]
+    second = [(b.level, b.text) for b in chapters[2].blocks if b.style == "heading"]
+    assert second == [(3, "Chapter Two. The Second Chapter."), (4, "A Sub-Section.")]
+
+
+def test_table_of_contents_case_tells_chapters_from_sub_sections() -> None:
+    hints = toc_case_hints(
+        ["CONTENTS", "Ш\tPROVINCIAL SOVIET LIFE\t", "\tThe Final Days\t", "IV\tROOM NO. 14"]
+    )
+    assert toc_says_chapter("PROVINCIAL SOVIET LIFE", hints) is True
+    assert toc_says_chapter("THE FINAL DAYS", hints) is False
+    assert toc_says_chapter("SOMETHING ELSE ENTIRELY", hints) is None
+
+
+def test_markdown_headings_never_skip_a_level() -> None:
+    chapters = find_chapters(
+        clean_text("# Title\n\n#### Deep first\n\nText.\n\n## Top\n\n#### Deep\n\nMore.\n")
+    )
+    levels = [(b.level, b.text) for b in chapters[0].blocks if b.style == "heading"]
+    assert levels == [(1, "Title"), (2, "Deep first"), (2, "Top"), (3, "Deep")]
+
+
+def test_plain_text_without_headings_is_one_chapter() -> None:
+    chapters = find_chapters(clean_text("Just a paragraph.\n\nAnd another.\n"), "My Notes")
+    assert [(c.chapter.title, len(c.blocks)) for c in chapters] == [("My Notes", 2)]
+
+
+def test_memoir_chapters_match_the_golden_file(memoir_script) -> None:
+    golden = json.loads((GOLDEN / "memoir_chapters.json").read_text())
+    found = [
+        {
+            "index": c.index,
+            "number": c.number,
+            "title": c.title,
+            "path": c.path,
+            "path_titles": c.path_titles,
+            "headings": [s.text for s in c.segments if s.kind == "heading"],
+        }
+        for c in memoir_script.chapters
+    ]
+    assert len(found) == 37
+    for got, want in zip(found, golden["chapters"], strict=True):
+        assert got == want
+    assert memoir_script.author == golden["author"]
+
+
+def test_memoir_noise_is_never_spoken(memoir_script) -> None:
+    import re
+
+    texts = [s.text for c in memoir_script.chapters for s in c.segments if s.kind != "heading"]
+    joined = "\n".join(texts)
+    assert not re.search(r"[*#^{}\\]", joined)
+    assert "Page ix" not in joined
+    assert "CONTENTS" not in joined
+    assert "R.E. 305" not in joined
+    assert not any(re.fullmatch(r"[\dtlI ]+", t) for t in texts)
+    for header in ("THE OUTCASTS", "IRKUTSK IDYLL", "SIBERIA: LAND OF EXILE", "THE TURMOIL OF"):
+        assert header not in joined, header
+    assert joined.count("The butter, milk and bread shortage which had occurred") == 1
+    assert "oppression" in joined
+    assert "oppres-" not in joined
+    assert "Verkhne-Uralsk" in joined
+    assert "agreeing to to" not in joined
+
+
+def test_memoir_print_pages_are_kept(memoir_script) -> None:
+    pages = [s.page for c in memoir_script.chapters for s in c.segments if s.page]
+    assert pages[:3] == ["28", "48", "62"]
+    assert "185" in pages
+    assert "188" in pages
+    assert "306" in pages
+    assert pages[-1] == "316"
+    assert len(pages) == 22  # 21 printed numbers, and 306 after the signature mark on 305
+
+
+def test_memoir_footnotes_are_notes_after_their_paragraph(memoir_script) -> None:
+    notes = [
+        (c.index, s.text) for c in memoir_script.chapters for s in c.segments if s.kind == "note"
+    ]
+    assert len(notes) == 15
+    assert notes[0][1].startswith("The jacobin anarchist Nechayev")
