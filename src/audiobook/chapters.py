@@ -78,7 +78,10 @@ def toc_says_chapter(title: str, hints: list[tuple[str, bool]]) -> bool | None:
     wanted = normalise_title(title)
     best, best_ratio = None, 0.0
     for text, upper in hints:
-        ratio = difflib.SequenceMatcher(None, wanted, text).ratio()
+        matcher = difflib.SequenceMatcher(None, wanted, text)
+        if matcher.real_quick_ratio() < TOC_MATCH_RATIO or matcher.quick_ratio() < TOC_MATCH_RATIO:
+            continue
+        ratio = matcher.ratio()
         if ratio > best_ratio:
             best, best_ratio = upper, ratio
     return best if best_ratio >= TOC_MATCH_RATIO else None

@@ -45,13 +45,16 @@ BYLINE_RE = re.compile(
 )
 # Words that never legitimately stand twice in a row ("agreeing to to this").
 NEVER_DOUBLED = frozenset("a an the to of in on at by for from with and or is are was".split())
-DOUBLED_WORD_RE = re.compile(r"(?<![-\w])([A-Za-z]+)((?: \1\b(?!-))+)", re.IGNORECASE)
+DOUBLED_WORD_RE = re.compile(
+    rf"(?<![-\w])({'|'.join(sorted(NEVER_DOUBLED))})((?: \1\b(?!-))+)", re.IGNORECASE
+)
 TERMINAL_END_RE = re.compile(r"(?:[.!?…:;]|\.\s?\.\s?\.)[\"'”’)\]*]*$")
 STRUCTURE_RE = re.compile(r"^(PART|BOOK)\b\s*(.*)$", re.IGNORECASE)
 FRONT_MATTER_RE = re.compile(
     r"\b(FOREWORD|PREFACE|INTRODUCTION|PROLOGUE|EPILOGUE|AFTERWORD|APPENDIX|POSTSCRIPT)\b",
     re.IGNORECASE,
 )
+BROKEN_WORD_RE = re.compile(r"([^\W\d_]+)-$")  # a word broken at the end of a line
 PASTE_REPEAT_MIN_WORDS = 6
 DUPLICATE_LINE_MIN_WORDS = 4
 HEADING_MAX_CHARS = 100
@@ -99,7 +102,7 @@ def is_uppercase_line(text: str) -> bool:
 
 
 def ends_sentence(text: str) -> bool:
-    return bool(TERMINAL_END_RE.search(text.rstrip()))
+    return bool(TERMINAL_END_RE.search(text.rstrip()[-16:]))  # the tail: fast on long text
 
 
 def roman_to_int(numeral: str) -> int | None:
@@ -152,7 +155,12 @@ def same_title(candidate: str, title: str) -> bool:
     short, long_ = sorted((a, b), key=len)
     if len(short.split()) >= 2 and long_.startswith(short + " "):
         return True
-    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.9
+    matcher = difflib.SequenceMatcher(None, a, b)
+    return (
+        matcher.real_quick_ratio() >= 0.9
+        and matcher.quick_ratio() >= 0.9
+        and (matcher.ratio() >= 0.9)
+    )
 
 
 def repair_heading_glyphs(text: str) -> str:
@@ -303,7 +311,7 @@ class _Cleaner:
         if m and m.group(1) and (text.lstrip().startswith("^{") or text.count("*") % 2 == 1):
             self.remove(RULE_FOOTNOTE, number, text)
             return [_Piece(number, strip_inline_markup(m.group(1)), blank, "note")]
-        if not markdown:
+        if not markdown and len(text) <= HEADING_MAX_CHARS:
             repaired = repair_heading_glyphs(text)
             split = split_numeral_title(repaired)
             if split:
@@ -451,7 +459,7 @@ class _Cleaner:
     def continues(previous: Block, piece: _Piece, artefact_between: bool) -> bool:
         """Is this line the rest of the previous paragraph, split by a line or page break?"""
         prev_text = previous.text.rstrip()
-        if re.search(r"[^\W\d_]-$", prev_text) and piece.text[:1].isalpha():
+        if re.search(r"[^\W\d_]-$", prev_text[-2:]) and piece.text[:1].isalpha():
             return True
         if ends_sentence(prev_text):
             return False
@@ -464,7 +472,7 @@ class _Cleaner:
         """Append a continuation line, repairing a hyphenated word and pasted repeats."""
         text = self.drop_paste_repeat(previous, piece)
         prev = previous.text.rstrip()
-        m = re.search(r"([^\W\d_]+)-$", prev)
+        m = BROKEN_WORD_RE.search(prev, max(0, len(prev) - 80))
         if m and text[:1].isalpha():
             head = m.group(1)
             tail_match = re.match(r"([^\W\d_]+)", text)
@@ -484,6 +492,8 @@ class _Cleaner:
     def drop_paste_repeat(self, previous: Block, piece: _Piece) -> str:
         """A continuation that opens with words already pasted in just before them."""
         words = piece.text.split()
+        if " ".join(words[:PASTE_REPEAT_MIN_WORDS]) not in previous.text:
+            return piece.text
         prev_norm = " " + " ".join(previous.text.split()) + " "
         longest = 0
         for n in range(PASTE_REPEAT_MIN_WORDS, len(words)):
@@ -493,7 +503,8 @@ class _Cleaner:
                 break
         if not longest:
             return piece.text
-        fragment = re.search(r"([^\W\d_]+)-$", previous.text.rstrip())
+        tail = previous.text.rstrip()[-80:]
+        fragment = BROKEN_WORD_RE.search(tail)
         if fragment and not (
             len(fragment.group(1)) >= 2
             and longest < len(words)
@@ -508,6 +519,13 @@ class _Cleaner:
 
         Returns which of the two to drop ("piece" or "previous"), or None.
         """
+        head = words_of(piece.text[:40])[:1]
+        # cheap tests first: the same first word, or a short piece whose word ends the paragraph
+        if not head or (
+            words_of(previous.text[:40])[:1] != head
+            and not (len(piece.text) < 80 and head[0] in words_of(previous.text[-100:]))
+        ):
+            return None
         prev_words = words_of(previous.text)
         piece_words = words_of(piece.text)
         if not piece_words or not prev_words:
@@ -548,8 +566,6 @@ class _Cleaner:
         for block in blocks:
 
             def undouble(m: re.Match[str], block: Block = block) -> str:
-                if m.group(1).lower() not in NEVER_DOUBLED:
-                    return m.group(0)
                 self.remove(RULE_DOUBLED_WORD, block.line, m.group(2).strip())
                 return m.group(1)
 

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Install everything audiobook needs on a Debian/Ubuntu machine, from nothing:
+# system packages (speech engines, ffmpeg, word lists), then a virtual environment in .venv.
+#   bash scripts/install.sh           # to use it
+#   bash scripts/install.sh --dev     # also the test tools
+#   bash scripts/install.sh --rhvoice # also RHVoice voices (needs Debian's non-free component)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dev=0
+rhvoice=0
+for arg in "$@"; do
+  case "$arg" in
+    --dev) dev=1 ;;
+    --rhvoice) rhvoice=1 ;;
+    *) echo "usage: bash scripts/install.sh [--dev] [--rhvoice]" >&2; exit 2 ;;
+  esac
+done
+
+packages=(espeak-ng libespeak1 flite ffmpeg wbritish wamerican python3 python3-venv python3-pip)
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq "${packages[@]}" >/dev/null
+
+if [ "$rhvoice" -eq 1 ]; then
+  # RHVoice lives in Debian's non-free component: add it for this release, then install.
+  codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+  echo "deb http://deb.debian.org/debian ${codename} non-free" |
+    $sudo tee /etc/apt/sources.list.d/audiobook-non-free.list >/dev/null
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq rhvoice rhvoice-english >/dev/null
+fi
+
+python=python3
+if [ ! -x .venv/bin/python ]; then
+  "$python" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+if [ "$dev" -eq 1 ]; then
+  .venv/bin/python -m pip install -q -e ".[dev]"
+else
+  .venv/bin/python -m pip install -q -e .
+fi
+echo "audiobook is installed in .venv: run .venv/bin/audiobook --help"
