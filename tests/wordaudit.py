@@ -43,6 +43,7 @@ def source_tokens(text: str) -> tuple[list[tuple[str, int]], list[str]]:
     ]
     whole = {r.line for r in whole_removals}
     heading_blocks = [b for b in clean.blocks if b.style in ("heading", "numeral", "title")]
+    captions = {b.line for b in clean.blocks if b.style == "caption"}
     headings = {b.line for b in heading_blocks} | {
         n  # the second line of a heading printed on two lines ("SIBERIA:" / "LAND OF …")
         for b in heading_blocks
@@ -60,6 +61,8 @@ def source_tokens(text: str) -> tuple[list[tuple[str, int]], list[str]]:
             continue
         if line.number in whole or not line.text.strip():
             continue
+        if line.number in captions:
+            join_next = False  # a caption is never part of a paragraph
         words = tokens(line.text)
         if (
             join_next

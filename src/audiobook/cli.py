@@ -118,6 +118,218 @@ def write_text_atomically(path: Path, text: str) -> None:
         raise UserError(f"{path}: cannot write ({e.strerror})") from e
 
 
+FORMAT_HELP = "Comma-separated: mp3, m4b, opus, vtt, m3u8, or all."
+
+
+def cast_options(f):  # type: ignore[no-untyped-def]
+    f = click.option(
+        "--engine", help="Speak every voice with this engine (espeak-ng, flite, ...)."
+    )(f)
+    return click.option(
+        "--cast",
+        "cast_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Cast file (TOML) saying who speaks with which voice; none: chosen automatically.",
+    )(f)
+
+
+class ProgressBars:
+    """Two tqdm bars, segments synthesised and chapters written, fed from worker threads."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.bars: dict[str, object] = {}
+        self.lock = threading.Lock()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        with self.lock:
+            bar = self.bars.get(stage)
+            if bar is None:
+                bar = self.bars[stage] = tqdm(
+                    total=total,
+                    desc=f"{stage:>8}",
+                    unit=stage[:-1],
+                    position=len(self.bars),
+                    leave=True,
+                    dynamic_ncols=True,
+                    disable=None,  # no bars when stderr is not a terminal (logs, CI)
+                )
+            bar.total = total  # type: ignore[attr-defined]
+            bar.update(done - bar.n)  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()  # type: ignore[attr-defined]
+
+
+def format_duration(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}"
+
+
+@cli.command("build")
+@input_argument
+@cast_options
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("output"),
+    show_default=True,
+    help="Output folder; the book goes into OUT/Author/Title/.",
+)
+@click.option("--format", "formats", default="mp3", show_default=True, help=FORMAT_HELP)
+@click.option("--chapters", help="Chapters to build, e.g. 2-5 or 1,3,7-9; default: all.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Parallel jobs; default: one per core.")
+@click.option(
+    "--cover",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Cover image (JPEG or PNG), embedded and copied into the book folder.",
+)
+@metadata_options
+def build_command(
+    file: Path | None,
+    cast_path: Path | None,
+    engine: str | None,
+    out_dir: Path,
+    formats: str,
+    chapters: str | None,
+    jobs: int | None,
+    cover: Path | None,
+    title: str | None,
+    author: str | None,
+) -> None:
+    """Build FILE (default: the built-in example) into tagged chapter audio files."""
+    from audiobook.build import BuildOptions, build
+
+    options = BuildOptions(out_dir, formats, chapters, jobs, cover)
+    progress = ProgressBars()
+    try:
+        result = build(
+            file,
+            options,
+            cast_path=cast_path,
+            engine=engine,
+            title=title,
+            author=author,
+            progress=progress,
+        )
+    finally:
+        progress.close()
+    for path in result.written:
+        click.echo(f"wrote {path}")
+    click.echo(
+        f"{len(result.written)} files written, {len(result.unchanged)} unchanged, "
+        f"in {result.folder}"
+    )
+    click.echo(
+        f"{result.chapters} chapters, {format_duration(result.audio_s)} of audio "
+        f"in {format_duration(result.wall_s)} ({result.real_time_factor:.0f}x real time)"
+    )
+
+
+@cli.command("preview")
+@input_argument
+@cast_options
+@click.option("--chapter", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--seconds", type=click.FloatRange(min=1), default=30.0, show_default=True)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the sample here (.wav, .mp3, .opus ...) instead of playing it.",
+)
+@metadata_options
+def preview_command(
+    file: Path | None,
+    cast_path: Path | None,
+    engine: str | None,
+    chapter: int,
+    seconds: float,
+    out: Path | None,
+    title: str | None,
+    author: str | None,
+) -> None:
+    """Play (or write) the opening seconds of a chapter, to try a cast quickly."""
+    import tempfile
+
+    from audiobook import processes
+    from audiobook.build import make_preview, resolve_cast
+    from audiobook.pipeline import load_script
+
+    script = load_script(file, title=title, author=author)
+    cast = resolve_cast(script, cast_path, engine)
+    if out is None and processes.find_player() is None:
+        out = Path("preview.wav")  # nothing to play it with: keep it for the user
+    if out is not None:
+        length = make_preview(script, cast, out, chapter=chapter, seconds=seconds)
+        click.echo(f"wrote {out} ({length:.1f} s of chapter {chapter})")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        sample = Path(tmp) / "preview.wav"
+        length = make_preview(script, cast, sample, chapter=chapter, seconds=seconds)
+        click.echo(f"playing {length:.1f} s of chapter {chapter}")
+        processes.play(sample)
+
+
+@cli.command("voices")
+@click.option("--engine", "engine_name", help="Only this engine's voices.")
+@click.option("--language", help="Only voices whose language starts with this, e.g. en.")
+def voices_command(engine_name: str | None, language: str | None) -> None:
+    """List every voice of every installed speech engine, and the engines missing here."""
+    from audiobook.engines import ENGINES, get_engine
+
+    if engine_name is not None and engine_name not in ENGINES:
+        get_engine(engine_name)  # the error lists the engines there are
+    rows, missing = [], []
+    for name, engine_class in ENGINES.items():
+        if engine_name not in (None, name):
+            continue
+        if not engine_class.is_installed():
+            missing.append(f"{name}: not installed; {engine_class.INSTALL_HINT}")
+            continue
+        try:
+            voices = get_engine(name).voices()
+        except AudiobookError as e:
+            missing.append(f"{name}: installed but not working: {e}")
+            continue
+        rows += [
+            (v.engine, v.id, v.language, v.gender or "-", v.name)
+            for v in voices
+            if not language or v.language.lower().startswith(language.lower())
+        ]
+    header = ("ENGINE", "VOICE", "LANGUAGE", "GENDER", "NAME")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    for row in [header, *rows]:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        click.echo("  ".join([*cells, row[4]]).rstrip())
+    for line in missing:
+        click.echo(line)
+
+
+@cli.command("cast")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option(
+    "--cast",
+    "cast_path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Check this cast file against FILE and print it as it resolves on this machine.",
+)
+@click.option("--engine", help="Cast only voices of this engine (espeak-ng, flite, ...).")
+def cast_command(file: Path, cast_path: Path | None, engine: str | None) -> None:
+    """Print the cast FILE would get, as TOML to edit and pass back with --cast."""
+    from audiobook.build import resolve_cast
+    from audiobook.casting import cast_to_toml
+    from audiobook.pipeline import load_script
+
+    script = load_script(file)
+    cast = resolve_cast(script, cast_path, engine)
+    click.echo(cast_to_toml(cast), nl=False)
+
+
 def main() -> None:
     """Entry point: one line per user error, exit status 2; tracebacks only with --verbose."""
     verbose = "-v" in sys.argv[1:] or "--verbose" in sys.argv[1:]

@@ -120,3 +120,41 @@ def run_streaming(
             lines = stderr.read().decode("utf-8", "replace").strip().splitlines()
             detail = lines[-1] if lines else f"exit status {returncode}"
             raise AudiobookError(f"{args[0]} failed: {detail}")
+
+
+# Command-line audio players tried in turn to play a preview, with their quiet options.
+PLAYERS: tuple[tuple[str, list[str]], ...] = (
+    ("ffplay", ["-nodisp", "-autoexit", "-loglevel", "error"]),
+    ("paplay", []),
+    ("aplay", ["-q"]),
+)
+
+
+def find_player() -> list[str] | None:
+    """The first audio player on PATH as a command prefix, or None."""
+    for name, options in PLAYERS:
+        if shutil.which(name):
+            return [name, *options]
+    return None
+
+
+def play(path: Path) -> None:
+    """Play an audio file (WAV plays everywhere) and wait until it ends."""
+    player = find_player()
+    if player is None:
+        raise UserError("no audio player found (ffplay, paplay or aplay); use --out FILE")
+    run([*player, str(path)])
+
+
+def version_text(program: str, flag: str = "--version") -> str:
+    """What `program --version` prints (stdout and stderr), whatever its exit status.
+
+    Some engines (flite) print their version and then exit with status 1.
+    """
+    path = require_program(program)
+    log.debug("running %s %s", program, flag)
+    try:
+        result = subprocess.run([path, flag], capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise AudiobookError(f"{program} {flag} failed: {e}") from e
+    return (result.stdout + result.stderr).decode("utf-8", "replace")

@@ -1,0 +1,274 @@
+"""Casting: which voice speaks for whom, from a TOML file or chosen automatically.
+
+A cast file (see voices/*.toml) has one `[voices."Speaker"]` table per speaker, with
+`engine`, `voice` and optional `rate`, `pitch`, `volume` (1.0 = the engine's normal) and
+`prefer`: better voices ("engine:voice") used instead when their engine is installed, so
+one file serves machines with and without the optional engines. `[lexicon]` and
+`lexicon_files` give pronunciations; `[pauses]` overrides model.Pauses.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import fields, replace
+from pathlib import Path
+
+from audiobook.engines import ENGINES, get_engine, installed_engines
+from audiobook.engines.base import Engine
+from audiobook.errors import AudiobookError, UserError
+from audiobook.lexicon import lexicon_from_toml, load_lexicon, read_toml
+from audiobook.model import NARRATOR, Cast, Pauses, Script, VoiceSettings
+
+log = logging.getLogger(__name__)
+
+CAST_KEYS = {"voices", "lexicon", "lexicon_files", "pauses"}
+# The casts and lexicon shipped with the project (AUDIOBOOK_VOICES points elsewhere).
+VOICES_DIR = Path(
+    os.environ.get("AUDIOBOOK_VOICES", Path(__file__).resolve().parents[2] / "voices")
+)
+VOICE_KEYS = {"engine", "voice", "rate", "pitch", "volume", "prefer"}
+# When there are more speakers than distinct voices, voices are reused at these pitches.
+EXTRA_PITCHES = (0.85, 1.15, 0.75, 1.3, 0.7, 1.45)
+
+
+def load_cast(path: Path, script: Script) -> Cast:
+    """The cast in a TOML file, checked against the script and the installed engines."""
+    return cast_from_toml(read_toml(path, "cast"), script, source=path)
+
+
+def cast_from_toml(data: Mapping[str, object], script: Script, *, source: Path) -> Cast:
+    """A Cast from parsed TOML; `source` names the file in errors and anchors lexicon_files."""
+    _check_keys(data, CAST_KEYS, str(source))
+    table = data.get("voices")
+    if not isinstance(table, dict) or not table:
+        raise UserError(f"{source}: no [voices.{NARRATOR}] table; a cast needs at least one voice")
+    speakers = [NARRATOR, *(s for s in script.speakers if s != NARRATOR)]
+    voices = {}
+    for speaker, spec in table.items():
+        if speaker not in speakers:
+            raise UserError(
+                f"{source}: the script has no speaker {speaker!r}; its speakers are: "
+                + ", ".join(speakers)
+            )
+        voices[speaker] = _voice_from_toml(spec, f"{source}: [voices.{speaker}]")
+    lexicon: dict[str, str] = {}
+    files = data.get("lexicon_files", [])
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        raise UserError(f"{source}: lexicon_files must be a list of file names")
+    for name in files:
+        lexicon.update(load_lexicon(source.parent / name))
+    lexicon.update(lexicon_from_toml(data, str(source)))
+    return Cast(voices, lexicon, _pauses_from_toml(data.get("pauses", {}), str(source)))
+
+
+def _check_keys(table: Mapping[str, object], allowed: set[str], where: str) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise UserError(
+            f"{where}: unknown setting {unknown[0]!r}; settings are: {', '.join(sorted(allowed))}"
+        )
+
+
+def _number(spec: Mapping[str, object], key: str, where: str) -> float:
+    value = spec.get(key, 1.0)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise UserError(f"{where}: {key} must be a number (1.0 = normal), not {value!r}")
+    return float(value)
+
+
+def _voice_from_toml(spec: object, where: str) -> VoiceSettings:
+    """The first usable voice of a speaker's table: its `prefer` list, then engine/voice."""
+    if not isinstance(spec, dict):
+        raise UserError(f"{where} must be a table with engine and voice")
+    _check_keys(spec, VOICE_KEYS, where)
+    if not isinstance(spec.get("engine"), str) or not isinstance(spec.get("voice"), str):
+        raise UserError(f'{where} needs engine = "…" and voice = "…"')
+    settings = VoiceSettings(
+        engine=spec["engine"],
+        voice=spec["voice"],
+        rate=_number(spec, "rate", where),
+        pitch=_number(spec, "pitch", where),
+        volume=_number(spec, "volume", where),
+    )
+    prefer = spec.get("prefer", [])
+    if not isinstance(prefer, list) or not all(isinstance(p, str) for p in prefer):
+        raise UserError(f'{where}: prefer must be a list like ["rhvoice:alan"]')
+    for option in prefer:
+        engine_name, _, voice = option.partition(":")
+        if engine_name not in ENGINES or not voice:
+            raise UserError(
+                f"{where}: prefer entry {option!r} must be engine:voice, with engine one of: "
+                + ", ".join(ENGINES)
+            )
+        choice = replace(settings, engine=engine_name, voice=voice)
+        if _usable(choice, where):
+            return choice
+    return check_voice(settings, where)
+
+
+def _usable(settings: VoiceSettings, where: str) -> bool:
+    """Whether a preferred voice can be used here; a missing engine is not an error."""
+    if not ENGINES[settings.engine].is_installed():
+        return False
+    try:
+        check_voice(settings, where)
+    except UserError as e:
+        log.warning("not using preferred voice: %s", e)
+        return False
+    return True
+
+
+def check_voice(settings: VoiceSettings, where: str) -> VoiceSettings:
+    """The settings, if their engine is installed and can speak with them; else UserError."""
+    try:
+        get_engine(settings.engine).check(settings)
+    except UserError as e:
+        raise UserError(f"{where}: {e}") from e
+    return settings
+
+
+def _pauses_from_toml(table: object, source: str) -> Pauses:
+    if not isinstance(table, dict):
+        raise UserError(f"{source}: [pauses] must be a table of milliseconds")
+    names = {f.name for f in fields(Pauses)}
+    _check_keys(table, names, f"{source}: [pauses]")
+    for key, value in table.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise UserError(f"{source}: [pauses] {key} must be whole milliseconds, 0 or more")
+    return Pauses(**table)
+
+
+# ---------------------------------------------------------------- automatic casting
+
+
+def candidate_voices(engine: str | None = None) -> Iterator[VoiceSettings]:
+    """Voices for automatic casting: best engine first (or only `engine`), each usable."""
+    if engine is None:
+        engines = [e for e in installed_engines() if not _repeats_another(e)]
+    else:
+        engines = [get_engine(engine)]
+    base = [v for e in engines for v in _checked_candidates(e)]
+    yield from base
+    for pitch in EXTRA_PITCHES:
+        for settings in base:
+            varied = replace(settings, pitch=pitch)
+            try:
+                get_engine(varied.engine).check(varied)
+            except UserError:
+                continue
+            yield varied
+
+
+def _repeats_another(engine: Engine) -> bool:
+    """Whether the engine only repeats the voices of another installed engine."""
+    try:
+        other = engine.same_voices_as()
+    except AudiobookError:
+        return True  # installed but broken: no use for casting
+    return other is not None and ENGINES[other].is_installed()
+
+
+def _checked_candidates(engine: Engine) -> list[VoiceSettings]:
+    result = []
+    try:
+        candidates = engine.cast_candidates()
+    except AudiobookError as e:  # an engine that is installed but broken
+        log.warning("skipping %s for casting: %s", engine.NAME, e)
+        return []
+    for voice in candidates:
+        settings = VoiceSettings(engine.NAME, voice)
+        try:
+            engine.check(settings)
+        except UserError:
+            continue  # this voice is not installed here
+        result.append(settings)
+    return result
+
+
+def auto_cast(script: Script, *, engine: str | None = None) -> Cast:
+    """A voice for the narrator and each speaker, all different, best engine first (or
+    only from `engine`).
+
+    Deterministic: the same installed engines and the same speakers give the same cast.
+    """
+    speakers = [NARRATOR, *dict.fromkeys(s for s in script.speakers if s != NARRATOR)]
+    voices = dict(zip(speakers, candidate_voices(engine), strict=False))
+    if not voices and engine is not None:
+        raise UserError(f"{engine} has no voices to cast here; `audiobook voices` lists them")
+    if not voices:
+        hints = "; ".join(f"{name}: {cls.INSTALL_HINT}" for name, cls in ENGINES.items())
+        raise UserError(f"no speech engine is installed; install one of them ({hints})")
+    if len(voices) < len(speakers):
+        raise UserError(
+            f"only {len(voices)} distinct voices are installed for {len(speakers)} speakers; "
+            "write a cast file that shares voices (audiobook cast FILE prints one to edit)"
+        )
+    lexicon_path = VOICES_DIR / "lexicon.toml"
+    return Cast(voices, load_lexicon(lexicon_path) if lexicon_path.exists() else {})
+
+
+def shipped_cast_for(script: Script) -> Path | None:
+    """A cast under voices/ written for exactly this script's speakers, if there is one.
+
+    The interview gets voices/wells-stalin.toml and a book with only a narrator
+    voices/book.toml without the user having to know they exist.
+    """
+    wanted = set(script.speakers) | {NARRATOR}
+    for path in sorted(VOICES_DIR.glob("*.toml")):
+        try:
+            data = read_toml(path, "cast")
+        except UserError:
+            continue
+        voices = data.get("voices")
+        if isinstance(voices, dict) and set(voices) == wanted:
+            return path
+    return None
+
+
+# ---------------------------------------------------------------- writing TOML
+
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _toml_str(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", escaped)
+    return f'"{escaped}"'
+
+
+def _toml_key(key: str) -> str:
+    return key if _BARE_KEY.match(key) else _toml_str(key)
+
+
+def cast_to_toml(cast: Cast) -> str:
+    """The cast as a TOML file to edit; load_cast reads it back to an equal Cast."""
+    lines = [
+        "# Cast: one [voices.NAME] table per speaker. `audiobook voices` lists every voice.",
+        "# rate, pitch and volume are relative: 1.0 is the engine's normal.",
+        '# Add prefer = ["rhvoice:alan"] to use a better voice where that engine is installed.',
+        "",
+    ]
+    for speaker, v in cast.voices.items():
+        lines += [
+            f"[voices.{_toml_key(speaker)}]",
+            f"engine = {_toml_str(v.engine)}",
+            f"voice = {_toml_str(v.voice)}",
+            f"rate = {v.rate!r}",
+            f"pitch = {v.pitch!r}",
+            f"volume = {v.volume!r}",
+            "",
+        ]
+    lines += [
+        "# Whole-word pronunciations applied before synthesis, e.g.",
+        '# "Ciliga" = "Tseeliga"',
+        "[lexicon]",
+        *(f"{_toml_key(word)} = {_toml_str(spoken)}" for word, spoken in cast.lexicon.items()),
+        "",
+        "# Silence between pieces of speech, in milliseconds.",
+        "[pauses]",
+        *(f"{f.name} = {getattr(cast.pauses, f.name)}" for f in fields(Pauses)),
+    ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,154 @@
+"""The one small interface every speech engine implements.
+
+An engine turns a batch of short texts into audio files in whatever format it produces; the
+synthesis stage converts them to the common format (`audiobook.engines.audio`) and caches
+them. Keeping the interface this small is what lets a new engine be added in one module.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from audiobook import processes
+from audiobook.errors import UserError
+from audiobook.model import VoiceSettings
+
+# Settings outside these ranges make every engine unintelligible or silent.
+RATE_RANGE = (0.3, 3.0)
+PITCH_RANGE = (0.5, 2.0)
+VOLUME_RANGE = (0.0, 2.0)
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """One voice an installed engine offers, as `audiobook voices` lists it."""
+
+    engine: str  # registry name of the engine
+    id: str  # what a cast writes as `voice = "..."`
+    language: str  # language tag, e.g. "en-us"; "" when the engine does not say
+    gender: str | None = None  # "male", "female" or None when unknown
+    name: str = ""  # the engine's descriptive name, when it has one
+
+
+class Engine(ABC):
+    """A speech engine: lists its voices, checks settings, and speaks batches of text."""
+
+    NAME: ClassVar[str]  # registry name, used in casts: "espeak-ng"
+    INSTALL_HINT: ClassVar[str]  # one line saying how to install it
+    # Auto-casting takes voices from the engine with the lowest rank first (best quality).
+    RANK: ClassVar[int]
+    # Longest text (characters) handed to the engine in one call; segments are split at
+    # sentence boundaries below this, so no engine meets its worst case on long paragraphs.
+    MAX_CHARS: ClassVar[int] = 600
+    # Clips per batch (a batch is one run of the pyttsx3 worker, one ffmpeg conversion).
+    # None: sized so that every job gets several batches, which is safe because a clip's
+    # sound never depends on its batch. pyttsx3 on libespeak carries state from one
+    # utterance to the next, so its batches have a fixed size and are cut the same way
+    # whatever --jobs says: a parallel run still gives the same bytes as a serial one.
+    BATCH_SIZE: ClassVar[int | None] = None
+    # True when the engine applies VoiceSettings.volume itself; otherwise the format
+    # conversion applies it as a gain.
+    HANDLES_VOLUME: ClassVar[bool] = False
+
+    @classmethod
+    @abstractmethod
+    def is_installed(cls) -> bool:
+        """Whether the engine can run here (cheap: no synthesis)."""
+
+    @abstractmethod
+    def version(self) -> str:
+        """Engine version, part of every cache key so an upgrade re-synthesises."""
+
+    @abstractmethod
+    def voices(self) -> list[VoiceInfo]:
+        """Every voice this engine offers here."""
+
+    @abstractmethod
+    def synthesize(
+        self, texts: Sequence[str], settings: VoiceSettings, out_dir: Path
+    ) -> list[Path]:
+        """Speak each text into its own audio file in `out_dir`; return them in order."""
+
+    def cast_candidates(self) -> list[str]:
+        """Voice ids for automatic casting, most suitable and most distinct first."""
+        return []
+
+    def same_voices_as(self) -> str | None:
+        """Another engine whose voices this one merely repeats here, if any."""
+        return None
+
+    def check(self, settings: VoiceSettings) -> None:
+        """Raise UserError unless this engine can speak with these settings as written.
+
+        Engines that silently fall back to a default voice are the reason this exists: a
+        cast that names a voice must get that voice or an error, never something else.
+        """
+        check_ranges(settings)
+        known = {v.id for v in self.voices()}
+        if settings.voice not in known:
+            raise unknown_voice_error(self.NAME, settings.voice, sorted(known))
+
+
+class CommandLineEngine(Engine):
+    """An engine run as one program per clip: found on PATH, versioned by `--version`."""
+
+    PROGRAM: ClassVar[str]  # the executable
+    VERSION_PATTERN: ClassVar[str]  # regular expression whose group 1 is the version
+
+    @classmethod
+    def is_installed(cls) -> bool:
+        return shutil.which(cls.PROGRAM) is not None
+
+    @functools.cache  # one engine object per process: engines.get_engine
+    def version(self) -> str:
+        out = processes.version_text(self.PROGRAM)
+        match = re.search(self.VERSION_PATTERN, out)
+        return match.group(1) if match else out.strip()
+
+    @abstractmethod
+    def command(self, text: str, settings: VoiceSettings, out: Path) -> tuple[list[str], bytes]:
+        """Arguments that speak `text` into the file `out`, and what goes on stdin."""
+
+    def synthesize(
+        self, texts: Sequence[str], settings: VoiceSettings, out_dir: Path
+    ) -> list[Path]:
+        paths = [out_dir / f"{self.PROGRAM}-{i}.wav" for i in range(len(texts))]
+        for text, path in zip(texts, paths, strict=True):
+            args, stdin = self.command(text, settings, path)
+            processes.run(args, input_bytes=stdin)
+        return paths
+
+
+def check_ranges(settings: VoiceSettings) -> None:
+    """Reject rate, pitch and volume values no engine can use sensibly."""
+    for name, value, (low, high) in (
+        ("rate", settings.rate, RATE_RANGE),
+        ("pitch", settings.pitch, PITCH_RANGE),
+        ("volume", settings.volume, VOLUME_RANGE),
+    ):
+        if not low <= value <= high:
+            raise UserError(
+                f"{name} = {value:g} for {settings.engine} voice {settings.voice!r} is out of "
+                f"range; use {low:g} to {high:g} (1.0 is the engine's normal {name})"
+            )
+
+
+def unknown_voice_error(engine: str, voice: str, choices: Sequence[str]) -> UserError:
+    """The error for a voice an engine does not have, listing the ones it does."""
+    listed = ", ".join(choices) if choices else "none installed"
+    return UserError(
+        f"{engine} has no voice {voice!r}; choose one of: {listed} "
+        f"(`audiobook voices` lists every voice)"
+    )
+
+
+def scaled(value: float, normal: int, low: int, high: int) -> int:
+    """An engine's integer parameter for a relative setting: `normal` at 1.0, clamped."""
+    return max(low, min(high, round(normal * value)))

@@ -1,0 +1,90 @@
+"""RHVoice through `RHVoice-test`: the best voices here, optional (Debian non-free)."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+from pathlib import Path
+
+from audiobook.engines.base import CommandLineEngine, VoiceInfo, scaled
+from audiobook.model import VoiceSettings
+
+# Where packages put voices; RHVOICE_VOICES (a path list) is looked at first.
+VOICE_DIRS = (
+    "/usr/share/RHVoice/voices",
+    "/usr/local/share/RHVoice/voices",
+    "/opt/homebrew/share/RHVoice/voices",
+)
+LANGUAGES = {"english": "en", "russian": "ru", "ukrainian": "uk", "esperanto": "eo"}
+
+
+class RhvoiceEngine(CommandLineEngine):
+    """One `RHVoice-test` process per clip, text on stdin as plain text (never SSML)."""
+
+    NAME = "rhvoice"
+    PROGRAM = "RHVoice-test"
+    VERSION_PATTERN = r"version:?\s*(\S+)"
+    INSTALL_HINT = (
+        "apt-get install rhvoice rhvoice-english (Debian non-free: add the non-free "
+        "component to apt's sources first)"
+    )
+    RANK = 10
+    MAX_CHARS = 500
+    HANDLES_VOLUME = True
+
+    @classmethod
+    def is_installed(cls) -> bool:
+        return super().is_installed() and bool(voice_infos())
+
+    @functools.cache  # one engine object per process: engines.get_engine
+    def version(self) -> str:
+        # Voice data changes the sound as much as the program does.
+        data = "".join(sorted(p.read_text("utf-8", "replace") for p in voice_infos()))
+        return f"{super().version()} voices:{hashlib.sha256(data.encode()).hexdigest()[:12]}"
+
+    def voices(self) -> list[VoiceInfo]:
+        voices = {}
+        for path in voice_infos():
+            info = parse_voice_info(path.read_text("utf-8", "replace"))
+            name = info.get("name", path.parent.name)
+            language = info.get("language", "")
+            voices[name.lower()] = VoiceInfo(
+                self.NAME,
+                name.lower(),
+                LANGUAGES.get(language.lower(), language.lower()),
+                info.get("gender", "").lower() or None,
+                name,
+            )
+        return sorted(voices.values(), key=lambda v: v.id)
+
+    def cast_candidates(self) -> list[str]:
+        return ["bdl", "alan", "evgeniy-eng", "slt", "clb"]
+
+    def command(self, text: str, settings: VoiceSettings, out: Path) -> tuple[list[str], bytes]:
+        return [
+            self.PROGRAM,
+            "-p",
+            settings.voice,
+            "-r",
+            str(scaled(settings.rate, 100, 10, 300)),
+            "-t",
+            str(scaled(settings.pitch, 100, 10, 300)),
+            "-v",
+            str(scaled(settings.volume, 100, 0, 200)),
+            "-o",
+            str(out),
+        ], text.encode("utf-8")
+
+
+def voice_infos() -> list[Path]:
+    """The `voice.info` file of every installed RHVoice voice."""
+    extra = os.environ.get("RHVOICE_VOICES", "")
+    dirs = [Path(d) for d in extra.split(os.pathsep) if d] + [Path(d) for d in VOICE_DIRS]
+    return sorted(p for d in dirs if d.is_dir() for p in d.glob("*/voice.info"))
+
+
+def parse_voice_info(text: str) -> dict[str, str]:
+    """`key=value` lines of a voice.info file."""
+    pairs = (line.partition("=") for line in text.splitlines() if "=" in line)
+    return {key.strip().lower(): value.strip() for key, _, value in pairs}

@@ -1,0 +1,109 @@
+"""Pronunciation lexicon: whole-word replacements applied to text just before synthesis.
+
+Engines guess names from spelling ("Ciliga" as "Silliga") and read some abbreviations
+letter by letter and others as words. A cast's lexicon says how to say them; a few English
+abbreviations are built in, and dotted initialisms ("N.K.V.D.") are spelled out by rule.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+
+from audiobook.errors import UserError
+
+# Latin and other abbreviations read the same in every English text. A cast's entries win.
+BUILTIN_LEXICON = {
+    "i.e.": "that is",
+    "e.g.": "for example",
+    "viz.": "namely",
+    "cf.": "compare",
+    "etc.": "et cetera",
+    "&": "and",
+}
+
+# A dot-ended abbreviation that also ended its sentence keeps that full stop when the next
+# word starts a sentence (or the text ends), so sentence splitting and intonation survive.
+_SENTENCE_GOES_ON = re.compile(r"\s+[\"'“‘(\[]?[A-Z0-9]")
+_INITIALISM = re.compile(r"(?<![\w.])[A-Za-z]\.(?:[A-Za-z]\.)*[A-Za-z]\.?(?!\w)")
+
+
+def apply_lexicon(text: str, lexicon: Mapping[str, str]) -> str:
+    """The text as it should be spoken: cast entries, built-in entries, then initialisms."""
+    entries = {**BUILTIN_LEXICON, **lexicon}
+    text = _compiled(tuple(sorted(entries.items())))(text)
+    return _INITIALISM.sub(_spell, text)
+
+
+def _spell(match: re.Match[str]) -> str:
+    """ "N.K.V.D." -> "N K V D", keeping a full stop that ended the sentence.
+
+    Two letters before a capitalised word are taken for a name's initials ("J.M. Keynes"),
+    whose dot ends nothing.
+    """
+    letters = match.group(0).replace(".", "").upper()
+    spoken = " ".join(letters)
+    rest = match.string[match.end() :]
+    if len(letters) == 2 and rest.strip():
+        return spoken
+    return _keep_full_stop(match, spoken)
+
+
+def _keep_full_stop(match: re.Match[str], spoken: str) -> str:
+    key = match.group(0)
+    if not key.endswith(".") or spoken.endswith("."):
+        return spoken
+    rest = match.string[match.end() :]
+    if not rest.strip() or _SENTENCE_GOES_ON.match(rest):
+        return spoken + "."
+    return spoken
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled(items: tuple[tuple[str, str], ...]):  # type: ignore[no-untyped-def]
+    """A function applying these entries in one pass, longest key first.
+
+    A key written in lower case also matches its capitalised form ("kulak", "Kulak"), and
+    the replacement is capitalised to match; any other key matches exactly as written.
+    """
+    variants: dict[str, str] = {}
+    for key, spoken in items:
+        variants[key] = spoken
+        if key[:1].islower():
+            variants.setdefault(key[:1].upper() + key[1:], spoken[:1].upper() + spoken[1:])
+    if not variants:
+        return lambda text: text
+    keys = sorted(variants, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, keys)) + r")(?![\w])")
+    return lambda text: pattern.sub(lambda m: _keep_full_stop(m, variants[m.group(0)]), text)
+
+
+def lexicon_from_toml(data: Mapping[str, object], source: str) -> dict[str, str]:
+    """Entries of a `[lexicon]` table, checked: every key and value a non-empty string."""
+    table = data.get("lexicon", {})
+    if not isinstance(table, dict):
+        raise UserError(f'{source}: [lexicon] must be a table of "word" = "spoken form"')
+    for key, value in table.items():
+        if not isinstance(value, str) or not key.strip() or not value.strip():
+            raise UserError(
+                f"{source}: lexicon entry {key!r} must map a word to a non-empty string"
+            )
+    return dict(table)
+
+
+def read_toml(path: Path, what: str) -> dict[str, object]:
+    """A TOML file's contents; a missing or malformed file is the user's to fix."""
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except OSError as e:
+        raise UserError(f"cannot read {what} {path}: {e.strerror}") from e
+    except tomllib.TOMLDecodeError as e:
+        raise UserError(f"{path} is not valid TOML: {e}") from e
+
+
+def load_lexicon(path: Path) -> dict[str, str]:
+    """The `[lexicon]` table of a TOML file of its own."""
+    return lexicon_from_toml(read_toml(path, "lexicon"), str(path))

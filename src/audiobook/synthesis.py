@@ -1,0 +1,322 @@
+"""Speaks a script: every segment in its speaker's voice, each clip once, cached, in parallel.
+
+The steps are public so a caller can stop between them: `segment_chunks` (what an engine
+is given for one segment), `plan_synthesis` (which clips exist and which are missing),
+`run_plan` (synthesise the missing ones) and `synthesize_script` (all of it).
+
+Parallelism is threads, one per job, each driving engine processes: the engines do the
+work outside Python, so threads keep every core busy without pickling anything.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from audiobook.cache import ClipCache, clip_key, default_cache_dir
+from audiobook.engines import get_engine
+from audiobook.engines.audio import to_clips, wav_duration_s
+from audiobook.errors import UserError
+from audiobook.lexicon import apply_lexicon
+from audiobook.model import (
+    NARRATOR,
+    Cast,
+    Chapter,
+    ChapterAudio,
+    Script,
+    SegmentAudio,
+    VoiceSettings,
+)
+
+__all__ = [
+    "PlannedClip",
+    "SynthesisPlan",
+    "chunk_text",
+    "default_cache_dir",
+    "default_jobs",
+    "plan_synthesis",
+    "run_plan",
+    "segment_chunks",
+    "split_sentences",
+    "synthesize_script",
+    "synthesize_texts",
+]
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+
+# Batches per job, for engines whose batches may be of any size: enough that the jobs
+# finish together, few enough that each batch's conversion is shared by many clips.
+BATCHES_PER_JOB = 4
+MAX_BATCH_SIZE = 32
+
+# Words after which a full stop does not end a sentence.
+ABBREVIATIONS = frozenset(
+    "Mr Mrs Ms Messrs Mme Mlle Dr St Mt Prof Gen Col Capt Lt Sgt Rev Hon Jr Sr No Nos Vol vol "
+    "Ch ch Fig fig pp vs cf viz approx Co Ltd Inc Gov Sen Rep Ave".split()
+)
+# Sentence-final punctuation, closing quotes or brackets, space, then a sentence start.
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_LAST_WORD = re.compile(r"([\w']+)[.!?…]*[\"'”’)\]]*\s*$")
+# Places inside a long sentence where a pause is natural, best first.
+_CLAUSE_BREAKS = (re.compile(r"[;:—–]\s*"), re.compile(r",\s+"), re.compile(r"\s+"))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of clean prose, not fooled by "Mr." or initials ("H. G. Wells")."""
+    text = " ".join(text.split())
+    sentences, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        if text[match.start()] == ".":
+            word = _LAST_WORD.search(text, start, match.start() + 1)
+            if word and (word.group(1) in ABBREVIATIONS or len(word.group(1)) == 1):
+                continue
+        sentences.append(text[start : match.end()].strip())
+        start = match.end()
+    if text[start:].strip():
+        sentences.append(text[start:].strip())
+    return sentences
+
+
+def _split_long(sentence: str, max_chars: int) -> list[str]:
+    """Pieces of an over-long sentence, cut at the best clause break before max_chars."""
+    pieces = []
+    while len(sentence) > max_chars:
+        cut = 0
+        for breaks in _CLAUSE_BREAKS:
+            ends = [m.end() for m in breaks.finditer(sentence, max_chars // 3, max_chars)]
+            if ends:
+                cut = ends[-1]
+                break
+        cut = cut or max_chars
+        pieces.append(sentence[:cut].strip())
+        sentence = sentence[cut:].strip()
+    return [*pieces, sentence] if sentence else pieces
+
+
+def chunk_text(text: str, max_chars: int) -> list[str]:
+    """Whole sentences grouped into chunks of at most max_chars (longer sentences are cut
+    at clause breaks), so no engine is handed a paragraph long enough to hit its worst case.
+    Chunks with nothing to say (only punctuation) are dropped."""
+    chunks: list[str] = []
+    for sentence in split_sentences(text):
+        for piece in _split_long(sentence, max_chars):
+            if chunks and len(chunks[-1]) + 1 + len(piece) <= max_chars:
+                chunks[-1] += " " + piece
+            else:
+                chunks.append(piece)
+    return [c for c in chunks if any(ch.isalnum() for ch in c)]
+
+
+def segment_chunks(text: str, settings: VoiceSettings, lexicon: dict[str, str]) -> list[str]:
+    """Exactly what the engine is given for one segment: lexicon applied, then chunked."""
+    return chunk_text(apply_lexicon(text, lexicon), get_engine(settings.engine).MAX_CHARS)
+
+
+def default_jobs() -> int:
+    """All the cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class PlannedClip:
+    """One clip to be had: the text an engine speaks, the voice, and where it is cached."""
+
+    key: str  # cache key, see cache.clip_key
+    text: str  # exactly what the engine is given
+    settings: VoiceSettings
+    path: Path  # the cached WAV (present once synthesised)
+
+
+@dataclass
+class SynthesisPlan:
+    """Every clip of the chosen chapters, and which of them are not in the cache yet."""
+
+    cache: ClipCache
+    chapters: list[tuple[Chapter, list[list[PlannedClip]]]]  # clips per segment, per chapter
+    missing: list[PlannedClip] = field(default_factory=list)  # unique by key, script order
+
+    @property
+    def unique_keys(self) -> int:
+        return len({c.key for _, segs in self.chapters for clips in segs for c in clips})
+
+
+def voice_for(cast: Cast, speaker: str, warned: set[str]) -> VoiceSettings:
+    """The speaker's voice; speakers the cast leaves out are read by the narrator."""
+    if speaker in cast.voices:
+        return cast.voices[speaker]
+    if NARRATOR not in cast.voices:
+        raise UserError(f"the cast has no voice for {speaker} and none for {NARRATOR}")
+    if speaker not in warned:
+        warned.add(speaker)
+        log.warning("the cast has no voice for %s; the narrator reads their lines", speaker)
+    return cast.voices[NARRATOR]
+
+
+def select_chapters(script: Script, chapters: Iterable[int] | None) -> list[Chapter]:
+    """The chapters asked for, by Chapter.index, in book order."""
+    if chapters is None:
+        return list(script.chapters)
+    wanted = set(chapters)
+    unknown = wanted - {c.index for c in script.chapters}
+    if unknown:
+        have = ", ".join(str(c.index) for c in script.chapters)
+        raise UserError(f"no chapter {sorted(unknown)[0]} in this script; chapters are: {have}")
+    return [c for c in script.chapters if c.index in wanted]
+
+
+def plan_synthesis(
+    script: Script,
+    cast: Cast,
+    *,
+    cache_dir: Path | None = None,
+    chapters: Iterable[int] | None = None,
+) -> SynthesisPlan:
+    """Work out every clip and look each up in the cache; nothing is synthesised."""
+    cache = ClipCache(cache_dir if cache_dir is not None else default_cache_dir())
+    versions: dict[str, str] = {}
+    checked: set[VoiceSettings] = set()
+    warned: set[str] = set()
+    plan = SynthesisPlan(cache, [])
+    seen: set[str] = set()
+    for chapter in select_chapters(script, chapters):
+        per_segment = []
+        for segment in chapter.segments:
+            settings = voice_for(cast, segment.speaker, warned)
+            engine = get_engine(settings.engine)
+            if settings not in checked:
+                engine.check(settings)
+                checked.add(settings)
+            if settings.engine not in versions:
+                versions[settings.engine] = engine.version()
+            clips = []
+            for text in segment_chunks(segment.text, settings, cast.lexicon):
+                key = clip_key(settings, versions[settings.engine], text)
+                clip = PlannedClip(key, text, settings, cache.path(key))
+                clips.append(clip)
+                if key not in seen:
+                    seen.add(key)
+                    if not clip.path.is_file():
+                        plan.missing.append(clip)
+            per_segment.append(clips)
+        plan.chapters.append((chapter, per_segment))
+    log.info("%d clips, %d to synthesise", len(seen), len(plan.missing))
+    return plan
+
+
+def make_batches(missing: Sequence[PlannedClip], jobs: int) -> list[list[PlannedClip]]:
+    """Missing clips cut into batches of one voice each, in script order.
+
+    Engines with a fixed BATCH_SIZE get batches of that size whatever `jobs` is (see
+    Engine.BATCH_SIZE); the others get about BATCHES_PER_JOB batches per job, so all
+    cores stay busy to the end while each batch still shares one ffmpeg conversion.
+    """
+    by_voice: dict[VoiceSettings, list[PlannedClip]] = {}
+    for clip in missing:
+        by_voice.setdefault(clip.settings, []).append(clip)
+    batches = []
+    for settings, clips in by_voice.items():
+        size = get_engine(settings.engine).BATCH_SIZE
+        if size is None:
+            share = -(-len(clips) // (jobs * BATCHES_PER_JOB))
+            size = max(1, min(MAX_BATCH_SIZE, share))
+        batches += [clips[i : i + size] for i in range(0, len(clips), size)]
+    return batches
+
+
+def synthesize_texts(texts: Sequence[str], settings: VoiceSettings, out_dir: Path) -> list[Path]:
+    """Speak texts in one voice into clip-format WAVs in out_dir (no cache, no lexicon)."""
+    engine = get_engine(settings.engine)
+    raw = engine.synthesize(texts, settings, out_dir)
+    clips = [out_dir / f"clip-{i}.wav" for i in range(len(texts))]
+    gain = 1.0 if engine.HANDLES_VOLUME else settings.volume
+    to_clips(raw, clips, gain=gain, work_dir=out_dir)
+    return clips
+
+
+def synthesize_batch(cache: ClipCache, batch: Sequence[PlannedClip]) -> None:
+    """Speak one batch (one voice) in a work folder, then move each clip into the cache."""
+    with cache.work_dir() as work:
+        clips = synthesize_texts([c.text for c in batch], batch[0].settings, Path(work))
+        for planned, path in zip(batch, clips, strict=True):
+            cache.store(planned.key, path)
+
+
+def run_plan(
+    plan: SynthesisPlan, *, jobs: int | None = None, progress: Progress | None = None
+) -> int:
+    """Synthesise the plan's missing clips on `jobs` threads; return how many were made."""
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs < 1:
+        raise UserError(f"--jobs must be at least 1, not {jobs}")
+    total = plan.unique_keys
+    done = total - len(plan.missing)
+    if progress:
+        progress(done, total)
+    if not plan.missing:
+        return 0
+    plan.cache.remove_stale_work()
+    batches = make_batches(plan.missing, jobs)
+    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="synth")
+    pending: set[Future[None]] = set()
+    sizes: dict[Future[None], int] = {}
+    try:
+        for batch in batches:
+            future = pool.submit(synthesize_batch, plan.cache, batch)
+            pending.add(future)
+            sizes[future] = len(batch)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                future.result()  # re-raises the batch's error here
+                done += sizes[future]
+                if progress:
+                    progress(done, total)
+    finally:
+        # On an error or Ctrl-C: start nothing new, let running engine processes finish
+        # (their clips are stored whole or not at all).
+        pool.shutdown(wait=True, cancel_futures=True)
+    return len(plan.missing)
+
+
+def assemble(plan: SynthesisPlan) -> list[ChapterAudio]:
+    """The plan's chapters with the cached clip files and their durations."""
+    durations: dict[Path, float] = {}
+    result = []
+    for chapter, per_segment in plan.chapters:
+        segments = []
+        for index, clips in enumerate(per_segment):
+            paths = tuple(c.path for c in clips)
+            for path in paths:
+                if path not in durations:
+                    durations[path] = wav_duration_s(path)
+            duration = sum(durations[p] for p in paths)
+            segments.append(SegmentAudio(chapter.index, index, paths, duration))
+        result.append(ChapterAudio(chapter, tuple(segments)))
+    return result
+
+
+def synthesize_script(
+    script: Script,
+    cast: Cast,
+    *,
+    cache_dir: Path | None = None,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    chapters: Iterable[int] | None = None,
+) -> list[ChapterAudio]:
+    """Audio for each chapter (or only the given chapter indexes), synthesising what the
+    cache lacks. Clips are mono 16-bit WAVs at AUDIO_SAMPLE_RATE_HZ, one per chunk of
+    sentences, in speaking order; progress(done, total) counts clips."""
+    plan = plan_synthesis(script, cast, cache_dir=cache_dir, chapters=chapters)
+    run_plan(plan, jobs=jobs, progress=progress)
+    return assemble(plan)

@@ -1,0 +1,48 @@
+"""Output formats, chosen by name (`--format mp3,m4b`, or `all`)."""
+
+from __future__ import annotations
+
+from audiobook.errors import UserError
+from audiobook.writers.base import (
+    BookOutput,
+    BookWriter,
+    ChapterOutput,
+    ChapterRecord,
+    ChapterWriter,
+)
+from audiobook.writers.m4b import M4bWriter
+from audiobook.writers.mp3 import Mp3Writer
+from audiobook.writers.opus import OpusWriter
+from audiobook.writers.playlist import PlaylistWriter
+from audiobook.writers.vtt import VttWriter
+
+WRITERS: dict[str, type[ChapterWriter] | type[BookWriter]] = {
+    writer.NAME: writer for writer in (Mp3Writer, M4bWriter, OpusWriter, VttWriter, PlaylistWriter)
+}
+DEFAULT_FORMATS = ("mp3",)
+
+__all__ = [
+    "DEFAULT_FORMATS",
+    "WRITERS",
+    "BookOutput",
+    "BookWriter",
+    "ChapterOutput",
+    "ChapterRecord",
+    "ChapterWriter",
+    "get_writers",
+]
+
+
+def get_writers(spec: str | None) -> list[ChapterWriter | BookWriter]:
+    """Writers for a comma-separated list of names, in registry order; `all` means every one."""
+    names = [name.strip().lower() for name in (spec or ",".join(DEFAULT_FORMATS)).split(",")]
+    names = [name for name in names if name]
+    if "all" in names:
+        names = list(WRITERS)
+    unknown = [name for name in names if name not in WRITERS]
+    if unknown or not names:
+        choices = ", ".join([*WRITERS, "all"])
+        raise UserError(
+            f"unknown output format {', '.join(unknown) or repr(spec)}; choose from {choices}"
+        )
+    return [writer() for name, writer in WRITERS.items() if name in names]

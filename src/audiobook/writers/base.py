@@ -1,0 +1,84 @@
+"""What writers are given and what they promise.
+
+A chapter writer turns one finished chapter into one file; a book writer turns the chapters
+of a build into one or two files for the whole book. Writers write exactly the path they are
+given (a temporary name beside the final one, without the final suffix, so each names its
+format explicitly); `build` makes the result appear atomically and decides what to skip.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+from audiobook.model import Chapter
+from audiobook.stitching import ChapterPlan
+from audiobook.tagging import BookInfo, Mark
+
+
+@dataclass(frozen=True)
+class ChapterOutput:
+    """One finished chapter, as chapter writers see it."""
+
+    book: BookInfo
+    chapter: Chapter
+    plan: ChapterPlan  # where each segment lies in the audio
+    wav: Path  # the levelled chapter audio, AUDIO_* format
+    marks: tuple[Mark, ...]  # headings and speaker turns, in time order
+    cover: Path | None = None
+
+
+@dataclass(frozen=True)
+class ChapterRecord:
+    """What is known of a chapter in the output folder, built now or before."""
+
+    index: int
+    title: str  # display name
+    stem: str  # file name without suffix
+    duration_s: float
+    files: dict[str, str] = field(default_factory=dict)  # writer name -> file name
+    wav: Path | None = None  # finished audio, for the chapters of this build
+
+
+@dataclass(frozen=True)
+class BookOutput:
+    """The chapters of the output folder, as book writers see them, in reading order."""
+
+    book: BookInfo
+    chapters: tuple[ChapterRecord, ...]
+    cover: Path | None = None  # cover image given by the user
+    partial: bool = False  # this build covers only some of the book's chapters
+    book_files: dict[str, list[str]] = field(default_factory=dict)  # earlier book writers' files
+
+
+class ChapterWriter(ABC):
+    """Writes one file per chapter."""
+
+    NAME: ClassVar[str]
+    SUFFIX: ClassVar[str]
+    VERSION: ClassVar[int] = 1  # bump when output changes, so rebuilds redo the files
+
+    def file_name(self, stem: str) -> str:
+        return stem + self.SUFFIX
+
+    @abstractmethod
+    def write(self, chapter: ChapterOutput, dest: Path) -> None:
+        """Write the chapter's file at exactly `dest`."""
+
+
+class BookWriter(ABC):
+    """Writes files for the book as a whole."""
+
+    NAME: ClassVar[str]
+    VERSION: ClassVar[int] = 1
+    NEEDS_AUDIO: ClassVar[bool] = False  # wants every chapter's rendered WAV
+
+    @abstractmethod
+    def file_names(self, output: BookOutput) -> list[str]:
+        """Names of the files `write` will produce, in the order of its `dests`."""
+
+    @abstractmethod
+    def write(self, output: BookOutput, dests: list[Path]) -> None:
+        """Write the book's files at exactly `dests`."""

@@ -1,0 +1,359 @@
+"""`audiobook build` (issue 4): incremental, atomic builds on fake clips; then end to end
+with the real engines on the seed texts, checked with ffprobe and mutagen."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import mutagen
+import pytest
+
+from audiobook import processes
+from audiobook.build import (
+    MANIFEST_NAME,
+    BuildOptions,
+    BuildResult,
+    build_book,
+    make_preview,
+    parse_chapter_ranges,
+)
+from audiobook.errors import AudiobookError, UserError
+from audiobook.filenames import safe_name
+from audiobook.loudness import ACX_PEAK_MAX_DBFS, ACX_RMS_MAX_DBFS, ACX_RMS_MIN_DBFS, measure_pcm
+from audiobook.model import AUDIO_SAMPLE_RATE_HZ, HEADING, Cast, Script, VoiceSettings
+from audiobook.stitching import ChapterPlan, plan_chapter
+from audiobook.synthesis import synthesize_script
+from audiobook.writers.mp3 import Mp3Writer
+from tests.audio_fakes import decode_pcm, fake_cast, fake_synthesize, tiny_script, write_cover
+from tests.conftest import run_cli
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (None, (1, 2, 3, 4, 5, 6)),
+        ("", (1, 2, 3, 4, 5, 6)),
+        ("2-5", (2, 3, 4, 5)),
+        ("1,3, 5-6", (1, 3, 5, 6)),
+        ("4-", (4, 5, 6)),
+        ("-2", (1, 2)),
+        ("3,3,2-3", (2, 3)),
+    ],
+)
+def test_parse_chapter_ranges(text: str | None, expected: tuple[int, ...]) -> None:
+    assert parse_chapter_ranges(text, 6) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("0-2", "the book has chapters 1 to 6 only"),
+        ("7", "the book has chapters 1 to 6 only"),
+        ("5-2", "range 5-2 runs backwards"),
+        ("two", "'two' is not a number or range"),
+        ("-", "'-' is not a number or range"),
+    ],
+)
+def test_parse_chapter_ranges_rejects(text: str, message: str) -> None:
+    with pytest.raises(UserError, match=message):
+        parse_chapter_ranges(text, 6)
+
+
+def fake_build(script: Script, tmp_path: Path, formats: str = "mp3,vtt,m3u8", **kw) -> BuildResult:
+    options = BuildOptions(
+        out_dir=tmp_path / "out", formats=formats, cache_dir=tmp_path / "c", **kw
+    )
+    return build_book(script, fake_cast(script), options, synthesize=fake_synthesize)
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir() if p.is_file()}
+
+
+def test_rebuild_rewrites_only_what_changed(tmp_path: Path) -> None:
+    script = tiny_script()
+    first = fake_build(script, tmp_path, formats="all")
+    folder = first.folder
+    assert folder == tmp_path / "out" / "H G Wells" / "Wells Meets Stalin"
+    assert len(first.written) == 3 * 3 + 3  # mp3, opus, vtt per chapter; m4b, m3u8, json
+    assert first.audio_s > 20
+    assert first.chapters == 3
+    before = mtimes(folder)
+
+    again = fake_build(script, tmp_path, formats="all")
+    assert again.written == []
+    assert sorted(again.unchanged) == sorted(first.written)
+    assert {k: v for k, v in mtimes(folder).items() if k != MANIFEST_NAME} == {
+        k: v for k, v in before.items() if k != MANIFEST_NAME
+    }
+
+    script.chapters[1].segments[1].text = "It was very cold. The train was late."
+    changed = fake_build(script, tmp_path, formats="all")
+    names = sorted(p.name for p in changed.written)
+    assert names == sorted(
+        [
+            "02 - Book I - II - Is All Lost.mp3",
+            "02 - Book I - II - Is All Lost.opus",
+            "02 - Book I - II - Is All Lost.vtt",
+            "Wells Meets Stalin.m4b",
+            "Wells Meets Stalin.m3u8",
+            "metadata.json",
+        ]
+    )
+    assert not [p for p in folder.iterdir() if p.name.startswith(".audiobook-work")]
+
+
+def test_renamed_chapter_replaces_its_old_files(tmp_path: Path) -> None:
+    script = tiny_script()
+    folder = fake_build(script, tmp_path).folder
+    script.chapters[2].title = "Workers"
+    fake_build(script, tmp_path)
+    names = sorted(p.name for p in folder.glob("03 *"))
+    assert names == ["03 - Book I - III - Workers.mp3", "03 - Book I - III - Workers.vtt"]
+    playlist = (folder / "Wells Meets Stalin.m3u8").read_text(encoding="utf-8")
+    assert "03 - Book I - III - Workers.mp3" in playlist
+
+
+def test_chosen_chapters_only(tmp_path: Path) -> None:
+    script = tiny_script()
+    result = fake_build(script, tmp_path, chapters="2-3")
+    assert sorted(p.name for p in result.folder.glob("*.mp3")) == [
+        "02 - Book I - II - Is All Lost.mp3",
+        "03 - Book I - III - Peasants and Manual Workers.mp3",
+    ]
+    fake_build(script, tmp_path, chapters="1")
+    playlist = (result.folder / "Wells Meets Stalin.m3u8").read_text(encoding="utf-8")
+    assert [line for line in playlist.splitlines() if line.endswith(".mp3")] == sorted(
+        p.name for p in result.folder.glob("*.mp3")
+    )
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_partial(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = tiny_script()
+    folder = fake_build(script, tmp_path, formats="mp3").folder
+    target = folder / "01 - Book I - I - The Meeting.mp3"
+    good = target.read_bytes()
+
+    def broken(self: Mp3Writer, chapter: object, dest: Path) -> None:
+        dest.write_bytes(b"ID3 half an mp3")
+        raise AudiobookError("ffmpeg failed: disk full")
+
+    monkeypatch.setattr(Mp3Writer, "write", broken)
+    script.chapters[0].segments[1].text = "In 1934 Wells went to Moscow."
+    with pytest.raises(AudiobookError, match="disk full"):
+        fake_build(script, tmp_path, formats="mp3")
+    assert target.read_bytes() == good
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == [MANIFEST_NAME]
+
+
+KILL_SCRIPT = """
+import sys
+from pathlib import Path
+from tests.audio_fakes import fake_cast, fake_synthesize, tiny_script
+from audiobook.build import BuildOptions, build_book
+script = tiny_script()
+for chapter in script.chapters:  # long enough chapters to be killed in the middle
+    chapter.segments = chapter.segments * 60
+out, cache = Path(sys.argv[1]), Path(sys.argv[2])
+options = BuildOptions(out_dir=out, formats="mp3", jobs=1, cache_dir=cache)
+build_book(script, fake_cast(script), options, synthesize=fake_synthesize)
+"""
+
+
+def test_a_killed_build_leaves_no_truncated_file(tmp_path: Path) -> None:
+    """Regression (issue 4): kill -9 in the middle of writing, then look at what is left."""
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    args = [sys.executable, "-c", KILL_SCRIPT, str(out), str(cache)]
+    process = subprocess.Popen(args, cwd=REPO, start_new_session=True)
+    folder = out / "H G Wells" / "Wells Meets Stalin"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if folder.is_dir() and any(p.suffix == ".part" for p in folder.iterdir()):
+            break
+        time.sleep(0.005)
+    assert process.poll() is None, "the build ended before it could be killed mid-write"
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert any(p.suffix == ".part" for p in folder.iterdir()), "killed while writing"
+    for mp3 in folder.glob("*.mp3"):  # whatever was completed is whole
+        assert float(processes.probe(mp3)["format"]["duration"]) > 30
+    script = tiny_script()
+    for chapter in script.chapters:
+        chapter.segments = chapter.segments * 60
+    options = BuildOptions(out_dir=out, formats="mp3", cache_dir=cache)
+    build_book(script, fake_cast(script), options, synthesize=fake_synthesize)
+    left = sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+    assert left == [MANIFEST_NAME], "partial files and work folders are cleaned up"
+    assert len(list(folder.glob("*.mp3"))) == 3
+
+
+def test_cover_is_copied_and_a_bad_cover_is_a_user_error(tmp_path: Path) -> None:
+    cover = write_cover(tmp_path / "cover.jpg", "blue")
+    result = fake_build(tiny_script(), tmp_path, formats="mp3", cover=cover)
+    assert (result.folder / "cover.jpg").read_bytes() == cover.read_bytes()
+    bad = tmp_path / "cover.txt"
+    bad.write_text("not an image")
+    with pytest.raises(UserError, match=r"cover .*cover\.txt is not a JPEG or PNG image"):
+        fake_build(tiny_script(), tmp_path, formats="mp3", cover=bad)
+
+
+def test_preview_writes_a_short_levelled_sample(tmp_path: Path) -> None:
+    script = tiny_script()
+    dest = tmp_path / "sample.mp3"
+    length = make_preview(
+        script,
+        fake_cast(script),
+        dest,
+        chapter=1,
+        seconds=3,
+        synthesize=fake_synthesize,
+        cache_dir=tmp_path / "c",
+    )
+    assert length == 3
+    assert float(processes.probe(dest)["format"]["duration"]) == pytest.approx(3, abs=0.1)
+    with pytest.raises(UserError, match="--chapter 9: the book has chapters 1 to 3"):
+        make_preview(script, fake_cast(script), dest, chapter=9, synthesize=fake_synthesize)
+    with pytest.raises(UserError, match=r"sample\.txt: write a preview as one of"):
+        make_preview(script, fake_cast(script), tmp_path / "sample.txt")
+
+
+# ---------------------------------------------------------------- end to end, real engines
+
+
+def turn_starts(plan: ChapterPlan) -> list[float]:
+    """Where each heading and each change of speaker starts in the stitched audio."""
+    starts, previous = [], None
+    for timing in plan.timings:
+        if timing.segment.kind == HEADING or timing.segment.speaker != previous:
+            starts.append(timing.start_s)
+        previous = timing.segment.speaker
+    return starts
+
+
+def check_audio_file(path: Path, *, track: str, album: str, artist: str | None) -> dict:
+    """What every chapter MP3 must be: CBR 64k mono, tagged, marks in order, ACX levels."""
+    info = processes.probe(path)
+    stream = info["streams"][0]
+    assert (stream["codec_name"], stream["sample_rate"], stream["channels"]) == (
+        "mp3",
+        "22050",
+        1,
+    )
+    audio = mutagen.File(path)
+    assert audio.info.bitrate_mode == mutagen.mp3.BitrateMode.CBR
+    assert audio.info.bitrate == 64000
+    tags = audio.tags
+    assert str(tags["TALB"]) == album
+    assert str(tags["TRCK"]) == track
+    assert str(tags["TCON"]) == "Audiobook"
+    if artist:
+        assert str(tags["TPE1"]) == str(tags["TPE2"]) == artist
+    starts = [float(c["start_time"]) for c in info["chapters"]]
+    assert starts
+    assert starts == sorted(starts)
+    toc = tags["CTOC:toc"]
+    assert len(toc.child_element_ids) == len(starts)
+    pcm = decode_pcm(path)
+    level = measure_pcm(pcm)
+    assert ACX_RMS_MIN_DBFS <= level.rms_dbfs <= ACX_RMS_MAX_DBFS, level.rms_dbfs
+    assert level.peak_dbfs <= ACX_PEAK_MAX_DBFS, level.peak_dbfs
+    rate = AUDIO_SAMPLE_RATE_HZ
+    assert measure_pcm(pcm[:rate]).peak < 100, "room tone at the head"  # 0.5 s, 2 bytes each
+    assert measure_pcm(pcm[-2 * rate :]).peak < 100, "room tone at the tail"
+    for start in starts:
+        # Quiet in the pause before the mark; the voice starts within 50 ms after it.
+        frame = round(start * rate)
+        assert measure_pcm(pcm[2 * (frame - rate // 5) : 2 * (frame - rate // 200)]).peak < 100
+        onset = frame - rate // 100
+        while measure_pcm(pcm[2 * onset : 2 * (onset + 11)]).peak <= 200:
+            onset += 11
+        assert -0.005 <= onset / rate - start <= 0.050, (start, onset / rate)
+    return info
+
+
+@pytest.mark.slow
+def test_interview_end_to_end(interview_script: Script, tmp_path: Path) -> None:
+    """The interview with three real voices: a mark at every turn, where its audio starts."""
+    cast = Cast(
+        {
+            "Narrator": VoiceSettings("espeak-ng", "en-gb"),
+            "Wells": VoiceSettings("espeak-ng", "en-gb-x-rp+m3"),
+            "Stalin": VoiceSettings("flite", "kal16"),
+        }
+    )
+    options = BuildOptions(out_dir=tmp_path / "out", formats="mp3,vtt", cache_dir=tmp_path / "c")
+    result = build_book(interview_script, cast, options)
+    [mp3] = result.folder.glob("*.mp3")
+    assert result.folder.parent.name == "H G Wells"
+    assert mp3.name.startswith("01 - H G Wells - ")
+    assert "/" not in mp3.name
+    info = check_audio_file(
+        mp3, track="1/1", album=interview_script.title, artist=interview_script.author
+    )
+
+    [audio] = synthesize_script(interview_script, cast, cache_dir=tmp_path / "c")  # cached
+    plan = plan_chapter(audio, cast.pauses)
+    expected = turn_starts(plan)
+    assert len(expected) > 50  # the interview has dozens of turns
+    starts = [float(c["start_time"]) for c in info["chapters"]]
+    assert starts == pytest.approx(expected, abs=0.001)
+    titles = [c["tags"]["title"] for c in info["chapters"]]
+    assert sum(title.startswith("Wells: ") for title in titles) > 20
+    assert sum(title.startswith("Stalin: ") for title in titles) > 20
+    assert float(info["format"]["duration"]) == pytest.approx(plan.duration_s, abs=0.1)
+    assert result.audio_s == pytest.approx(plan.duration_s)
+
+    vtt = mp3.with_suffix(".vtt").read_text(encoding="utf-8")
+    assert vtt.count(" --> ") == len(plan.timings)
+    assert "<v Wells>I am very much obliged to you, Mr Stalin" in vtt
+
+
+@pytest.mark.slow
+def test_memoir_chapters_from_the_command_line(memoir_script: Script, tmp_path: Path) -> None:
+    """Two memoir chapters through `audiobook build`, then a rebuild that writes nothing."""
+    out, env = tmp_path / "out", {"AUDIOBOOK_CACHE": str(tmp_path / "cache")}
+    args = ["build", memoir_script.source, "--engine", "espeak-ng", "--chapters", "1,6"]
+    args += ["--out", str(out), "--format", "mp3,m3u8", "--jobs", "2"]
+    done = run_cli(*args, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "2 chapters, 0:" in done.stdout
+    assert "x real time" in done.stdout
+    folder = out / "A. Ciliga" / safe_name(memoir_script.title)
+    names = sorted(p.name for p in folder.glob("*.mp3"))
+    assert names == ["01 - Foreword.mp3", "06 - Book II - II - Farewell, Hopes and Illusions!.mp3"]
+    for name, track in zip(names, ("1/37", "6/37"), strict=True):
+        info = check_audio_file(
+            folder / name, track=track, album=memoir_script.title, artist="A. Ciliga"
+        )
+        assert info["chapters"][0]["start_time"] == "0.750000"  # the chapter's heading
+        assert float(info["format"]["duration"]) > 300
+    playlist = (folder / f"{safe_name(memoir_script.title)}.m3u8").read_text(encoding="utf-8")
+    assert [line for line in playlist.splitlines() if line.endswith(".mp3")] == names
+
+    again = run_cli(*args, env=env)
+    assert again.returncode == 0, again.stderr
+    assert "0 files written, 4 unchanged" in again.stdout
+
+
+@pytest.mark.slow
+def test_preview_from_the_command_line(tmp_path: Path) -> None:
+    """`audiobook preview` on the built-in example writes a short sample with a real voice."""
+    sample = tmp_path / "sample.mp3"
+    env = {"AUDIOBOOK_CACHE": str(tmp_path / "cache")}
+    args = ["preview", "--engine", "espeak-ng", "--chapter", "2", "--seconds", "5"]
+    done = run_cli(*args, "--out", str(sample), env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"wrote {sample} (5.0 s of chapter 2)")
+    assert float(processes.probe(sample)["format"]["duration"]) == pytest.approx(5, abs=0.1)
+    both = run_cli(*args, "--cast", "voices/book.toml", "--out", str(sample), env=env)
+    assert both.returncode == 2
+    assert both.stderr == "error: give --cast voices/book.toml or --engine espeak-ng, not both\n"

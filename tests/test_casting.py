@@ -1,0 +1,270 @@
+"""Casting and the pronunciation lexicon (issue 3): cast files, automatic casting, errors
+that list the valid choices, and the `voices` and `cast` commands."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from audiobook.build import resolve_cast
+from audiobook.casting import auto_cast, cast_to_toml, load_cast, shipped_cast_for
+from audiobook.cli import cli
+from audiobook.engines import get_engine
+from audiobook.engines.espeak_ng import EspeakNgEngine
+from audiobook.engines.flite import FliteEngine
+from audiobook.engines.rhvoice import RhvoiceEngine
+from audiobook.errors import UserError
+from audiobook.lexicon import apply_lexicon, load_lexicon
+from audiobook.model import NARRATOR, SPEECH, Cast, Chapter, Pauses, Script, Segment, VoiceSettings
+from audiobook.pipeline import load_script
+from audiobook.synthesis import synthesize_texts
+from tests.audio_checks import voice_difference, voice_print
+
+VOICES = Path(__file__).resolve().parent.parent / "voices"
+needs_flite = pytest.mark.skipif(not FliteEngine.is_installed(), reason="no flite")
+
+
+def script_with(*speakers: str) -> Script:
+    segments = [Segment(s, SPEECH, f"{s} speaks.") for s in [NARRATOR, *speakers]]
+    return Script("Test", None, [NARRATOR, *speakers], [Chapter(1, "1", "One", [], segments)])
+
+
+INTERVIEW = script_with("Wells", "Stalin")
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "cast.toml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- shipped casts
+
+
+@needs_flite
+def test_wells_stalin_cast_gives_three_voices_and_the_lexicon():
+    cast = load_cast(VOICES / "wells-stalin.toml", INTERVIEW)
+    assert set(cast.voices) == {NARRATOR, "Wells", "Stalin"}
+    assert len(set(cast.voices.values())) == 3
+    if not RhvoiceEngine.is_installed():
+        assert cast.voices["Stalin"] == VoiceSettings("flite", "kal16", rate=0.92)
+    assert cast.lexicon["Ciliga"] == "Tseeliga"
+    assert cast.lexicon["G.P.U."] == "G P U"
+
+
+@needs_flite
+def test_book_cast_has_one_narrator_for_everyone():
+    cast = load_cast(VOICES / "book.toml", script_with("Lenin"))
+    assert list(cast.voices) == [NARRATOR]
+    assert cast.pauses == Pauses()
+
+
+def test_shipped_lexicon_covers_the_seed_texts_terms():
+    lexicon = load_lexicon(VOICES / "lexicon.toml")
+    for term in ("Ciliga", "G.P.U.", "U.S.S.R.", "Verkhne-Uralsk", "kulak", "Comintern"):
+        assert term in lexicon
+
+
+# ---------------------------------------------------------------- errors that list choices
+
+
+@needs_flite
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        (
+            '[voices.Lenin]\nengine = "flite"\nvoice = "rms"\n',
+            "no speaker 'Lenin'; its speakers are: Narrator, Wells, Stalin",
+        ),
+        (
+            '[voices.Wells]\nengine = "festival"\nvoice = "kal"\n',
+            "unknown speech engine 'festival'; choose one of: rhvoice, flite, espeak-ng, pyttsx3",
+        ),
+        (
+            '[voices.Wells]\nengine = "flite"\nvoice = "bdl"\n',
+            r"\[voices.Wells\]: flite has no voice 'bdl'; choose one of: .*rms",
+        ),
+        ('[voices.Wells]\nengine = "flite"\nvoice = "rms"\nspeed = 2\n', "unknown setting 'speed'"),
+        (
+            '[voices.Wells]\nengine = "flite"\nvoice = "rms"\nrate = "fast"\n',
+            "rate must be a number",
+        ),
+        ('[voices.Wells]\nengine = "flite"\nvoice = "rms"\nrate = 9\n', "rate = 9 .* out of range"),
+        ('[voices.Wells]\nengine = "flite"\n', 'needs engine = "…" and voice = "…"'),
+        ('[voices.Wells]\nengine = "flite"\nvoice = "rms"\nprefer = ["bdl"]\n', "engine:voice"),
+        ("[pauses]\nturn_ms = -5\n[voices.Wells]\nengine = 'flite'\nvoice = 'rms'", "0 or more"),
+        ("[voice.Wells]\nengine = 'flite'\nvoice = 'rms'", "unknown setting 'voice'"),
+        ("[voices.Wells\n", "not valid TOML"),
+    ],
+)
+def test_cast_mistakes_are_user_errors(tmp_path, toml, message):
+    with pytest.raises(UserError, match=message):
+        load_cast(write(tmp_path, toml), INTERVIEW)
+
+
+@needs_flite
+def test_a_preferred_engine_that_is_missing_falls_back(tmp_path, monkeypatch):
+    monkeypatch.setattr(RhvoiceEngine, "is_installed", classmethod(lambda cls: False))
+    toml = '[voices.Wells]\nengine = "flite"\nvoice = "awb"\nprefer = ["rhvoice:alan"]\n'
+    cast = load_cast(write(tmp_path, toml), INTERVIEW)
+    assert cast.voices["Wells"] == VoiceSettings("flite", "awb")
+
+
+def test_a_missing_main_engine_says_how_to_install_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(RhvoiceEngine, "is_installed", classmethod(lambda cls: False))
+    get_engine.cache_clear()
+    toml = '[voices.Wells]\nengine = "rhvoice"\nvoice = "alan"\n'
+    with pytest.raises(UserError, match="rhvoice is not installed; apt-get install rhvoice"):
+        load_cast(write(tmp_path, toml), INTERVIEW)
+
+
+def test_missing_cast_file_is_a_user_error(tmp_path):
+    with pytest.raises(UserError, match="cannot read cast"):
+        load_cast(tmp_path / "nope.toml", INTERVIEW)
+
+
+# ---------------------------------------------------------------- automatic casting
+
+
+def test_auto_cast_is_deterministic_and_every_voice_distinct():
+    speakers = [f"Speaker {n}" for n in range(12)]
+    script = script_with(*speakers)
+    first, second = auto_cast(script), auto_cast(script)
+    assert first == second
+    assert list(first.voices) == [NARRATOR, *speakers]
+    assert len(set(first.voices.values())) == len(first.voices)
+    if EspeakNgEngine.is_installed():  # pyttsx3 on Linux would only repeat espeak-ng's voices
+        assert "pyttsx3" not in {v.engine for v in first.voices.values()}
+
+
+@needs_flite
+def test_auto_cast_prefers_the_best_installed_engine():
+    cast = auto_cast(INTERVIEW)
+    best = "rhvoice" if RhvoiceEngine.is_installed() else "flite"
+    assert {v.engine for v in cast.voices.values()} == {best}
+
+
+def test_auto_cast_with_one_engine_only():
+    cast = auto_cast(INTERVIEW, engine="espeak-ng")
+    assert {v.engine for v in cast.voices.values()} == {"espeak-ng"}
+    with pytest.raises(UserError, match="unknown speech engine 'sam'"):
+        auto_cast(INTERVIEW, engine="sam")
+
+
+@pytest.mark.parametrize("engine", [None, "espeak-ng"])
+def test_auto_cast_voices_really_sound_different(tmp_path, engine):
+    """Not just different names: pitch or brightness differ by more than 8 %."""
+    cast = auto_cast(INTERVIEW, engine=engine)
+    text = (
+        "I wander around the world as a common man and observe what is going on around me. "
+        "Important public men like yourself are not common men."
+    )
+    prints = {}
+    for speaker, settings in cast.voices.items():
+        folder = tmp_path / speaker
+        folder.mkdir()
+        prints[speaker] = voice_print(synthesize_texts([text], settings, folder))
+    for a, b in [(NARRATOR, "Wells"), (NARRATOR, "Stalin"), ("Wells", "Stalin")]:
+        assert voice_difference(prints[a], prints[b]) > 0.08, (a, b, prints[a], prints[b])
+
+
+# ---------------------------------------------------------------- TOML round trip
+
+
+def test_cast_to_toml_reads_back_to_the_same_cast(tmp_path):
+    script = script_with('Mr "Quoted" Name', "Wells")
+    cast = auto_cast(script)
+    cast.lexicon.update({"G.P.U.": "G P U", 'say "this"': "that\\way"})
+    cast.pauses = Pauses(turn_ms=1000)
+    assert load_cast(write(tmp_path, cast_to_toml(cast)), script) == cast
+
+
+# ---------------------------------------------------------------- lexicon
+
+
+LEXICON = {"Ciliga": "Tseeliga", "G.P.U.": "G P U", "kulak": "koolak", "U.S.S.R.": "U S S R"}
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("Ciliga was arrested.", "Tseeliga was arrested."),
+        ("Ciliga's book", "Tseeliga's book"),  # possessive: still the whole word
+        ("Ciligan", "Ciligan"),  # part of a longer word: untouched
+        ("The G.P.U. came.", "The G P U came."),
+        ("He left the U.S.S.R. The train", "He left the U S S R. The train"),  # end of sentence
+        ("in the U.S.S.R.", "in the U S S R."),
+        ("the U.S.S.R. government", "the U S S R government"),
+        ("A kulak. Kulak lands.", "A koolak. Koolak lands."),  # lower-case key: both cases
+        ("the N.K.V.D. arrived", "the N K V D arrived"),  # not listed: spelled by rule
+        ("J.M. Keynes wrote", "J M Keynes wrote"),  # initials keep no full stop
+        ("i.e. this, e.g. that, etc.", "that is this, for example that, et cetera."),
+        ("Marks & Spencer, AT&T", "Marks and Spencer, AT&T"),
+        (
+            "Book three. Chapter four. Return to Moscow.",  # headings arrive spoken: unchanged
+            "Book three. Chapter four. Return to Moscow.",
+        ),
+    ],
+)
+def test_lexicon_replaces_whole_words(text, spoken):
+    assert apply_lexicon(text, LEXICON) == spoken
+
+
+def test_cast_lexicon_entries_override_the_built_in_ones():
+    assert apply_lexicon("etc.", {"etc.": "and so on"}) == "and so on."
+
+
+# ---------------------------------------------------------------- commands
+
+
+def test_voices_command_lists_voices_and_missing_engines(monkeypatch):
+    monkeypatch.setattr(RhvoiceEngine, "is_installed", classmethod(lambda cls: False))
+    result = CliRunner().invoke(cli, ["voices", "--language", "en"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["ENGINE", "VOICE", "LANGUAGE", "GENDER", "NAME"]
+    if FliteEngine.is_installed():
+        assert re.search(r"^flite\s+slt\s+en-us\s+female", result.output, re.M)
+    assert "rhvoice: not installed; apt-get install rhvoice rhvoice-english" in result.output
+
+
+def test_voices_command_unknown_engine_is_a_user_error():
+    result = CliRunner().invoke(cli, ["voices", "--engine", "sam"])
+    assert isinstance(result.exception, UserError)
+
+
+def test_cast_command_prints_a_cast_that_loads_back(tmp_path, interview_path):
+    from audiobook.pipeline import load_script
+
+    result = CliRunner().invoke(cli, ["cast", str(interview_path)])
+    assert result.exit_code == 0, result.output
+    script = load_script(interview_path)
+    cast = load_cast(write(tmp_path, result.output), script)
+    assert cast == resolve_cast(script, None, None)
+
+
+def test_the_shipped_cast_is_chosen_for_its_speakers(interview_script, memoir_script):
+    assert shipped_cast_for(interview_script) == VOICES / "wells-stalin.toml"
+    assert shipped_cast_for(memoir_script) == VOICES / "book.toml"
+    example = load_script(None)
+    assert shipped_cast_for(example) is None
+    assert "Ciliga" in auto_cast(example).lexicon  # the shipped lexicon serves auto casts too
+
+
+@needs_flite
+def test_cast_command_checks_a_cast_file(interview_path):
+    result = CliRunner().invoke(
+        cli, ["cast", str(interview_path), "--cast", str(VOICES / "wells-stalin.toml")]
+    )
+    assert result.exit_code == 0, result.output
+    assert 'Verkhne-Uralsk = "Verkhnyeh Ooralsk"' in result.output
+    assert '"G.P.U." = "G P U"' in result.output
+
+
+def test_cast_objects_compare_by_value():
+    assert Cast({NARRATOR: VoiceSettings("flite", "rms")}) == Cast(
+        {NARRATOR: VoiceSettings("flite", "rms")}
+    )
