@@ -357,3 +357,19 @@ def test_preview_from_the_command_line(tmp_path: Path) -> None:
     both = run_cli(*args, "--cast", "voices/book.toml", "--out", str(sample), env=env)
     assert both.returncode == 2
     assert both.stderr == "error: give --cast voices/book.toml or --engine espeak-ng, not both\n"
+
+
+def test_cache_option_puts_the_synthesis_cache_where_asked(tmp_path):
+    """Issue 3: the cache lives where --cache says, and a second build synthesises nothing."""
+    from tests.conftest import run_cli
+
+    cache = tmp_path / "my-cache"
+    first = run_cli("build", "--cache", str(cache), "--out", str(tmp_path / "out"))
+    assert first.returncode == 0, first.stderr
+    clips = sorted(cache.rglob("*.wav"))
+    assert clips
+    stamps = [p.stat().st_mtime_ns for p in clips]
+    second = run_cli("build", "--cache", str(cache), "--out", str(tmp_path / "out"))
+    assert second.returncode == 0, second.stderr
+    assert "0 files written, 2 unchanged" in second.stdout
+    assert [p.stat().st_mtime_ns for p in sorted(cache.rglob("*.wav"))] == stamps

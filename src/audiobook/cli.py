@@ -123,6 +123,13 @@ FORMAT_HELP = "Comma-separated: mp3, m4b, opus, vtt, m3u8, or all."
 
 def cast_options(f):  # type: ignore[no-untyped-def]
     f = click.option(
+        "--cache",
+        "cache_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        envvar="AUDIOBOOK_CACHE",
+        help="Synthesis cache folder (default ~/.cache/audiobook, or $AUDIOBOOK_CACHE).",
+    )(f)
+    f = click.option(
         "--engine", help="Speak every voice with this engine (espeak-ng, flite, ...)."
     )(f)
     return click.option(
@@ -202,11 +209,12 @@ def build_command(
     cover: Path | None,
     title: str | None,
     author: str | None,
+    cache_dir: Path | None,
 ) -> None:
     """Build FILE (default: the built-in example) into tagged chapter audio files."""
     from audiobook.build import BuildOptions, build
 
-    options = BuildOptions(out_dir, formats, chapters, jobs, cover)
+    options = BuildOptions(out_dir, formats, chapters, jobs, cover, cache_dir)
     progress = ProgressBars()
     try:
         result = build(
@@ -252,6 +260,7 @@ def preview_command(
     out: Path | None,
     title: str | None,
     author: str | None,
+    cache_dir: Path | None,
 ) -> None:
     """Play (or write) the opening seconds of a chapter, to try a cast quickly."""
     import tempfile
@@ -265,12 +274,16 @@ def preview_command(
     if out is None and processes.find_player() is None:
         out = Path("preview.wav")  # nothing to play it with: keep it for the user
     if out is not None:
-        length = make_preview(script, cast, out, chapter=chapter, seconds=seconds)
+        length = make_preview(
+            script, cast, out, chapter=chapter, seconds=seconds, cache_dir=cache_dir
+        )
         click.echo(f"wrote {out} ({length:.1f} s of chapter {chapter})")
         return
     with tempfile.TemporaryDirectory() as tmp:
         sample = Path(tmp) / "preview.wav"
-        length = make_preview(script, cast, sample, chapter=chapter, seconds=seconds)
+        length = make_preview(
+            script, cast, sample, chapter=chapter, seconds=seconds, cache_dir=cache_dir
+        )
         click.echo(f"playing {length:.1f} s of chapter {chapter}")
         processes.play(sample)
 
