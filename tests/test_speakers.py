@@ -124,3 +124,24 @@ def test_interview_has_no_markup_or_labels_in_speech(interview_script) -> None:
     changes = sum(1 for a, b in itertools.pairwise(turns) if a.speaker != b.speaker)
     # 51 labels in the source (39 bold, 12 plain); the one at line 109 repeats Wells
     assert changes == 49
+
+
+def test_play_with_capital_name_labels() -> None:
+    play = """HAMLET. To be, or not to be.
+
+HORATIO. My lord, the king your father.
+
+HAMLET. The king my father? HORATIO. Season your admiration.
+
+An unlabelled line goes on with Horatio.
+
+HAMLET. For God's love, let me hear.
+"""
+    assert [(s.speaker, s.text) for c in text_to_script(play).chapters for s in c.segments] == [
+        ("HAMLET", "To be, or not to be."),
+        ("HORATIO", "My lord, the king your father."),
+        ("HAMLET", "The king my father?"),
+        ("HORATIO", "Season your admiration."),
+        ("HORATIO", "An unlabelled line goes on with Horatio."),
+        ("HAMLET", "For God's love, let me hear."),
+    ]

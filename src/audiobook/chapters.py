@@ -265,8 +265,9 @@ def finish(index: int, draft: _Draft, number: str | None) -> ChapterText:
             blocks.append(heading_block(block, spoken, position + 1))
         elif block.style == "chapter-title":
             value = roman_to_int(number) if number else None
-            label = f"Chapter {number_to_words(value).title()}" if value else None
-            blocks.append(heading_block(block, spoken_heading(label, draft.title), depth + 1))
+            chapter_label = f"Chapter {number_to_words(value).title()}" if value else None
+            spoken = spoken_heading(chapter_label, draft.title)
+            blocks.append(heading_block(block, spoken, depth + 1))
         elif block.style == "heading":
             blocks.append(heading_block(block, spoken_heading(None, block.text), depth + 2))
         else:

@@ -29,7 +29,8 @@ from audiobook.model import (
 NAME = r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2}"
 BOLD_LABEL_RE = re.compile(rf"\*\*({NAME})\*\*:?\s+")
 COLON_LABEL_RE = re.compile(rf"^({NAME}):\s+(?=\S)")
-PLAIN_LABEL_RE = re.compile(r"^([A-Z][a-z][\w'’-]*)\s+(?=[A-Z\"“‘'(\[])")
+# "Stalin Not so very much." or, in a play, "HAMLET. To be, or not to be"
+PLAIN_LABEL_RE = re.compile(r"^([A-Z][a-z][\w'’-]*|[A-Z]{2,}[A-Z'’-]*)\.?\s+(?=[A-Z\"“‘'(\[])")
 # Plain labels are trusted without markup only if this share of paragraphs starts with one.
 PLAIN_LABEL_MIN_SHARE = 0.10
 COLON_LABEL_MIN_COUNT = 3
@@ -48,25 +49,28 @@ def find_speakers(paragraphs: Iterable[str]) -> list[str]:
     order: dict[str, int] = {}
     for i, text in enumerate(texts):
         for m in BOLD_LABEL_RE.finditer(text):
-            if m.start() == 0 or re.search(r"[.!?…\"”]\s*$", text[: m.start()]):
+            if m.start() == 0 or re.search(
+                r"[.!?…\"”]\s*$", text[max(0, m.start() - 8) : m.start()]
+            ):
                 bold[m.group(1)] += 1
                 order.setdefault(m.group(1), i)
-        m = COLON_LABEL_RE.match(text)
-        if m:
-            colon[m.group(1)] += 1
-            order.setdefault(m.group(1), i)
-        m = PLAIN_LABEL_RE.match(text)
-        if m:
-            plain[m.group(1)] += 1
-            order.setdefault(m.group(1), i)
+        for counter, pattern in ((colon, COLON_LABEL_RE), (plain, PLAIN_LABEL_RE)):
+            label = pattern.match(text)
+            if label:
+                counter[label.group(1)] += 1
+                order.setdefault(label.group(1), i)
     names = set(bold)
     names |= {n for n, c in colon.items() if c >= COLON_LABEL_MIN_COUNT}
-    if texts:
-        names |= {
-            n
-            for n, c in plain.items()
-            if c >= 3 and c >= PLAIN_LABEL_MIN_SHARE * len(texts) and is_proper_noun(n, texts)
-        }
+    # Plain labels: names confirmed by markup, or a text where such labels open a good share
+    # of the paragraphs (a script without markup); a capitalised name then needs two turns,
+    # a name in capitals (a play's convention) one.
+    labels = {
+        n: c
+        for n, c in plain.items()
+        if (c >= 2 and (n in names or is_proper_noun(n, texts))) or (n.isupper() and len(n) > 1)
+    }
+    if names or sum(labels.values()) >= max(3, PLAIN_LABEL_MIN_SHARE * len(texts)):
+        names |= set(labels) if not names else {n for n in labels if n in names}
     names.discard(NARRATOR)
     return sorted(names, key=lambda n: (order.get(n, 0), n))
 
@@ -85,7 +89,7 @@ def turn_pattern(speakers: list[str]) -> re.Pattern[str] | None:
         return None
     names = "|".join(re.escape(s) for s in sorted(speakers, key=len, reverse=True))
     return re.compile(
-        rf"(?:^|(?<=[.!?…\"”’)\]])\s+)(?:\*\*(?P<bold>{names})\*\*:?|(?P<plain>{names}):?)"
+        rf"(?:^|(?<=[.!?…\"”’)\]])\s+)(?:\*\*(?P<bold>{names})\*\*:?|(?P<plain>{names})[:.]?)"
         rf"(?=\s+[A-Z\"“‘'(\[]|\s*$)"
     )
 
