@@ -18,6 +18,8 @@ for arg in "$@"; do
 done
 
 packages=(espeak-ng libespeak1 flite ffmpeg wbritish wamerican python3 python3-venv python3-pip)
+# EPUBCheck (and the Java it runs on) validates the EPUB talking books in the tests.
+if [ "$dev" -eq 1 ]; then packages+=(epubcheck); fi
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive

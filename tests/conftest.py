@@ -58,3 +58,19 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeou
         env={**os.environ, **(env or {})},
         timeout=timeout,
     )
+
+
+@pytest.fixture(scope="session")
+def interview_talking_book(interview_script, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The interview built as EPUB and DAISY (issue 5); its book folder."""
+    from tests.talking_books import build_interview
+
+    return build_interview(interview_script, tmp_path_factory.mktemp("interview-book"))
+
+
+@pytest.fixture(scope="session")
+def memoir_talking_book(memoir_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A few memoir chapters built as EPUB and DAISY from the command line (issue 5)."""
+    from tests.talking_books import build_memoir
+
+    return build_memoir(memoir_path, tmp_path_factory.mktemp("memoir-book"))

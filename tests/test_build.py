@@ -82,7 +82,8 @@ def test_rebuild_rewrites_only_what_changed(tmp_path: Path) -> None:
     first = fake_build(script, tmp_path, formats="all")
     folder = first.folder
     assert folder == tmp_path / "out" / "H G Wells" / "Wells Meets Stalin"
-    assert len(first.written) == 3 * 3 + 3  # mp3, opus, vtt per chapter; m4b, m3u8, json
+    # mp3, opus, vtt per chapter; m4b, m3u8, json; epub; DAISY: ncc, content, smil+mp3 each
+    assert len(first.written) == 3 * 3 + 3 + 1 + 2 + 3 * 2
     assert first.audio_s > 20
     assert first.chapters == 3
     before = mtimes(folder)
@@ -105,6 +106,11 @@ def test_rebuild_rewrites_only_what_changed(tmp_path: Path) -> None:
             "Wells Meets Stalin.m4b",
             "Wells Meets Stalin.m3u8",
             "metadata.json",
+            "Wells Meets Stalin.epub",
+            # The DAISY book is rewritten whole: later chapters' elapsed times move too.
+            "ncc.html",
+            "content.html",
+            *(f"c00{n}.{suffix}" for n in (1, 2, 3) for suffix in ("smil", "mp3")),
         ]
     )
     assert not [p for p in folder.iterdir() if p.name.startswith(".audiobook-work")]

@@ -30,8 +30,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from audiobook import processes
-from audiobook.errors import UserError
+from audiobook.errors import UserError, disk_errors_as_user_errors
 from audiobook.filenames import book_folder, chapter_display_name, chapter_stem
+from audiobook.locking import FolderLock
 from audiobook.loudness import DEFAULT_CEILING_DBFS, DEFAULT_TARGET_RMS_DBFS
 from audiobook.model import AUDIO_SAMPLE_RATE_HZ, Cast, ChapterAudio, Script
 from audiobook.stitching import (
@@ -323,6 +324,7 @@ class _Builder:
         if self.cover is not None:
             cover_mime(self.cover)  # fail before any synthesis if it is not an image
         self.folder = book_folder(options.out_dir, script.author, script.title)
+        processes.require_program("ffmpeg")  # every chapter goes through it: fail before synthesis
         self.manifest = Manifest()
         self.work: Path | None = None
         self.keep_audio = any(w.NEEDS_AUDIO for w in self.book_writers)
@@ -333,7 +335,15 @@ class _Builder:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise UserError(f"cannot create output folder {self.folder}: {e.strerror}") from e
+            raise UserError(f"{self.folder}: cannot create the output folder ({e.strerror})") from e
+        kept = "finished chapters and clips are kept: build again when there is room"
+        with FolderLock(self.folder), disk_errors_as_user_errors(self.folder, kept=kept):
+            result = self._run_locked(synthesize)
+        result.wall_s = time.monotonic() - started
+        return result
+
+    def _run_locked(self, synthesize: Synthesizer) -> BuildResult:
+        """The build proper, while no other build writes into the book folder (locking)."""
         remove_leftovers(self.folder)
         self.manifest = Manifest.load(self.folder)
         self.work = Path(tempfile.mkdtemp(prefix=f"{_WORK_PREFIX}{os.getpid()}-", dir=self.folder))
@@ -350,7 +360,6 @@ class _Builder:
         finally:
             shutil.rmtree(self.work, ignore_errors=True)
         result.chapters = len(self.selected)
-        result.wall_s = time.monotonic() - started
         return result
 
     # -- chapters
@@ -499,7 +508,11 @@ class _Builder:
             else:
                 if writer.NEEDS_AUDIO:
                     records = [
-                        self._record(built[i], wav=self._rendered(built[i])) for i in self.selected
+                        replace(
+                            self._record(built[i], wav=self._rendered(built[i])),
+                            plan=built[i].plan,
+                        )
+                        for i in self.selected
                     ]
                     output = replace(output, chapters=tuple(records))
                 write_atomically(dests, partial(writer.write, output))
@@ -544,9 +557,15 @@ def build_book(
 # ---------------------------------------------------------------- entry points
 
 
-def resolve_cast(script: Script, cast_path: Path | None, engine: str | None) -> Cast:
-    """The cast file's voices, or voices chosen automatically (with one engine, if named)."""
+def resolve_cast(
+    script: Script, cast_path: Path | None, engine: str | None, rate: float = 1.0
+) -> Cast:
+    """The cast file's voices, or voices chosen automatically (with one engine, if named),
+    read `rate` times as fast (`--rate`)."""
     from audiobook import casting
+
+    if rate != 1.0:
+        return casting.cast_at_rate(resolve_cast(script, cast_path, engine), rate)
 
     if cast_path is not None and engine is not None:
         raise UserError(f"give --cast {cast_path} or --engine {engine}, not both")
@@ -568,12 +587,13 @@ def build(
     title: str | None = None,
     author: str | None = None,
     progress: Progress | None = None,
+    rate: float = 1.0,
 ) -> BuildResult:
     """`audiobook build`: read FILE (or the built-in example), cast it, build the book."""
     from audiobook.pipeline import load_script
 
     script = load_script(source, title=title, author=author)
-    cast = resolve_cast(script, cast_path, engine)
+    cast = resolve_cast(script, cast_path, engine, rate)
     return build_book(script, cast, options, progress=progress)
 
 

@@ -57,6 +57,11 @@ FRONT_MATTER_RE = re.compile(
 BROKEN_WORD_RE = re.compile(r"([^\W\d_]+)-$")  # a word broken at the end of a line
 PASTE_REPEAT_MIN_WORDS = 6
 DUPLICATE_LINE_MIN_WORDS = 4
+# A paragraph joined from lines stops growing here and the next line starts another (the
+# seeds' longest is 3,400). Each line joined is compared with the paragraph so far, so
+# without a bound a file of lines that never end a sentence (a log, a word list) took time
+# growing with the square of its length: 1 MB, minutes.
+MAX_PARAGRAPH_CHARS = 20_000
 HEADING_MAX_CHARS = 100
 
 # Cyrillic and Greek letters that OCR puts in place of Latin capitals ("воок" for BOOK).
@@ -76,16 +81,44 @@ ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 # ---------------------------------------------------------------- small pure helpers
 
 
+# Control characters (NUL, escape, bell …) are not text and must not reach a speech engine
+# (flite takes its text as an argument, which cannot hold a NUL) or a caption file; a space
+# stands in for each, so the words either side stay apart. Tabs stay: they lay out tables
+# of contents.
+CONTROLS_TO_SPACE = {
+    code: " " for code in [*range(0x20), *range(0x7F, 0xA0)] if chr(code) not in "\t\n"
+}
+
+
 def split_lines(text: str) -> list[SourceLine]:
-    """Number the lines; normalise line ends, form feeds and trailing space."""
+    """Number the lines; normalise line ends, form feeds, control characters, trailing space."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text.translate(CONTROLS_TO_SPACE))
     return [SourceLine(i, line.rstrip()) for i, line in enumerate(text.split("\n"), start=1)]
 
 
 def words_of(text: str) -> list[str]:
     """Words for comparisons: letters and digits only, lower case."""
     return re.findall(r"[^\W_]+(?:['’][^\W_]+)*", text.lower())
+
+
+def edge_words(text: str, count: int, *, last: bool) -> list[str]:
+    """The first (or last) `count` of words_of(text), reading only as much text as needed.
+
+    A paragraph grows line by line, and is compared with every line joined to it; reading it
+    whole each time made a long paragraph (a log file, a poem without stops) quadratic.
+    Windows grow until they hold `count` whole words; the word at a window's cut edge may be
+    cut, so it is never counted.
+    """
+    size = 64 * (count + 1)
+    while size < len(text):
+        words = words_of(text[-size:] if last else text[:size])
+        whole = words[1:] if last else words[:-1]
+        if len(whole) >= count:
+            return whole[len(whole) - count :] if last else whole[:count]
+        size *= 4
+    words = words_of(text)
+    return words[len(words) - count :] if last else words[:count]
 
 
 def letters(text: str) -> str:
@@ -236,13 +269,23 @@ def split_numeral_title(text: str) -> tuple[str, str] | None:
 
 def strip_inline_markup(text: str) -> str:
     """Text as spoken: no emphasis asterisks, note markers, or editorial brackets."""
-    text = INLINE_NOTE_MARK_RE.sub("", text)
-    text = re.sub(r"\$?\\math[a-z]+\s*\{?\s*(\w+)\s*\}?\$?", r"\1", text)  # OCR'd LaTeX
-    text = re.sub(r"\s+(?=[,.;:!?])", "", text.replace("^", " ").replace("\\$", "$"))
-    text = re.sub(r"\*{1,3}([^*]+?)\*{1,3}", r"\1", text)
-    text = text.replace("*", " ")
-    text = re.sub(r"\[([^\]\n]{1,60})\](?=\s*[\w\"'])", r"\1", text)  # "[Henry] Ford"
-    text = re.sub(r"\s*\.\s\.\s\.(\s\.)?", "…", text)
+    # each rule runs only where its symbol occurs: this is called on every paragraph
+    if "^" in text:
+        text = INLINE_NOTE_MARK_RE.sub("", text)
+    if "\\" in text:
+        text = re.sub(r"\$?\\math[a-z]+\s*\{?\s*(\w+)\s*\}?\$?", r"\1", text)  # OCR'd LaTeX
+    # Runs of space are matched from their start only (?<!\s): tried from every position of
+    # a long run, these patterns would take quadratic time on one long line.
+    text = re.sub(r"(?<!\s)\s+(?=[,.;:!?])", "", text.replace("^", " ").replace("\\$", "$"))
+    if "*" in text:
+        # *emphasis* only when the stars hug words and stand between them, as in Markdown:
+        # in "*" / "0*0" they do neither, and taken for emphasis they made "0 0" into "00".
+        text = re.sub(r"(?<!\w)\*{1,3}(?=[^\s*])([^*]+?)(?<=[^\s*])\*{1,3}(?!\w)", r"\1", text)
+        text = text.replace("*", " ")
+    if "[" in text:
+        text = re.sub(r"\[([^\]\n]{1,60})\](?=\s*[\w\"'])", r"\1", text)  # "[Henry] Ford"
+    if ". ." in text:
+        text = re.sub(r"(?<!\s)\s*\.\s\.\s\.(\s\.)?", "…", text)
     text = re.sub(r"\s{2,}", " ", text)
     return text.strip()
 
@@ -459,6 +502,8 @@ class _Cleaner:
     def continues(previous: Block, piece: _Piece, artefact_between: bool) -> bool:
         """Is this line the rest of the previous paragraph, split by a line or page break?"""
         prev_text = previous.text.rstrip()
+        if len(prev_text) >= MAX_PARAGRAPH_CHARS:
+            return False
         if re.search(r"[^\W\d_]-$", prev_text[-2:]) and piece.text[:1].isalpha():
             return True
         if ends_sentence(prev_text):
@@ -526,8 +571,10 @@ class _Cleaner:
             and not (len(piece.text) < 80 and head[0] in words_of(previous.text[-100:]))
         ):
             return None
-        prev_words = words_of(previous.text)
         piece_words = words_of(piece.text)
+        # No test below looks at more than len(piece_words) + 1 words of the paragraph: the
+        # last test needs all of them only when there are fewer than in the piece.
+        prev_words = edge_words(previous.text, len(piece_words) + 1, last=False)
         if not piece_words or not prev_words:
             return None
         if previous.text.strip() == piece.text.strip() and len(piece_words) >= (
@@ -539,7 +586,7 @@ class _Cleaner:
             piece.text[:1].islower()
             and len(piece_words) <= 6
             and ends_sentence(piece.text)
-            and prev_words[-len(piece_words) :] == piece_words
+            and edge_words(previous.text, len(piece_words), last=True) == piece_words
         ):
             self.remove(RULE_DUPLICATE, piece.line, piece.text)
             return "piece"

@@ -118,7 +118,20 @@ def write_text_atomically(path: Path, text: str) -> None:
         raise UserError(f"{path}: cannot write ({e.strerror})") from e
 
 
-FORMAT_HELP = "Comma-separated: mp3, m4b, opus, vtt, m3u8, or all."
+FORMAT_HELP = (
+    "Comma-separated: mp3, m4b, opus, vtt, m3u8, epub (EPUB 3 read-along), "
+    "daisy (DAISY 2.02), or all."
+)
+
+
+def rate_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--rate",
+        type=click.FloatRange(0.5, 3.0),
+        default=1.0,
+        show_default=True,
+        help="Speed of reading, e.g. 2 for twice as fast (the voices speak faster).",
+    )(f)
 
 
 def cast_options(f):  # type: ignore[no-untyped-def]
@@ -197,6 +210,7 @@ def format_duration(seconds: float) -> str:
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="Cover image (JPEG or PNG), embedded and copied into the book folder.",
 )
+@rate_option
 @metadata_options
 def build_command(
     file: Path | None,
@@ -207,6 +221,7 @@ def build_command(
     chapters: str | None,
     jobs: int | None,
     cover: Path | None,
+    rate: float,
     title: str | None,
     author: str | None,
     cache_dir: Path | None,
@@ -225,6 +240,7 @@ def build_command(
             title=title,
             author=author,
             progress=progress,
+            rate=rate,
         )
     finally:
         progress.close()
@@ -250,6 +266,7 @@ def build_command(
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the sample here (.wav, .mp3, .opus ...) instead of playing it.",
 )
+@rate_option
 @metadata_options
 def preview_command(
     file: Path | None,
@@ -258,6 +275,7 @@ def preview_command(
     chapter: int,
     seconds: float,
     out: Path | None,
+    rate: float,
     title: str | None,
     author: str | None,
     cache_dir: Path | None,
@@ -270,7 +288,7 @@ def preview_command(
     from audiobook.pipeline import load_script
 
     script = load_script(file, title=title, author=author)
-    cast = resolve_cast(script, cast_path, engine)
+    cast = resolve_cast(script, cast_path, engine, rate)
     if out is None and processes.find_player() is None:
         out = Path("preview.wav")  # nothing to play it with: keep it for the user
     if out is not None:

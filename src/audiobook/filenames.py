@@ -82,6 +82,19 @@ def _drop_unsafe_characters(text: str) -> str:
     return "".join(out)
 
 
+def display_text(text: str) -> str:
+    """Text from the book as a tag, mark title or playlist line shows it: one clean line.
+
+    Control characters (NUL, escapes, line breaks) end or corrupt an ID3 frame, an
+    FFMETADATA line or a playlist entry; they become spaces, runs of space become one, and
+    a lone surrogate (from a JSON escape) becomes U+FFFD. Everything else is kept: tags may
+    hold slashes, right-to-left marks and emoji, which file names may not.
+    """
+    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
 def truncate_utf8(text: str, max_bytes: int) -> str:
     """The longest prefix of `text` that fits in `max_bytes` of UTF-8, cut between characters."""
     encoded = text.encode("utf-8")
@@ -123,7 +136,7 @@ def _name_parts(chapter: Chapter) -> list[str]:
 
 def chapter_display_name(chapter: Chapter) -> str:
     """How a chapter is named to a listener: `Book I - III - Peasants and Manual Workers`."""
-    return " - ".join(_name_parts(chapter)) or UNTITLED
+    return display_text(" - ".join(_name_parts(chapter))) or UNTITLED
 
 
 def chapter_stem(chapter: Chapter, total_chapters: int) -> str:

@@ -99,9 +99,11 @@ def read_toml(path: Path, what: str) -> dict[str, object]:
     try:
         return tomllib.loads(path.read_text("utf-8"))
     except OSError as e:
-        raise UserError(f"cannot read {what} {path}: {e.strerror}") from e
+        raise UserError(f"{path}: cannot read {what} file ({e.strerror})") from e
+    except UnicodeDecodeError as e:
+        raise UserError(f"{path}: not a {what} file (not UTF-8 text)") from e
     except tomllib.TOMLDecodeError as e:
-        raise UserError(f"{path} is not valid TOML: {e}") from e
+        raise UserError(f"{path}: not valid TOML ({e})") from e
 
 
 def load_lexicon(path: Path) -> dict[str, str]:

@@ -159,6 +159,7 @@ class SegmentAudio:
     segment_index: int  # position in Chapter.segments
     clips: tuple[Path, ...]  # WAV files in AUDIO_* format, in speaking order
     duration_s: float  # sum of the clips' durations, without pauses
+    texts: tuple[str, ...] = ()  # what each clip says (lexicon applied); () when unknown
 
 
 @dataclass(frozen=True)

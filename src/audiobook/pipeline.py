@@ -60,9 +60,7 @@ def load_script(
     """Any input the user may give: a text file, a script (.json) or an edited .fountain."""
     if path is None:
         path = example_path()
-    source = read_source(path)
-    if source.fallback:
-        log.warning("%s: not UTF-8, decoded as %s", path, source.encoding)
+    source = read_source(path)  # says so itself when the file is not UTF-8
     suffix = path.suffix.lower()
     if suffix == ".json":
         script = read_json_script(path, source.text)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
+import os
 import shutil
 import subprocess
 import tempfile
@@ -13,6 +15,8 @@ from pathlib import Path
 from audiobook.errors import AudiobookError, UserError
 
 log = logging.getLogger(__name__)
+
+NO_SPACE_MESSAGE = os.strerror(errno.ENOSPC)  # "No space left on device", as programs print it
 
 INSTALL_HINTS = {
     "ffmpeg": "install it with: apt-get install ffmpeg",
@@ -28,7 +32,7 @@ def require_program(name: str) -> str:
     path = shutil.which(name)
     if path is None:
         hint = INSTALL_HINTS.get(name, "install it and make sure it is on PATH")
-        raise UserError(f"{name} is not installed or not on PATH; {hint}")
+        raise UserError(f"{name}: not installed or not on PATH; {hint}")
     return path
 
 
@@ -52,11 +56,23 @@ def run(
             cwd=cwd,
         )
     except subprocess.CalledProcessError as e:
-        stderr = e.stderr.decode("utf-8", "replace").strip().splitlines()
-        detail = stderr[-1] if stderr else f"exit status {e.returncode}"
-        raise AudiobookError(f"{args[0]} failed: {detail}") from e
+        raise failure(args[0], e.returncode, e.stderr) from e
     except subprocess.TimeoutExpired as e:
         raise AudiobookError(f"{args[0]} did not finish within {timeout_s:g} s") from e
+
+
+def failure(program: str, returncode: int, stderr: bytes) -> Exception:
+    """The error for a program that failed: its last line of stderr, or its exit status.
+
+    A program that ran out of disk space gives an OSError(ENOSPC), as writing the file
+    ourselves would have, so the caller can say which disk is full
+    (errors.disk_errors_as_user_errors).
+    """
+    lines = stderr.decode("utf-8", "replace").strip().splitlines()
+    detail = lines[-1] if lines else f"exit status {returncode}"
+    if any(NO_SPACE_MESSAGE in line for line in lines):
+        return OSError(errno.ENOSPC, f"{program} failed: {detail}")
+    return AudiobookError(f"{program} failed: {detail}")
 
 
 def probe(path: Path) -> dict:
@@ -117,9 +133,7 @@ def run_streaming(
             raise
         if returncode != 0:
             stderr.seek(0)
-            lines = stderr.read().decode("utf-8", "replace").strip().splitlines()
-            detail = lines[-1] if lines else f"exit status {returncode}"
-            raise AudiobookError(f"{args[0]} failed: {detail}")
+            raise failure(args[0], returncode, stderr.read())
 
 
 # Command-line audio players tried in turn to play a preview, with their quiet options.

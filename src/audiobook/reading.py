@@ -13,11 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audiobook.errors import UserError
+from audiobook.inspect import WORDS_PER_MINUTE
 
 log = logging.getLogger(__name__)
 
-# Anything larger is almost certainly not a book someone wants read aloud.
-MAX_INPUT_BYTES = 200 * 1024 * 1024
+# The longest books run to 5-10 MB of text (In Search of Lost Time, the complete Shakespeare):
+# 20 MB is some 350 hours of speech. A larger file is a mistake or several books in one, and
+# refusing it at once (from its size, unread) beats hours of work and gigabytes of memory.
+MAX_INPUT_BYTES = 20 * 1024 * 1024
+BYTES_PER_WORD = 6  # English prose, spaces included
 
 # Magic numbers of files people pass by mistake.
 BINARY_SIGNATURES = {
@@ -54,7 +58,11 @@ def read_source(path: Path) -> SourceText:
     try:
         size = path.stat().st_size
         if size > MAX_INPUT_BYTES:
-            raise UserError(f"{path}: {size / 1e6:.0f} MB is too large for a text to read aloud")
+            hours = size / BYTES_PER_WORD / WORDS_PER_MINUTE / 60
+            raise UserError(
+                f"{path}: {size / 1e6:.0f} MB of text would be about {hours:,.0f} hours of speech; "
+                f"files up to {MAX_INPUT_BYTES // 2**20} MB are read (split it into books)"
+            )
         data = path.read_bytes()
     except PermissionError as e:
         raise UserError(f"{path}: permission denied") from e
@@ -72,9 +80,11 @@ def decode_bytes(data: bytes, path: Path) -> tuple[str, str, bool]:
             raise UserError(f"{path}: this is {what}, not a text file")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16"), "utf-16", False
+            text = data.decode("utf-16")
         except UnicodeDecodeError as e:
             raise UserError(f"{path}: starts like UTF-16 but cannot be decoded") from e
+        log.warning("%s is not UTF-8; read it as UTF-16 (it starts with a byte-order mark)", path)
+        return text, "utf-16", False
     if b"\x00" in data[:8192]:
         raise UserError(f"{path}: contains binary data (NUL bytes), not text")
     try:

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from audiobook.cleaning import CONTROLS_TO_SPACE
 from audiobook.errors import UserError
 from audiobook.model import (
     HEADING,
@@ -71,52 +72,103 @@ def script_to_json(script: Script, *, with_removed: bool = False) -> str:
 
 
 def script_from_dict(data: dict[str, Any], origin: str) -> Script:
-    """Build a Script from JSON data, with a user error naming what is malformed."""
+    """Build a Script from JSON data, with a user error naming what is malformed.
+
+    A script edited by hand may hold anything JSON can in any place, so every value is
+    checked for its type here: a number where a title belongs, or a chapter that is a
+    string, must be a user error now, not a traceback deep inside a build.
+    """
     try:
         chapters = [
             Chapter(
-                index=int(c.get("index", i)),
-                number=c.get("number"),
-                title=str(c["title"]),
-                path=list(c.get("path", [])),
-                path_titles=list(c.get("path_titles", [])),
-                source_line=c.get("source_line"),
-                segments=[segment_from_dict(s) for s in c["segments"]],
+                index=_int(chapter.get("index", i), "index"),
+                number=_optional_str(chapter.get("number"), "number"),
+                title=_str(chapter["title"], "title"),
+                path=_str_list(chapter.get("path", []), "path"),
+                path_titles=_str_list(chapter.get("path_titles", []), "path_titles"),
+                source_line=_optional_int(chapter.get("source_line"), "source_line"),
+                segments=[segment_from_dict(s) for s in _list(chapter["segments"], "segments")],
             )
-            for i, c in enumerate(data["chapters"], start=1)
+            for i, chapter in enumerate(_dicts(data["chapters"], "chapters"), start=1)
         ]
-        speakers = list(data.get("speakers") or [])
+        speakers = _str_list(data.get("speakers") or [], "speakers")
         for chapter in chapters:
             for seg in chapter.segments:
                 if seg.speaker not in speakers:
                     speakers.append(seg.speaker)
         return Script(
-            title=str(data["title"]),
-            author=data.get("author"),
+            title=_str(data["title"], "title"),
+            author=_optional_str(data.get("author"), "author"),
             speakers=speakers,
             chapters=chapters,
-            removed=[Removal(**r) for r in data.get("removed", [])],
-            year=data.get("year"),
-            language=data.get("language", "en"),
-            source=data.get("source"),
+            removed=[Removal(**r) for r in _dicts(data.get("removed", []), "removed")],
+            year=_optional_str(data.get("year"), "year"),
+            language=_str(data.get("language", "en"), "language"),
+            source=_optional_str(data.get("source"), "source"),
         )
     except (KeyError, TypeError, ValueError) as e:
         raise UserError(f"{origin}: not a valid audiobook script ({type(e).__name__}: {e})") from e
 
 
 def segment_from_dict(data: dict[str, Any]) -> Segment:
+    if not isinstance(data, dict):
+        raise TypeError(f"a segment must be an object, not {data!r}")
     kind = data["kind"]
     if kind not in SEGMENT_KINDS:
         raise ValueError(f"unknown segment kind {kind!r}")
     return Segment(
-        speaker=str(data["speaker"]),
+        speaker=_str(data["speaker"], "speaker"),
         kind=kind,
-        text=str(data["text"]),
-        source_line=data.get("source_line"),
-        page=data.get("page"),
-        level=data.get("level"),
+        text=_str(data["text"], "text"),
+        source_line=_optional_int(data.get("source_line"), "source_line"),
+        page=_optional_str(data.get("page"), "page"),
+        level=_optional_int(data.get("level"), "level"),
         scene_break_before=bool(data.get("scene_break_before", False)),
     )
+
+
+def _str(value: object, key: str) -> str:
+    """Text as written; a number is taken as its digits (a title "1984", a page 12)."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise TypeError(f"{key} must be text, not {value!r}")
+    text = str(value)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:  # a lone surrogate written as an escape (\ud800)
+        raise ValueError(f"{key} {text!r} is not valid Unicode") from e
+    return text.translate(CONTROLS_TO_SPACE)  # as cleaning does for text files
+
+
+def _optional_str(value: object, key: str) -> str | None:
+    return None if value is None else _str(value, key)
+
+
+def _int(value: object, key: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{key} must be a whole number, not {value!r}")
+    return value
+
+
+def _optional_int(value: object, key: str) -> int | None:
+    return None if value is None else _int(value, key)
+
+
+def _list(value: object, key: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise TypeError(f"{key} must be a list, not {value!r}")
+    return value
+
+
+def _str_list(value: object, key: str) -> list[str]:
+    return [_str(item, key) for item in _list(value, key)]
+
+
+def _dicts(value: object, key: str) -> list[dict[str, Any]]:
+    items = _list(value, key)
+    for item in items:
+        if not isinstance(item, dict):
+            raise TypeError(f"each of {key} must be an object, not {item!r}")
+    return items
 
 
 def read_json_script(path: Path, text: str) -> Script:
@@ -193,7 +245,8 @@ def script_to_fountain(script: Script) -> str:
 
 def read_fountain_script(path: Path, text: str) -> Script:
     """Read a Fountain script written by script_to_fountain, perhaps edited by hand."""
-    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip())
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(CONTROLS_TO_SPACE)
+    blocks = re.split(r"\n\s*\n", text.strip())
     title_page: dict[str, str] = {}
     chapters: list[Chapter] = []
     if blocks and re.match(r"^[A-Za-z ]+:", blocks[0]) and not blocks[0].startswith(("!", "@")):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from audiobook.cleaning import strip_inline_markup
 from audiobook.model import (
@@ -64,10 +65,12 @@ def find_speakers(paragraphs: Iterable[str]) -> list[str]:
     # Plain labels: names confirmed by markup, or a text where such labels open a good share
     # of the paragraphs (a script without markup); a capitalised name then needs two turns,
     # a name in capitals (a play's convention) one.
+    usage = _Usage.of(texts) if plain else None
     labels = {
         n: c
         for n, c in plain.items()
-        if (c >= 2 and (n in names or is_proper_noun(n, texts))) or (n.isupper() and len(n) > 1)
+        if (c >= 2 and (n in names or (usage is not None and usage.is_proper_noun(n))))
+        or (n.isupper() and len(n) > 1)
     }
     if names or sum(labels.values()) >= max(3, PLAIN_LABEL_MIN_SHARE * len(texts)):
         names |= set(labels) if not names else {n for n in labels if n in names}
@@ -75,12 +78,24 @@ def find_speakers(paragraphs: Iterable[str]) -> list[str]:
     return sorted(names, key=lambda n: (order.get(n, 0), n))
 
 
-def is_proper_noun(word: str, texts: list[str]) -> bool:
-    """Capitalised inside sentences and never written in lower case."""
-    body = " ".join(texts)
-    if re.search(rf"\b{re.escape(word.lower())}\b", body):
-        return False
-    return bool(re.search(rf"[a-z,;] {re.escape(word)}\b", body))
+@dataclass(frozen=True)
+class _Usage:
+    """How words are written across the whole text, gathered once."""
+
+    lower_words: frozenset[str]  # words seen in lower case
+    inner_capitals: frozenset[str]  # capitalised words seen inside a sentence
+
+    @classmethod
+    def of(cls, texts: list[str]) -> _Usage:
+        body = " ".join(texts)
+        return cls(
+            frozenset(re.findall(r"\b[a-z][\w'’-]*", body)),
+            frozenset(re.findall(r"(?<=[a-z,;] )[A-Z][\w'’-]*", body)),
+        )
+
+    def is_proper_noun(self, word: str) -> bool:
+        """Capitalised inside sentences and never written in lower case."""
+        return word.lower() not in self.lower_words and word in self.inner_capitals
 
 
 def turn_pattern(speakers: list[str]) -> re.Pattern[str] | None:
@@ -133,8 +148,11 @@ def attribute_speakers(chapters: list[ChapterText], speakers: list[str]) -> list
     for chapter_text in chapters:
         segments: list[Segment] = []
         for block in chapter_text.blocks:
-            segments.extend(block_segments(block, pattern, current))
-            spoken = [s for s in segments if s.kind == SPEECH]
+            added = block_segments(block, pattern, current)
+            segments.extend(added)
+            # Only this block's segments: looking back over the whole chapter each time
+            # would make a chapter of thousands of turns quadratic.
+            spoken = [s for s in added if s.kind == SPEECH]
             if spoken:
                 current = spoken[-1].speaker
         chapter_text.chapter.segments = segments

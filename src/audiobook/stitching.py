@@ -59,6 +59,7 @@ class Clip:
     path: Path
     frames: int
     speaker: str
+    text: str = ""  # what it says, when synthesis told us: read-along formats show it
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,8 @@ def plan_chapter(
             if number:
                 pieces.append(Silence(ms_to_frames(pauses.sentence_ms)))
                 position += pieces[-1].frames
-            pieces.append(Clip(Path(path), clip_frames(Path(path)), segment.speaker))
+            text = seg_audio.texts[number] if number < len(seg_audio.texts) else ""
+            pieces.append(Clip(Path(path), clip_frames(Path(path)), segment.speaker, text))
             position += pieces[-1].frames
         timings.append(SegmentTiming(index, segment, start, position))
         previous, previous_index = segment, index

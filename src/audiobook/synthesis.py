@@ -21,7 +21,7 @@ from pathlib import Path
 from audiobook.cache import ClipCache, clip_key, default_cache_dir
 from audiobook.engines import get_engine
 from audiobook.engines.audio import to_clips, wav_duration_s
-from audiobook.errors import UserError
+from audiobook.errors import AudiobookError, UserError, disk_errors_as_user_errors
 from audiobook.lexicon import apply_lexicon
 from audiobook.model import (
     NARRATOR,
@@ -29,6 +29,7 @@ from audiobook.model import (
     Chapter,
     ChapterAudio,
     Script,
+    Segment,
     SegmentAudio,
     VoiceSettings,
 )
@@ -55,27 +56,36 @@ Progress = Callable[[int, int], None]
 # finish together, few enough that each batch's conversion is shared by many clips.
 BATCHES_PER_JOB = 4
 MAX_BATCH_SIZE = 32
+# How much of a text an error message quotes.
+ERROR_TEXT_CHARS = 60
 
 # Words after which a full stop does not end a sentence.
 ABBREVIATIONS = frozenset(
     "Mr Mrs Ms Messrs Mme Mlle Dr St Mt Prof Gen Col Capt Lt Sgt Rev Hon Jr Sr No Nos Vol vol "
     "Ch ch Fig fig pp vs cf viz approx Co Ltd Inc Gov Sen Rep Ave".split()
 )
-# Sentence-final punctuation, closing quotes or brackets, space, then a sentence start.
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
-_LAST_WORD = re.compile(r"([\w']+)[.!?…]*[\"'”’)\]]*\s*$")
+# Sentence-final punctuation, closing quotes or brackets, space, then a sentence start. Each
+# run of punctuation is tried once, from its start (the lookbehind), and never backtracked
+# into (possessive): 5,000 "!" in a row cost a linear scan, not a quadratic one.
+_SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+\s++(?=[\"'“‘(\[]?[A-Z0-9])")
+# The whole word that ends where the search ends; looked for only in a short window before a
+# full stop, since only short words (abbreviations, initials) matter there.
+_WORD_AT_END = re.compile(r"(?<![\w'])[\w']+$")
+_WORD_WINDOW = max(map(len, ABBREVIATIONS)) + 1
+_SPACES = re.compile(r"\s+")
 # Places inside a long sentence where a pause is natural, best first.
 _CLAUSE_BREAKS = (re.compile(r"[;:—–]\s*"), re.compile(r",\s+"), re.compile(r"\s+"))
 
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of clean prose, not fooled by "Mr." or initials ("H. G. Wells")."""
-    text = " ".join(text.split())
+    text = _SPACES.sub(" ", text).strip()  # not split/join: no list of every word
     sentences, start = [], 0
     for match in _SENTENCE_END.finditer(text):
-        if text[match.start()] == ".":
-            word = _LAST_WORD.search(text, start, match.start() + 1)
-            if word and (word.group(1) in ABBREVIATIONS or len(word.group(1)) == 1):
+        end = match.start()
+        if text[end] == ".":
+            word = _WORD_AT_END.search(text, max(start, end - _WORD_WINDOW), end)
+            if word and (word.group() in ABBREVIATIONS or len(word.group()) == 1):
                 continue
         sentences.append(text[start : match.end()].strip())
         start = match.end()
@@ -85,19 +95,30 @@ def split_sentences(text: str) -> list[str]:
 
 
 def _split_long(sentence: str, max_chars: int) -> list[str]:
-    """Pieces of an over-long sentence, cut at the best clause break before max_chars."""
+    """Pieces of an over-long sentence, cut at the best clause break before max_chars.
+
+    Walks an index along the sentence rather than slicing off the rest after each cut, which
+    would copy a sentence of a million characters a thousand times.
+    """
     pieces = []
-    while len(sentence) > max_chars:
+    start, end = 0, len(sentence)
+    while end - start > max_chars:
         cut = 0
         for breaks in _CLAUSE_BREAKS:
-            ends = [m.end() for m in breaks.finditer(sentence, max_chars // 3, max_chars)]
+            ends = [
+                m.end()
+                for m in breaks.finditer(sentence, start + max_chars // 3, start + max_chars)
+            ]
             if ends:
                 cut = ends[-1]
                 break
-        cut = cut or max_chars
-        pieces.append(sentence[:cut].strip())
-        sentence = sentence[cut:].strip()
-    return [*pieces, sentence] if sentence else pieces
+        cut = cut or start + max_chars
+        pieces.append(sentence[start:cut].strip())
+        start = cut
+        while start < end and sentence[start].isspace():
+            start += 1
+    rest = sentence[start:].strip()
+    return [*pieces, rest] if rest else pieces
 
 
 def chunk_text(text: str, max_chars: int) -> list[str]:
@@ -135,6 +156,7 @@ class PlannedClip:
     text: str  # exactly what the engine is given
     settings: VoiceSettings
     path: Path  # the cached WAV (present once synthesised)
+    place: str = ""  # where its text first occurs, for errors: see segment_place
 
 
 @dataclass
@@ -174,6 +196,13 @@ def select_chapters(script: Script, chapters: Iterable[int] | None) -> list[Chap
     return [c for c in script.chapters if c.index in wanted]
 
 
+def segment_place(script: Script, chapter: Chapter, segment: Segment, index: int) -> str:
+    """Where a segment's text is, as an error names it: file, source line, chapter."""
+    line = f"line {segment.source_line}" if segment.source_line else f"segment {index + 1}"
+    where = f"{script.source}, {line}" if script.source else line
+    return f"{where}, chapter {chapter.index} ({chapter.title})"
+
+
 def plan_synthesis(
     script: Script,
     cast: Cast,
@@ -190,7 +219,7 @@ def plan_synthesis(
     seen: set[str] = set()
     for chapter in select_chapters(script, chapters):
         per_segment = []
-        for segment in chapter.segments:
+        for number, segment in enumerate(chapter.segments):
             settings = voice_for(cast, segment.speaker, warned)
             engine = get_engine(settings.engine)
             if settings not in checked:
@@ -199,9 +228,10 @@ def plan_synthesis(
             if settings.engine not in versions:
                 versions[settings.engine] = engine.version()
             clips = []
+            place = segment_place(script, chapter, segment, number)
             for text in segment_chunks(segment.text, settings, cast.lexicon):
                 key = clip_key(settings, versions[settings.engine], text)
-                clip = PlannedClip(key, text, settings, cache.path(key))
+                clip = PlannedClip(key, text, settings, cache.path(key), place)
                 clips.append(clip)
                 if key not in seen:
                     seen.add(key)
@@ -244,11 +274,50 @@ def synthesize_texts(texts: Sequence[str], settings: VoiceSettings, out_dir: Pat
 
 
 def synthesize_batch(cache: ClipCache, batch: Sequence[PlannedClip]) -> None:
-    """Speak one batch (one voice) in a work folder, then move each clip into the cache."""
-    with cache.work_dir() as work:
-        clips = synthesize_texts([c.text for c in batch], batch[0].settings, Path(work))
-        for planned, path in zip(batch, clips, strict=True):
-            cache.store(planned.key, path)
+    """Speak one batch (one voice) into the cache, retrying clip by clip if the engine fails.
+
+    An engine that crashes or hangs (past its time limit) on one text fails the whole batch.
+    Each clip is then tried once more on its own, in order: those the engine can speak are
+    cached, and the first it cannot ends the run with an error naming its file, line and
+    chapter, so the user can look at that text. (Going on past it could cost a time limit
+    per clip when the engine is broken for every text.) A mistake of the user's (UserError)
+    is not retried.
+    """
+    try:
+        _speak_into_cache(cache, batch)
+        return
+    except UserError:
+        raise
+    except AudiobookError as e:
+        log.info("%s failed (%s); trying each of %d clips again", _engine(batch[0]), e, len(batch))
+    for clip in batch:
+        try:
+            _speak_into_cache(cache, [clip])
+        except UserError:
+            raise
+        except AudiobookError as e:
+            raise AudiobookError(
+                f"{clip.place}: {_engine(clip)} failed twice on {shorten(clip.text)!r} ({e}); "
+                "the clips made so far stay cached"
+            ) from e
+
+
+def _speak_into_cache(cache: ClipCache, batch: Sequence[PlannedClip]) -> None:
+    """Speak a batch in a work folder, then move each clip into the cache."""
+    with disk_errors_as_user_errors(cache.root, kept="every clip finished is cached"):
+        with cache.work_dir() as work:
+            clips = synthesize_texts([c.text for c in batch], batch[0].settings, Path(work))
+            for planned, path in zip(batch, clips, strict=True):
+                cache.store(planned.key, path)
+
+
+def _engine(clip: PlannedClip) -> str:
+    return f"{clip.settings.engine} voice {clip.settings.voice}"
+
+
+def shorten(text: str, chars: int = ERROR_TEXT_CHARS) -> str:
+    """The start of a text, for an error message."""
+    return text if len(text) <= chars else text[: chars - 1] + "…"
 
 
 def run_plan(
@@ -300,7 +369,8 @@ def assemble(plan: SynthesisPlan) -> list[ChapterAudio]:
                 if path not in durations:
                     durations[path] = wav_duration_s(path)
             duration = sum(durations[p] for p in paths)
-            segments.append(SegmentAudio(chapter.index, index, paths, duration))
+            texts = tuple(c.text for c in clips)  # lets read-along formats pair text and clip
+            segments.append(SegmentAudio(chapter.index, index, paths, duration, texts))
         result.append(ChapterAudio(chapter, tuple(segments)))
     return result
 

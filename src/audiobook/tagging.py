@@ -21,7 +21,7 @@ from mutagen.flac import Picture
 from mutagen.mp4 import MP4Cover
 
 from audiobook.errors import AudiobookError, UserError
-from audiobook.filenames import chapter_display_name, display_case
+from audiobook.filenames import UNTITLED, chapter_display_name, display_case, display_text
 from audiobook.model import HEADING, Chapter, Script
 from audiobook.stitching import ChapterPlan
 
@@ -42,8 +42,8 @@ class BookInfo:
     @classmethod
     def from_script(cls, script: Script) -> BookInfo:
         return cls(
-            title=script.title,
-            author=script.author,
+            title=display_text(script.title) or UNTITLED,
+            author=display_text(script.author or "") or None,
             year=script.year,
             total_chapters=len(script.chapters),
             language=script.language,
@@ -115,13 +115,13 @@ def chapter_marks(plan: ChapterPlan) -> list[Mark]:
     for timing in plan.timings:
         segment = timing.segment
         if segment.kind == HEADING:
-            starts.append((timing.start_s, display_case(" ".join(segment.text.split()))))
+            starts.append((timing.start_s, display_case(display_text(segment.text))))
         elif segment.speaker != previous_speaker or not starts:
-            words = segment.text.split()
+            words = display_text(segment.text).split()
             snippet = " ".join(words[:MARK_TITLE_WORDS])
             if len(words) > MARK_TITLE_WORDS:
                 snippet += " …"
-            starts.append((timing.start_s, f"{segment.speaker}: {snippet}"))
+            starts.append((timing.start_s, f"{display_text(segment.speaker)}: {snippet}"))
         previous_speaker = segment.speaker
     ends = [start for start, _ in starts[1:]] + [plan.duration_s]
     return [Mark(start, end, title) for (start, title), end in zip(starts, ends, strict=True)]

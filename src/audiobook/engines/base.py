@@ -101,6 +101,11 @@ class CommandLineEngine(Engine):
 
     PROGRAM: ClassVar[str]  # the executable
     VERSION_PATTERN: ClassVar[str]  # regular expression whose group 1 is the version
+    # Seconds one process may take: start-up plus a generous allowance per character (the
+    # engines here speak MAX_CHARS in well under 5 s). An engine that hangs on some text
+    # becomes an error that synthesis retries and then reports, not a build that never ends.
+    START_S: ClassVar[float] = 30.0
+    S_PER_CHAR: ClassVar[float] = 0.1
 
     @classmethod
     def is_installed(cls) -> bool:
@@ -122,7 +127,9 @@ class CommandLineEngine(Engine):
         paths = [out_dir / f"{self.PROGRAM}-{i}.wav" for i in range(len(texts))]
         for text, path in zip(texts, paths, strict=True):
             args, stdin = self.command(text, settings, path)
-            processes.run(args, input_bytes=stdin)
+            processes.run(
+                args, input_bytes=stdin, timeout_s=self.START_S + self.S_PER_CHAR * len(text)
+            )
         return paths
 
 

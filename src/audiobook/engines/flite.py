@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 from audiobook import processes
@@ -27,6 +28,10 @@ KNOWN_VOICES = {
 LIMITED_DOMAIN = {"awb_time"}
 # Voices that ignore every pitch feature (measured: f0_shift and int_f0_target_mean).
 FIXED_PITCH = {"rms"}
+# flite 2.2 aborts ("malloc(): corrupted top size") on a word with more than about 320
+# punctuation marks stuck to it. It speaks none of them, so longer runs are cut to this.
+MAX_PUNCTUATION_RUN = 32
+_PUNCTUATION_RUN = re.compile(rf"(?:[^\w\s]|_){{{MAX_PUNCTUATION_RUN + 1},}}")
 
 
 class FliteEngine(CommandLineEngine):
@@ -75,4 +80,9 @@ class FliteEngine(CommandLineEngine):
             args += ["--setf", f"duration_stretch={1 / settings.rate:.4f}"]
         if settings.pitch != 1.0:
             args += ["--setf", f"f0_shift={settings.pitch:.4f}"]
-        return [*args, "-o", str(out), "-t", text], b""
+        return [*args, "-o", str(out), "-t", as_flite_text(text)], b""
+
+
+def as_flite_text(text: str) -> str:
+    """The text with runs of punctuation cut short enough for flite not to crash on them."""
+    return _PUNCTUATION_RUN.sub(lambda m: m.group()[:MAX_PUNCTUATION_RUN], text)

@@ -10,6 +10,8 @@ from audiobook.writers.base import (
     ChapterRecord,
     ChapterWriter,
 )
+from audiobook.writers.daisy import DaisyWriter
+from audiobook.writers.epub import EpubWriter
 from audiobook.writers.m4b import M4bWriter
 from audiobook.writers.mp3 import Mp3Writer
 from audiobook.writers.opus import OpusWriter
@@ -17,7 +19,16 @@ from audiobook.writers.playlist import PlaylistWriter
 from audiobook.writers.vtt import VttWriter
 
 WRITERS: dict[str, type[ChapterWriter] | type[BookWriter]] = {
-    writer.NAME: writer for writer in (Mp3Writer, M4bWriter, OpusWriter, VttWriter, PlaylistWriter)
+    writer.NAME: writer
+    for writer in (
+        Mp3Writer,
+        M4bWriter,
+        OpusWriter,
+        VttWriter,
+        PlaylistWriter,
+        EpubWriter,
+        DaisyWriter,
+    )
 }
 DEFAULT_FORMATS = ("mp3",)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
+from audiobook.filenames import format_ranges, safe_name
 from audiobook.model import Chapter
 from audiobook.stitching import ChapterPlan
 from audiobook.tagging import BookInfo, Mark
@@ -40,6 +41,7 @@ class ChapterRecord:
     duration_s: float
     files: dict[str, str] = field(default_factory=dict)  # writer name -> file name
     wav: Path | None = None  # finished audio, for the chapters of this build
+    plan: ChapterPlan | None = None  # text and timings, given with `wav` (read-along formats)
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,14 @@ class BookOutput:
     cover: Path | None = None  # cover image given by the user
     partial: bool = False  # this build covers only some of the book's chapters
     book_files: dict[str, list[str]] = field(default_factory=dict)  # earlier book writers' files
+
+
+def book_stem(output: BookOutput) -> str:
+    """File name (without suffix) of a whole-book file; a partial build names its chapters."""
+    name = output.book.title
+    if output.partial:
+        name += f" - chapters {format_ranges(record.index for record in output.chapters)}"
+    return safe_name(name)
 
 
 class ChapterWriter(ABC):

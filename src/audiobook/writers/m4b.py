@@ -12,9 +12,8 @@ from pathlib import Path
 
 from audiobook import processes
 from audiobook.errors import AudiobookError
-from audiobook.filenames import format_ranges, safe_name
 from audiobook.tagging import book_marks, book_tags, ffmetadata, tag_file
-from audiobook.writers.base import BookOutput, BookWriter
+from audiobook.writers.base import BookOutput, BookWriter, book_stem
 
 DEFAULT_AAC_BITRATE_KBPS = 64
 
@@ -32,10 +31,7 @@ class M4bWriter(BookWriter):
         self.bitrate_kbps = bitrate_kbps
 
     def file_names(self, output: BookOutput) -> list[str]:
-        name = output.book.title
-        if output.partial:
-            name += f" - chapters {format_ranges(record.index for record in output.chapters)}"
-        return [safe_name(name) + ".m4b"]
+        return [book_stem(output) + ".m4b"]
 
     def write(self, output: BookOutput, dests: list[Path]) -> None:
         chapters = list(output.chapters)

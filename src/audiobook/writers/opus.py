@@ -21,7 +21,9 @@ class OpusWriter(ChapterWriter):
     def write(self, chapter: ChapterOutput, dest: Path) -> None:
         args = ["ffmpeg", "-v", "error", "-nostdin", "-y", "-i", str(chapter.wav)]
         args += ["-map_metadata", "-1", "-c:a", "libopus", "-b:a", f"{self.bitrate_kbps}k"]
-        args += ["-f", "opus", str(dest)]
+        # bitexact: a fixed Ogg serial number instead of a random one, so the same chapter
+        # gives the same bytes (a resumed build equals an uninterrupted one).
+        args += ["-fflags", "+bitexact", "-f", "opus", str(dest)]
         processes.run(args)
         tags = chapter_tags(chapter.book, chapter.chapter)
         tag_file(dest, tags, chapter.marks, chapter.cover)

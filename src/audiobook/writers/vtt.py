@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from audiobook.filenames import display_text
 from audiobook.stitching import ChapterPlan
 from audiobook.tagging import vorbis_time
 from audiobook.writers.base import ChapterOutput, ChapterWriter
@@ -19,14 +20,14 @@ def _escape(text: str) -> str:
 
 def _voice(speaker: str) -> str:
     """A voice annotation may hold neither `>` nor a line break."""
-    return " ".join(_escape(speaker).split())
+    return _escape(display_text(speaker))
 
 
 def plan_to_vtt(plan: ChapterPlan) -> str:
     """The chapter's captions as WebVTT text."""
     lines = ["WEBVTT", ""]
     for number, timing in enumerate(plan.timings, start=1):
-        text = " ".join(timing.segment.text.split())
+        text = display_text(timing.segment.text)
         lines.append(str(number))
         lines.append(f"{vorbis_time(timing.start_s)} --> {vorbis_time(timing.end_s)}")
         lines.append(f"<v {_voice(timing.segment.speaker)}>{_escape(text)}")

@@ -1,0 +1,53 @@
+"""Chapter audio for talking books: constant-bitrate MP3, encoded by the MP3 writer.
+
+Both formats use the book's own MP3 settings: constant bitrate, as FSReader and some
+hardware DAISY players need, and a core media type of EPUB 3. Each chapter is encoded once
+per build, beside its finished WAV in the build's work folder, and shared by EPUB and DAISY
+(a book of 25 hours is 700 MB of MP3: encoded twice it would cost minutes, copied twice,
+as much disk again). Chapters are encoded in parallel, one single-threaded ffmpeg each.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from audiobook.tagging import BookInfo
+from audiobook.talkingbook.layout import TalkingChapter
+from audiobook.writers.base import ChapterOutput
+from audiobook.writers.mp3 import Mp3Writer
+
+MP3_SUFFIX = ".talkingbook.mp3"
+
+
+def _encode(book: BookInfo, chapter: TalkingChapter) -> Path:
+    mp3 = chapter.wav.with_name(chapter.wav.stem + MP3_SUFFIX)
+    if mp3.is_file() and mp3.stat().st_mtime_ns >= chapter.wav.stat().st_mtime_ns:
+        return mp3  # made by the other talking-book format of this build
+    partial = mp3.with_name(f".{mp3.name}.{os.getpid()}.part")
+    # No chapter marks or cover: the talking book navigates itself and shows its cover once.
+    output = ChapterOutput(book, chapter.plan.chapter, chapter.plan, chapter.wav, ())
+    try:
+        Mp3Writer().write(output, partial)
+        os.replace(partial, mp3)
+    finally:
+        partial.unlink(missing_ok=True)
+    return mp3
+
+
+def chapter_mp3s(book: BookInfo, chapters: Sequence[TalkingChapter]) -> list[Path]:
+    """Each chapter's audio as a tagged CBR MP3, encoded now or earlier in this build."""
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return list(pool.map(lambda chapter: _encode(book, chapter), chapters))
+
+
+def place(source: Path, dest: Path) -> None:
+    """`source`'s bytes at `dest`: a hard link where the file system allows, else a copy."""
+    dest.unlink(missing_ok=True)
+    try:
+        os.link(source, dest)
+    except OSError:
+        shutil.copyfile(source, dest)
