@@ -158,3 +158,41 @@ def test_memoir_footnotes_are_notes_after_their_paragraph(memoir_script) -> None
     ]
     assert len(notes) == 15
     assert notes[0][1].startswith("The jacobin anarchist Nechayev")
+
+
+PLAIN_NOVEL = """MY LITTLE BOOK
+
+CHAPTER I
+
+It was a dark night.
+
+CHAPTER II
+
+Morning came.
+
+CHAPTER III. THE END
+
+All was well.
+"""
+
+
+def test_chapter_keyword_lines_number_chapters_and_are_never_headers() -> None:
+    """Issue 6 noticed: "CHAPTER II" was taken for a running header of "CHAPTER I"."""
+    from audiobook.pipeline import text_to_script
+
+    script = text_to_script(PLAIN_NOVEL)
+    assert [(c.number, c.title) for c in script.chapters] == [
+        ("I", "CHAPTER I"),
+        ("II", "CHAPTER II"),
+        ("III", "THE END"),
+    ]
+    assert [(s.level, s.text) for s in script.chapters[0].segments if s.kind == "heading"] == [
+        (1, "My Little Book."),
+        (1, "Chapter One."),
+    ]
+    assert script.chapters[2].segments[0].text == "Chapter Three. The End."
+
+
+def test_a_lost_first_numeral_is_counted_back_from_the_next() -> None:
+    raw = "FIRST TITLE\n\nText one.\n\nII\n\nSECOND TITLE\n\nText two.\n"
+    assert [c.chapter.number for c in find_chapters(clean_text(raw))] == ["I", "II"]

@@ -56,9 +56,11 @@ PARAGRAPHS = (
 
 
 def write_book(folder: Path) -> Path:
-    """A short book of four chapters, quick to speak with espeak-ng (about 1 s here)."""
+    """A short book of four chapters, quick to speak with espeak-ng (about 1 s here); its
+    title is read at the start of chapter I."""
     lines = ["THE LITTLE BOOK", ""]
-    for number, title in (("I", "THE STATION"), ("II", "THE JOURNEY"), ("III", "THE ARRIVAL")):
+    chapters = (("I", "THE STATION"), ("II", "THE JOURNEY"), ("III", "THE ARRIVAL"), ("IV", "HOME"))
+    for number, title in chapters:
         lines += [number, "", title, ""]
         lines += [line for text in PARAGRAPHS for line in (f"{text} So it was in {title}.", "")]
     path = folder / "little.txt"

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from audiobook.cleaning import (
+    CHAPTER_LABEL_RE,
     FRONT_MATTER_RE,
     STRUCTURE_RE,
     int_to_roman,
@@ -185,24 +186,16 @@ def book_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
                 toc = toc_says_chapter(block.text, hints)
                 new_chapter = toc if toc is not None else block.repeats > 0
             if new_chapter:
-                drafts.append(
-                    _Draft(block.text, block.line, numeral.text if numeral else None, list(path))
-                )
-                drafts[-1].blocks.extend(pending)
-                drafts[-1].blocks.append(
-                    Block(
-                        block.text,
-                        block.line,
-                        "chapter-title",
-                        page=(numeral.page if numeral else None) or block.page,
-                    )
-                )
+                drafts.append(open_chapter(block.text, block, numeral, path, pending))
                 pending = []
                 numeral = None
             else:
                 assert current is not None
                 current.blocks.append(block)  # a sub-section heading, levelled later
             continue
+        if numeral is not None:  # "CHAPTER II" with no title: the chapter starts here
+            drafts.append(open_chapter(f"CHAPTER {numeral.text}", numeral, numeral, path, pending))
+            pending = []
         numeral = None
         if pending or not drafts:
             pending.append(block)
@@ -219,30 +212,74 @@ def book_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
         else:
             drafts.append(_Draft(clean.title or default_title, pending[0].line, None, list(path)))
             drafts[-1].blocks.extend(pending)
+    drafts = merge_title_pages(drafts)
     numbers = infer_numbers(drafts)
     return [finish(i, d, n) for i, (d, n) in enumerate(zip(drafts, numbers, strict=True), 1)]
 
 
-def infer_numbers(drafts: list[_Draft]) -> list[str | None]:
-    """Chapter numbers as printed where legible, else the next in their division's sequence."""
-    numbers: list[str | None] = []
-    counters: dict[tuple[str, ...], int] = {}
+def open_chapter(
+    title: str, block: Block, numeral: Block | None, path: list[_Division], pending: list[Block]
+) -> _Draft:
+    """A new chapter: the divisions and epigraphs waiting for it, then its own heading."""
+    draft = _Draft(title, block.line, numeral.text if numeral else None, list(path))
+    draft.blocks.extend(pending)
+    page = (numeral.page if numeral else None) or block.page
+    draft.blocks.append(Block(title, block.line, "chapter-title", page=page))
+    return draft
+
+
+def merge_title_pages(drafts: list[_Draft]) -> list[_Draft]:
+    """A heading with no text of its own before the next chapter (a book's title page) is
+    read at the start of that chapter rather than becoming a silent chapter."""
+    merged: list[_Draft] = []
+    carried: list[Block] = []
     for draft in drafts:
-        key = tuple(d.label for d in draft.path)
-        if is_front_matter(draft.title) and draft.numeral is None:
-            numbers.append(None)
+        if not draft.has_text and draft is not drafts[-1]:
+            carried += [
+                Block(b.text, b.line, "title-page", page=b.page)
+                if b.style == "chapter-title"
+                else b
+                for b in draft.blocks
+            ]
             continue
-        expected = counters.get(key, 0) + 1
-        printed = parse_numeral_line(draft.numeral) if draft.numeral else None
-        number = printed if printed is not None and printed >= expected else expected
-        counters[key] = number
-        numbers.append(int_to_roman(number))
-    # a division whose chapters are all unnumbered (a book without chapter numbers)
-    for key in {tuple(d.label for d in dr.path) for dr in drafts}:
-        members = [i for i, dr in enumerate(drafts) if tuple(d.label for d in dr.path) == key]
+        draft.blocks[:0] = carried
+        carried = []
+        merged.append(draft)
+    return merged
+
+
+def infer_numbers(drafts: list[_Draft]) -> list[str | None]:
+    """Chapter numbers as printed where legible; missing or garbled ones from the sequence.
+
+    An unnumbered chapter after a numbered one gets the next number; one before the first
+    legible number of its division counts back from it, so a book's title page or an
+    introduction before CHAPTER I is not numbered, while a lost "I" before "II" is.
+    """
+    numbers: list[str | None] = [None] * len(drafts)
+    divisions: dict[tuple[str, ...], list[int]] = {}
+    for i, draft in enumerate(drafts):
+        divisions.setdefault(tuple(d.label for d in draft.path), []).append(i)
+    for members in divisions.values():
         if not any(drafts[i].numeral for i in members):
-            for i in members:
-                numbers[i] = None
+            continue  # a division printed without chapter numbers
+        counted = [i for i in members if drafts[i].numeral or not is_front_matter(drafts[i].title)]
+        printed = {i: parse_numeral_line(drafts[i].numeral or "") for i in counted}
+        last: int | None = None
+        for position, i in enumerate(counted):
+            number = printed[i]
+            if number is None and last is not None:
+                number = last + 1
+            if number is None:
+                ahead = next(
+                    ((k, printed[j]) for k, j in enumerate(counted) if k > position and printed[j]),
+                    None,
+                )
+                if ahead is not None and ahead[1] is not None:
+                    guess = ahead[1] - (ahead[0] - position)
+                    number = guess if guess >= 1 else None
+            if number is not None:
+                numbers[i] = int_to_roman(number)
+                last = number
     return numbers
 
 
@@ -266,10 +303,13 @@ def finish(index: int, draft: _Draft, number: str | None) -> ChapterText:
         elif block.style == "chapter-title":
             value = roman_to_int(number) if number else None
             chapter_label = f"Chapter {number_to_words(value).title()}" if value else None
-            spoken = spoken_heading(chapter_label, draft.title)
+            label_only = CHAPTER_LABEL_RE.match(draft.title) and chapter_label
+            spoken = spoken_heading(chapter_label, None if label_only else draft.title)
             blocks.append(heading_block(block, spoken, depth + 1))
         elif block.style == "heading":
             blocks.append(heading_block(block, spoken_heading(None, block.text), depth + 2))
+        elif block.style == "title-page":
+            blocks.append(heading_block(block, spoken_heading(None, block.text), depth + 1))
         else:
             blocks.append(block)
     chapter = Chapter(

@@ -74,6 +74,10 @@ NUMERAL_GLYPHS = {
     "I": "I", "l": "I", "1": "I", "|": "I", "Ι": "I", "І": "I", "ľ": "I", "i": "I",
     "V": "V", "v": "V", "X": "X", "x": "X", "Х": "X", "L": "L", "C": "C", "Ш": "III",
 }  # fmt: skip
+# "CHAPTER IV", "Chapter 12", "CHAPTER II. THE RETURN": a chapter's number, perhaps its title
+CHAPTER_LABEL_RE = re.compile(
+    r"^CHAPTER\s+([IVXLC]+|\d{1,3})\b\.?(?:\s*[.:—–-]?\s+(\S.*))?$", re.IGNORECASE
+)
 ROMAN_RE = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 
@@ -163,6 +167,8 @@ def int_to_roman(value: int) -> str:
 
 def parse_numeral_line(text: str) -> int | None:
     """Chapter number from an OCR'd numeral line ("ľV", "Ш", "Ι"), None if garbled."""
+    if text.strip().isdigit() and len(text.strip()) > 1:
+        return int(text)
     mapped = "".join(NUMERAL_GLYPHS.get(ch, "?") for ch in text.strip())
     return roman_to_int(mapped)
 
@@ -185,6 +191,8 @@ def same_title(candidate: str, title: str) -> bool:
         return False
     if a == b:
         return True
+    if numbers_in(a) != numbers_in(b):
+        return False  # "CHAPTER II" does not repeat "CHAPTER I"
     short, long_ = sorted((a, b), key=len)
     if len(short.split()) >= 2 and long_.startswith(short + " "):
         return True
@@ -194,6 +202,11 @@ def same_title(candidate: str, title: str) -> bool:
         and matcher.quick_ratio() >= 0.9
         and (matcher.ratio() >= 0.9)
     )
+
+
+def numbers_in(title: str) -> list[str]:
+    """Digits and multi-letter Roman numerals in a normalised title."""
+    return [w for w in title.split() if w.isdigit() or (len(w) > 1 and roman_to_int(w.upper()))]
 
 
 def repair_heading_glyphs(text: str) -> str:
@@ -283,7 +296,11 @@ def strip_inline_markup(text: str) -> str:
         text = re.sub(r"(?<!\w)\*{1,3}(?=[^\s*])([^*]+?)(?<=[^\s*])\*{1,3}(?!\w)", r"\1", text)
         text = text.replace("*", " ")
     if "[" in text:
-        text = re.sub(r"\[([^\]\n]{1,60})\](?=\s*[\w\"'])", r"\1", text)  # "[Henry] Ford"
+        # "[Henry] Ford" -> "Henry Ford"; "0[0]0" keeps its three words apart
+        text = re.sub(r"(?<=\w)\[(?=[^\]\n]{1,60}\])", " [", text)
+        text = re.sub(r"\[([^\]\n]{1,60})\](?=\w)", r"\1 ", text)
+        text = re.sub(r"\[([^\]\n]{1,60})\](?=\s*[\"'])", r"\1", text)
+        text = re.sub(r"\[([^\]\n]{1,60})\](?=\s+\w)", r"\1", text)
     if ". ." in text:
         text = re.sub(r"(?<!\s)\s*\.\s\.\s\.(\s\.)?", "…", text)
     text = re.sub(r"\s{2,}", " ", text)
@@ -356,6 +373,12 @@ class _Cleaner:
             return [_Piece(number, strip_inline_markup(m.group(1)), blank, "note")]
         if not markdown and len(text) <= HEADING_MAX_CHARS:
             repaired = repair_heading_glyphs(text)
+            chapter = CHAPTER_LABEL_RE.match(repaired)
+            if chapter and blank:
+                pieces = [_Piece(number, chapter.group(1), blank, "numeral")]
+                if chapter.group(2):
+                    pieces.append(_Piece(number, chapter.group(2), True, "heading"))
+                return pieces
             split = split_numeral_title(repaired)
             if split:
                 return [
