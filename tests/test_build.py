@@ -39,7 +39,6 @@ REPO = Path(__file__).resolve().parent.parent
     ("text", "expected"),
     [
         (None, (1, 2, 3, 4, 5, 6)),
-        ("", (1, 2, 3, 4, 5, 6)),
         ("2-5", (2, 3, 4, 5)),
         ("1,3, 5-6", (1, 3, 5, 6)),
         ("4-", (4, 5, 6)),
@@ -59,6 +58,7 @@ def test_parse_chapter_ranges(text: str | None, expected: tuple[int, ...]) -> No
         ("5-2", "range 5-2 runs backwards"),
         ("two", "'two' is not a number or range"),
         ("-", "'-' is not a number or range"),
+        ("", "--chapters is empty"),
     ],
 )
 def test_parse_chapter_ranges_rejects(text: str, message: str) -> None:
@@ -379,3 +379,14 @@ def test_cache_option_puts_the_synthesis_cache_where_asked(tmp_path):
     assert second.returncode == 0, second.stderr
     assert "0 files written, 2 unchanged" in second.stdout
     assert [p.stat().st_mtime_ns for p in sorted(cache.rglob("*.wav"))] == stamps
+
+
+def test_empty_chapters_or_format_is_an_error_not_a_whole_book(tmp_path):
+    """Review finding: --chapters "" and --format "" quietly built everything."""
+    from tests.conftest import run_cli
+
+    for option in ("--chapters", "--format"):
+        result = run_cli("build", option, "", "--out", str(tmp_path / "out"))
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith(f"error: {option} is empty")
+        assert not (tmp_path / "out").exists()

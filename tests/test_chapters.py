@@ -196,3 +196,49 @@ def test_chapter_keyword_lines_number_chapters_and_are_never_headers() -> None:
 def test_a_lost_first_numeral_is_counted_back_from_the_next() -> None:
     raw = "FIRST TITLE\n\nText one.\n\nII\n\nSECOND TITLE\n\nText two.\n"
     assert [c.chapter.number for c in find_chapters(clean_text(raw))] == ["I", "II"]
+
+
+def test_chapter_labels_in_words_digits_and_title_case() -> None:
+    """Review findings: "Chapter One", "CHAPTER 5", a title line under a label, and a
+    sentence that merely starts with "Chapter 3" (which stays a sentence)."""
+    from audiobook.pipeline import text_to_script
+
+    raw = (
+        "Chapter One\n\nIt began.\n\nChapter Two\n\nThe Beginning\n\nIt went on.\n\n"
+        "Chapter 3 of the report says the river must be dredged every year.\n\n"
+        "CHAPTER 5\n\nFive.\n\nCHAPTER 6. THE END\n\nSix.\n"
+    )
+    script = text_to_script(raw)
+    assert [(c.number, c.title) for c in script.chapters] == [
+        ("I", "Chapter One"),
+        ("II", "The Beginning"),
+        ("V", "CHAPTER 5"),
+        ("VI", "THE END"),
+    ]
+    assert script.chapters[1].segments[-1].text.startswith("Chapter 3 of the report")
+    assert script.chapters[2].segments[0].text == "Chapter Five."
+
+
+def test_hard_wrapped_paragraphs_are_not_split_at_sentence_ends() -> None:
+    """Review finding: a Gutenberg-style paragraph was split at every line ending a sentence."""
+    paragraphs = [
+        [
+            f"Line {n} of paragraph {p} is wrapped at a fixed width, as old e-texts are."
+            for n in range(4)
+        ]
+        for p in range(4)
+    ]
+    raw = "\n\n".join("\n".join(lines) for lines in paragraphs) + "\n"
+    clean = clean_text(raw)
+    assert [b.text for b in clean.blocks] == [" ".join(lines) for lines in paragraphs]
+
+
+def test_markdown_without_a_title_line() -> None:
+    """Review finding: "##" headings alone did not make a text Markdown."""
+    raw = "Some opening words.\n\n## First part\n\nText. **Smith** said so.\n\n## Second part\n\nMore.\n"
+    from audiobook.pipeline import text_to_script
+
+    script = text_to_script(raw)
+    assert script.speakers == ["Narrator"]  # a bold name used once is emphasis, not a label
+    headings = [s.text for s in script.chapters[0].segments if s.kind == "heading"]
+    assert headings == ["First part", "Second part"]

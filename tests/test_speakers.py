@@ -145,3 +145,22 @@ HAMLET. For God's love, let me hear.
         ("HORATIO", "An unlabelled line goes on with Horatio."),
         ("HAMLET", "For God's love, let me hear."),
     ]
+
+
+def test_play_with_colon_labels_finds_every_character() -> None:
+    """Review finding: characters with fewer than three lines were read by the last speaker."""
+    play = "\n\n".join(
+        [
+            "BERNARDO: Who's there?",
+            "FRANCISCO: Nay, answer me.",
+            "BERNARDO: Long live the king!",
+            "FRANCISCO: Bernardo?",
+            "BERNARDO: He.",
+            "HORATIO: Friends to this ground.",
+        ]
+    )
+    script = text_to_script(play)
+    assert script.speakers == ["Narrator", "BERNARDO", "FRANCISCO", "HORATIO"]
+    assert [s.speaker for c in script.chapters for s in c.segments] == [
+        "BERNARDO", "FRANCISCO", "BERNARDO", "FRANCISCO", "BERNARDO", "HORATIO",
+    ]  # fmt: skip

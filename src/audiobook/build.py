@@ -104,9 +104,11 @@ class BuildResult:
 
 
 def parse_chapter_ranges(text: str | None, total: int) -> tuple[int, ...]:
-    """Chapter indexes from "2-5", "1,3,7-9", "4-" or "-3"; all chapters for None or ""."""
-    if not text or not text.strip():
+    """Chapter indexes from "2-5", "1,3,7-9", "4-" or "-3"; all chapters for None."""
+    if text is None:
         return tuple(range(1, total + 1))
+    if not text.strip():
+        raise UserError("--chapters is empty: give chapters like 2-5 or 1,3,7-9, or leave it out")
     chosen: set[int] = set()
     for part in text.split(","):
         part = part.strip()

@@ -194,7 +194,8 @@ def book_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
                 current.blocks.append(block)  # a sub-section heading, levelled later
             continue
         if numeral is not None:  # "CHAPTER II" with no title: the chapter starts here
-            drafts.append(open_chapter(f"CHAPTER {numeral.text}", numeral, numeral, path, pending))
+            word = "CHAPTER" if numeral.text.isupper() or numeral.text.isdigit() else "Chapter"
+            drafts.append(open_chapter(f"{word} {numeral.text}", numeral, numeral, path, pending))
             pending = []
         numeral = None
         if pending or not drafts:

@@ -75,8 +75,14 @@ NUMERAL_GLYPHS = {
     "V": "V", "v": "V", "X": "X", "x": "X", "Х": "X", "L": "L", "C": "C", "Ш": "III",
 }  # fmt: skip
 # "CHAPTER IV", "Chapter 12", "CHAPTER II. THE RETURN": a chapter's number, perhaps its title
+NUMBER_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty"
+).split()
 CHAPTER_LABEL_RE = re.compile(
-    r"^CHAPTER\s+([IVXLC]+|\d{1,3})\b\.?(?:\s*[.:—–-]?\s+(\S.*))?$", re.IGNORECASE
+    rf"^CHAPTER\s+([IVXLC]+|\d{{1,3}}|{'|'.join(NUMBER_WORDS)})\b\.?"
+    r"(?:\s*[.:—–-]?\s+(\S.*))?$",
+    re.IGNORECASE,
 )
 ROMAN_RE = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
@@ -167,8 +173,11 @@ def int_to_roman(value: int) -> str:
 
 def parse_numeral_line(text: str) -> int | None:
     """Chapter number from an OCR'd numeral line ("ľV", "Ш", "Ι"), None if garbled."""
-    if text.strip().isdigit() and len(text.strip()) > 1:
-        return int(text)
+    word = text.strip().lower()
+    if word.isdigit():
+        return int(word)
+    if word in NUMBER_WORDS:
+        return NUMBER_WORDS.index(word) + 1
     mapped = "".join(NUMERAL_GLYPHS.get(ch, "?") for ch in text.strip())
     return roman_to_int(mapped)
 
@@ -201,6 +210,17 @@ def same_title(candidate: str, title: str) -> bool:
         matcher.real_quick_ratio() >= 0.9
         and matcher.quick_ratio() >= 0.9
         and (matcher.ratio() >= 0.9)
+    )
+
+
+def looks_like_title(text: str | None) -> bool:
+    """After "CHAPTER 3": nothing, or a title ("THE END", "The Return"), not a sentence
+    ("of the report says the river must be dredged.")."""
+    if text is None:
+        return True
+    words = text.split()
+    return is_uppercase_line(text) or (
+        len(words) <= 10 and words[0][:1].isupper() and not re.search(r"[.,;]$", text)
     )
 
 
@@ -260,9 +280,21 @@ def find_table_of_contents(lines: list[SourceLine]) -> tuple[int, int] | None:
 
 def is_markdown(lines: list[SourceLine]) -> bool:
     """An interview-style text with Markdown headings, not a printed book layout."""
-    return sum(1 for line in lines if MARKDOWN_HEADING_RE.match(line.text)) >= 1 and any(
-        line.text.startswith("# ") for line in lines[:20]
+    headings = sum(1 for line in lines if MARKDOWN_HEADING_RE.match(line.text))
+    return headings >= 2 or (
+        headings == 1 and any(line.text.startswith("# ") for line in lines[:20])
     )
+
+
+def is_hard_wrapped(lines: list[SourceLine]) -> bool:
+    """Most lines 40–90 characters long and followed by another line (Project Gutenberg)."""
+    texts = [line.text for line in lines]
+    nonblank = [i for i, t in enumerate(texts) if t.strip()]
+    if len(nonblank) < 10:
+        return False
+    wrapped = sum(1 for i in nonblank if 40 <= len(texts[i]) <= 90)
+    followed = sum(1 for i in nonblank if i + 1 < len(texts) and texts[i + 1].strip())
+    return wrapped >= 0.6 * len(nonblank) and followed >= 0.5 * len(nonblank)
 
 
 def page_label(text: str) -> str:
@@ -328,6 +360,7 @@ class _Cleaner:
     """Runs the rules in order over one text, collecting removals."""
 
     removed: list[Removal] = field(default_factory=list)
+    hard_wrapped: bool = False  # lines broken at a fixed width, paragraphs between blank lines
 
     def remove(self, rule: str, line: int, text: str) -> None:
         self.removed.append(Removal(rule, line, text))
@@ -346,6 +379,7 @@ class _Cleaner:
             blank = False
         if not markdown:
             self.mark_numerals(pieces)
+            mark_titles_under_labels(pieces)
         return join_split_headings(pieces)
 
     def classify_line(self, number: int, text: str, blank: bool, markdown: bool) -> list[_Piece]:
@@ -374,8 +408,8 @@ class _Cleaner:
         if not markdown and len(text) <= HEADING_MAX_CHARS:
             repaired = repair_heading_glyphs(text)
             chapter = CHAPTER_LABEL_RE.match(repaired)
-            if chapter and blank:
-                pieces = [_Piece(number, chapter.group(1), blank, "numeral")]
+            if chapter and blank and looks_like_title(chapter.group(2)):
+                pieces = [_Piece(number, chapter.group(1), blank, "numeral", level=-1)]
                 if chapter.group(2):
                     pieces.append(_Piece(number, chapter.group(2), True, "heading"))
                 return pieces
@@ -490,7 +524,10 @@ class _Cleaner:
                 if dropped == "previous":
                     blocks.pop()
                     previous = blocks[-1] if blocks else None
-                if previous is not None and self.continues(previous, piece, artefact_between):
+                if previous is not None and (
+                    self.continues(previous, piece, artefact_between)
+                    or (self.hard_wrapped and self.continues_wrapped(previous, piece))
+                ):
                     self.join(previous, piece)
                     if pending_page and previous.page is None:
                         previous.page = pending_page
@@ -535,6 +572,12 @@ class _Cleaner:
         if first.islower():
             return True
         return artefact_between or not piece.blank_before
+
+    @staticmethod
+    def continues_wrapped(previous: Block, piece: _Piece) -> bool:
+        """In a hard-wrapped text (a line of ~70 characters, paragraphs between blank lines),
+        a line straight below another is the same paragraph, sentence end or not."""
+        return not piece.blank_before and len(previous.text) < MAX_PARAGRAPH_CHARS
 
     def join(self, previous: Block, piece: _Piece) -> None:
         """Append a continuation line, repairing a hyphenated word and pasted repeats."""
@@ -652,6 +695,21 @@ class _Cleaner:
         return None, None
 
 
+def mark_titles_under_labels(pieces: list[_Piece]) -> None:
+    """ "Chapter 1" over "The Beginning": a short title-like line under a chapter label."""
+    for label, nxt in itertools.pairwise(pieces):
+        if (
+            label.kind == "numeral"
+            and label.level == -1
+            and nxt.kind == "text"
+            and nxt.blank_before
+            and len(nxt.text) <= 60
+            and looks_like_title(nxt.text)
+            and not ends_sentence(nxt.text)
+        ):
+            nxt.kind = "heading"
+
+
 def join_split_headings(pieces: list[_Piece]) -> list[_Piece]:
     """ "SIBERIA:" over "LAND OF EXILE …": one heading printed on two lines."""
     out: list[_Piece] = []
@@ -709,6 +767,7 @@ def clean_text(text: str) -> CleanText:
             if line.text.strip():
                 cleaner.remove(RULE_TOC, line.number, line.text.strip())
         lines = lines[:start] + lines[end:]
+    cleaner.hard_wrapped = is_hard_wrapped(lines)
     pieces = cleaner.classify(lines, markdown)
     if not markdown:
         pieces = cleaner.remove_running_headers(pieces)

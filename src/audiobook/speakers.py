@@ -60,8 +60,11 @@ def find_speakers(paragraphs: Iterable[str]) -> list[str]:
             if label:
                 counter[label.group(1)] += 1
                 order.setdefault(label.group(1), i)
-    names = set(bold)
-    names |= {n for n, c in colon.items() if c >= COLON_LABEL_MIN_COUNT}
+    # bold labels make a dialogue when there are several; one "**Smith** said" is emphasis
+    names = set(bold) if len(bold) >= 2 or sum(bold.values()) >= 2 else set()
+    # a play's "NAME:" labels: once they open enough paragraphs, every such name counts
+    if sum(colon.values()) >= max(COLON_LABEL_MIN_COUNT, PLAIN_LABEL_MIN_SHARE * len(texts)):
+        names |= {n for n, c in colon.items() if c >= COLON_LABEL_MIN_COUNT or n.isupper()}
     # Plain labels: names confirmed by markup, or a text where such labels open a good share
     # of the paragraphs (a script without markup); a capitalised name then needs two turns,
     # a name in capitals (a play's convention) one.

@@ -10,21 +10,38 @@ from __future__ import annotations
 import functools
 import importlib.util
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 from audiobook import processes
+from audiobook.engines.audio import read_raw
 from audiobook.engines.base import Engine, VoiceInfo
 from audiobook.errors import AudiobookError, UserError
+from audiobook.loudness import measure_pcm
 from audiobook.model import VoiceSettings
+
+log = logging.getLogger(__name__)
 
 # Seconds a worker may take: start-up plus a generous allowance per character. A worker
 # that hangs (pyttsx3's loop can) becomes an error instead of a build that never ends.
 WORKER_START_S = 30.0
 WORKER_S_PER_CHAR = 0.05
 GENDERS = {"male": "male", "female": "female"}
+
+
+# Below this RMS (16-bit) a clip of real words is silence: speech here measures ~2,000.
+SILENCE_RMS = 50
+
+
+def is_silent_speech(text: str, path: str) -> bool:
+    """A file that should hold speech (the text has letters or digits) but is silent."""
+    if not any(ch.isalnum() for ch in text):
+        return False
+    raw = read_raw(Path(path))
+    return raw is not None and measure_pcm(raw.frames).rms < SILENCE_RMS
 
 
 class Pyttsx3Engine(Engine):
@@ -83,16 +100,24 @@ class Pyttsx3Engine(Engine):
         self, texts: Sequence[str], settings: VoiceSettings, out_dir: Path
     ) -> list[Path]:
         paths = [out_dir / f"pyttsx3-{i}.wav" for i in range(len(texts))]
-        job = {
+        items = [{"text": text, "path": str(path)} for text, path in zip(texts, paths, strict=True)]
+        job: dict[str, Any] = {
             "voice": settings.voice,
             "rate": settings.rate,
             "pitch": settings.pitch,
-            "items": [
-                {"text": text, "path": str(path)} for text, path in zip(texts, paths, strict=True)
-            ],
+            "items": items,
         }
         timeout = WORKER_START_S + WORKER_S_PER_CHAR * sum(len(t) for t in texts)
         self._run_worker([], job, timeout)
+        # Seen here under heavy load: now and then a file holds only silence. Those items are
+        # spoken once more by a fresh worker; silence twice is the engine's failure.
+        silent = [item for item in items if is_silent_speech(item["text"], item["path"])]
+        if silent:
+            log.warning("pyttsx3 wrote silence for %d clip(s); speaking them again", len(silent))
+            self._run_worker([], {**job, "items": silent}, timeout)
+            for item in silent:
+                if is_silent_speech(item["text"], item["path"]):
+                    raise AudiobookError(f"pyttsx3 wrote only silence for {item['text'][:40]!r}")
         return paths
 
     def _run_worker(self, args: list[str], job: dict | None, timeout_s: float) -> Any:

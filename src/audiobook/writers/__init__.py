@@ -46,6 +46,8 @@ __all__ = [
 
 def get_writers(spec: str | None) -> list[ChapterWriter | BookWriter]:
     """Writers for a comma-separated list of names, in registry order; `all` means every one."""
+    if spec is not None and not spec.strip(","):
+        raise UserError("--format is empty: give formats like mp3,vtt, or leave it out")
     names = [name.strip().lower() for name in (spec or ",".join(DEFAULT_FORMATS)).split(",")]
     names = [name for name in names if name]
     if "all" in names:
