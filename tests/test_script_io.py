@@ -92,3 +92,18 @@ def test_broken_json_script_is_a_user_error(tmp_path: Path) -> None:
     result = run_cli("script", str(bad))
     assert result.returncode == 2
     assert result.stderr.startswith(f"error: {bad}: not a valid audiobook script")
+
+
+def test_output_into_a_missing_folder_is_an_error_and_creates_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "x.json"
+    result = run_cli("script", "-o", str(target))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"error: {target}: the folder {target.parent} does not exist"
+    assert not target.parent.exists()
+
+
+def test_output_file_is_written_whole(tmp_path: Path) -> None:
+    target = tmp_path / "x.json"
+    assert run_cli("script", "-o", str(target)).returncode == 0
+    assert json.loads(target.read_text())["speakers"][0] == "Narrator"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.json"]  # no temporary left beside it

@@ -26,7 +26,7 @@ from audiobook.cleaning import (
     strip_inline_markup,
 )
 from audiobook.model import Block, Chapter, ChapterText, CleanText
-from audiobook.spoken import label_to_words, number_to_words, spoken_heading, title_case
+from audiobook.spoken import label_to_words, number_to_words, spoken_heading
 
 TOC_MATCH_RATIO = 0.8
 
@@ -322,6 +322,3 @@ def finish(index: int, draft: _Draft, number: str | None) -> ChapterText:
         source_line=draft.line,
     )
     return ChapterText(chapter=chapter, blocks=blocks)
-
-
-__all__ = ["find_chapters", "title_case"]

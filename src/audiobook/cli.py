@@ -98,23 +98,14 @@ def inspect_command(
 
 
 def write_text_atomically(path: Path, text: str) -> None:
-    """Never leave a half-written file behind: write beside it, then rename."""
-    import os
-    import tempfile
+    """Never leave a half-written file behind (the build's temp, fsync and rename)."""
+    from audiobook.build import write_atomically
 
+    if not path.parent.is_dir():
+        raise UserError(f"{path}: the folder {path.parent} does not exist")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        write_atomically([path], lambda temps: temps[0].write_text(text, encoding="utf-8"))
     except OSError as e:
-        raise UserError(f"{path}: cannot write here ({e.strerror})") from e
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as e:
-        os.unlink(tmp)
         raise UserError(f"{path}: cannot write ({e.strerror})") from e
 
 

@@ -17,8 +17,6 @@ from audiobook.speakers import attribute_speakers, find_speakers
 
 log = logging.getLogger(__name__)
 
-EXAMPLE_NAMES = ("example.md", "chapter.txt")
-
 
 def example_path(name: str = "example.md") -> Path:
     """A short text of our own that ships with the package, read when no file is given."""
