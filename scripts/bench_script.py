@@ -18,7 +18,7 @@ from audiobook.chapters import find_chapters
 from audiobook.cleaning import clean_text
 from audiobook.reading import read_source
 from audiobook.script_io import script_to_json
-from audiobook.speakers import attribute_speakers, find_speakers
+from audiobook.speakers import attribute_speakers, find_labels
 from audiobook.words import english_words
 
 REPO = Path(__file__).resolve().parent.parent
@@ -52,8 +52,8 @@ def main() -> None:
         chapters, t = timed(find_chapters, clean)
         stages["chapters"].append(t)
         start = time.perf_counter()
-        speakers = find_speakers(b.text for c in chapters for b in c.blocks)
-        attribute_speakers(chapters, speakers)
+        labels = find_labels((b.text for c in chapters for b in c.blocks), clean.persons)
+        attribute_speakers(chapters, labels)
         stages["speakers"].append(time.perf_counter() - start)
         from audiobook.pipeline import load_script
 

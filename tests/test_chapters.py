@@ -54,9 +54,10 @@ Text of the first chapter of part two, numbered by inference.
 """
 
 
-def chapter_rows(raw: str) -> list[tuple]:
+def chapter_rows(raw: str, layout: str = "ocr") -> list[tuple]:
     return [
-        (c.chapter.number, c.chapter.title, c.chapter.path) for c in find_chapters(clean_text(raw))
+        (c.chapter.number, c.chapter.title, c.chapter.path)
+        for c in find_chapters(clean_text(raw, layout=layout))
     ]
 
 
@@ -71,7 +72,7 @@ def test_structure_numbers_and_paths_of_a_small_book() -> None:
 
 
 def test_headings_are_spoken_naturally_with_their_depth() -> None:
-    chapters = find_chapters(clean_text(SMALL_BOOK))
+    chapters = find_chapters(clean_text(SMALL_BOOK, layout="ocr"))
     first = [(b.level, b.text) for b in chapters[1].blocks if b.style == "heading"]
     assert first == [
         (1, "Part One. The First Part."),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from audiobook.cleaning import (
-    clean_text,
+from audiobook.cleaning import clean_text
+from audiobook.textforms import (
     keep_hyphen,
     page_label,
     parse_numeral_line,
@@ -14,12 +14,13 @@ from audiobook.cleaning import (
 )
 
 
-def texts(raw: str) -> list[str]:
-    return [b.text for b in clean_text(raw).blocks]
+def texts(raw: str, layout: str | None = "ocr") -> list[str]:
+    """The blocks of a printed book's page (the OCR layout unless another is named)."""
+    return [b.text for b in clean_text(raw, layout=layout).blocks]
 
 
-def rules(raw: str) -> list[tuple[str, int, str]]:
-    return [(r.rule, r.line, r.text) for r in clean_text(raw).removed]
+def rules(raw: str, layout: str | None = "ocr") -> list[tuple[str, int, str]]:
+    return [(r.rule, r.line, r.text) for r in clean_text(raw, layout=layout).removed]
 
 
 BOOK_START = "I\n\nTHE FIRST CHAPTER\n\n"
@@ -30,7 +31,7 @@ def test_table_of_contents_is_removed_but_the_first_heading_kept() -> None:
         "CONTENTS\n\n\tForeword\tPage ix\n\tI\tTHE START\t1\n\tII\tTHE END\t9\n\n"
         "FOREWORD\n\n" + "This is the foreword, long enough to count as prose in a book. " * 2
     )
-    clean = clean_text(raw)
+    clean = clean_text(raw, layout="ocr")
     assert next(b.text for b in clean.blocks) == "FOREWORD"
     assert [r.rule for r in clean.removed] == ["table-of-contents"] * 4
     assert clean.toc[0] == "CONTENTS"
@@ -38,7 +39,7 @@ def test_table_of_contents_is_removed_but_the_first_heading_kept() -> None:
 
 def test_page_number_is_removed_and_kept_as_the_page_of_what_follows() -> None:
     raw = BOOK_START + "The end of one page.\n\n28\n\nThe start of the next page.\n"
-    clean = clean_text(raw)
+    clean = clean_text(raw, layout="ocr")
     assert [(b.text, b.page) for b in clean.blocks][-2:] == [
         ("The end of one page.", None),
         ("The start of the next page.", "28"),
@@ -53,7 +54,7 @@ def test_page_number_ocr_variants(printed: str, label: str) -> None:
 
 def test_signature_mark_is_removed_and_the_next_page_begins_after_it() -> None:
     raw = BOOK_START + "Text on page 305 ends here\n\nR.E. 305\n\nand page 306 goes on.\n"
-    clean = clean_text(raw)
+    clean = clean_text(raw, layout="ocr")
     assert clean.blocks[-1].text == "Text on page 305 ends here and page 306 goes on."
     assert clean.blocks[-1].page == "306"
     assert ("signature-mark", 7, "R.E. 305") in rules(raw)
@@ -65,7 +66,7 @@ def test_running_header_in_mid_sentence_is_removed_and_the_sentence_joined() -> 
         + "The chapter begins with a sentence that runs on across the\n\n"
         + "48\n\nTHE FIRST CHAPTER\n\npage break and ends here.\n"
     )
-    clean = clean_text(raw)
+    clean = clean_text(raw, layout="ocr")
     assert [b.text for b in clean.blocks] == [
         "I",
         "THE FIRST CHAPTER",
@@ -96,7 +97,7 @@ def test_footnote_leaves_the_sentence_and_becomes_a_note() -> None:
         + "the Decemists from the start.\n\n"
         + "*A second note with one asterisk. A.C.\n\nNext paragraph.\n"
     )
-    clean = clean_text(raw)
+    clean = clean_text(raw, layout="ocr")
     body = clean.blocks[2]
     # the sentence joins across the note; the doubled "the the" is then undoubled
     assert body.text == "The group attacked the Decemists from the start."
@@ -109,7 +110,7 @@ def test_footnote_leaves_the_sentence_and_becomes_a_note() -> None:
 
 def test_emphasis_is_not_a_footnote() -> None:
     raw = BOOK_START + "*Pravda* printed it the next day.\n"
-    clean = clean_text(raw)
+    clean = clean_text(raw, layout="ocr")
     assert clean.blocks[-1].text == "*Pravda* printed it the next day."
     assert clean.blocks[-1].notes == []
 
@@ -178,7 +179,7 @@ def test_doubled_word_is_undoubled_but_had_had_stays() -> None:
 
 def test_scene_break_becomes_a_pause_not_words() -> None:
     raw = BOOK_START + "Before.\n\n* * *\n\nAfter.\n\n* ' * *\n\nLater.\n"
-    clean = clean_text(raw)
+    clean = clean_text(raw, layout="ocr")
     assert [(b.text, b.scene_break_before) for b in clean.blocks[2:]] == [
         ("Before.", False),
         ("After.", True),
@@ -187,7 +188,7 @@ def test_scene_break_becomes_a_pause_not_words() -> None:
 
 
 def test_cyrillic_look_alikes_in_a_heading_are_repaired() -> None:
-    clean = clean_text("воок II\n\nTHE TURMOIL\n\nI\n\nA WORLD\n\nText.\n")
+    clean = clean_text("воок II\n\nTHE TURMOIL\n\nI\n\nA WORLD\n\nText.\n", layout="ocr")
     assert clean.blocks[0].text == "BOOK II"
 
 

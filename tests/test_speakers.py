@@ -6,7 +6,7 @@ import itertools
 import json
 
 from audiobook.pipeline import text_to_script
-from audiobook.speakers import find_speakers, split_turns, turn_pattern
+from audiobook.speakers import Labels, find_speakers, split_turns
 from tests.conftest import GOLDEN
 
 
@@ -42,8 +42,12 @@ def test_colon_labels_of_a_play() -> None:
     assert find_speakers(play) == ["HAMLET", "HORATIO"]
 
 
+def labels_of(*names: str) -> Labels:
+    return Labels({(form, n): n for n in names for form in ("bold", "plain")})
+
+
 def test_turn_starting_in_mid_paragraph_bold_and_plain() -> None:
-    pattern = turn_pattern(["Wells", "Stalin"])
+    pattern = labels_of("Wells", "Stalin")
     assert split_turns("**Wells** At least passive? **Stalin** Partly also.", pattern) == [
         ("Wells", "At least passive?"),
         ("Stalin", "Partly also."),
@@ -55,7 +59,7 @@ def test_turn_starting_in_mid_paragraph_bold_and_plain() -> None:
 
 
 def test_a_name_inside_a_sentence_is_not_a_turn() -> None:
-    pattern = turn_pattern(["Wells", "Stalin"])
+    pattern = labels_of("Wells", "Stalin")
     assert split_turns("You, Mr Wells, evidently think so.", pattern) == [
         (None, "You, Mr Wells, evidently think so.")
     ]

@@ -30,9 +30,13 @@ def tokens(text: str) -> list[str]:
     return [t.replace("-", "").lower() for t in TOKEN_RE.findall(text)]
 
 
-def source_tokens(text: str) -> tuple[list[tuple[str, int]], list[str]]:
+def source_tokens(
+    text: str, layout: str | None = None
+) -> tuple[list[tuple[str, int]], list[str]]:
     """(word, line) of everything that should be spoken, and the footnotes' words."""
-    clean = clean_text(text)
+    clean = clean_text(text, layout=layout)
+    # printed texts join a word broken at a line end across blank lines; e-texts do not
+    joins_across_blanks = clean.layout in ("ocr", "markdown", "transcript")
     lines = split_lines(text)
     by_number = {line.number: line.text.strip() for line in lines}
     whole_removals = [
@@ -59,6 +63,8 @@ def source_tokens(text: str) -> tuple[list[tuple[str, int]], list[str]]:
         if line.number in headings or line.number in scene_breaks:
             join_next = False  # headings and scene breaks end a paragraph; page artefacts do not
             continue
+        if not line.text.strip() and not joins_across_blanks:
+            join_next = False
         if line.number in whole or not line.text.strip():
             continue
         if line.number in captions:
@@ -77,7 +83,7 @@ def source_tokens(text: str) -> tuple[list[tuple[str, int]], list[str]]:
         join_next = bool(re.search(r"[^\W\d_]-\s*$", line.text))
     # undone in the order cleaning did them: doubled words were removed last
     for removal in sorted(clean.removed, key=lambda r: r.rule == RULE_DOUBLED_WORD):
-        if removal in whole_removals or removal.rule == RULE_HYPHEN:
+        if removal in whole_removals or removal.rule == RULE_HYPHEN or removal.line in whole:
             continue
         if removal.text.endswith("-"):  # a broken word's fragment, on the line before
             fragment = tokens(removal.text)[0]
@@ -100,7 +106,7 @@ def delete_tokens(out: list[tuple[str, int]], words: list[str], line: int, doubl
 
 def lost_words(text: str, script: Script) -> list[str]:
     """Problems found; an empty list means nothing was lost, doubled or reordered."""
-    expected, notes = source_tokens(text)
+    expected, notes = source_tokens(text, script.layout)
     spoken: list[str] = []
     noted: list[str] = []
     for chapter in script.chapters:

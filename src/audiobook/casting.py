@@ -5,6 +5,9 @@ A cast file (see voices/*.toml) has one `[voices."Speaker"]` table per speaker, 
 `prefer`: better voices ("engine:voice") used instead when their engine is installed, so
 one file serves machines with and without the optional engines. `[lexicon]` and
 `lexicon_files` give pronunciations; `[pauses]` overrides model.Pauses.
+
+Automatic casting chooses voices that speak the script's language. Where none is installed,
+one warning says what to install, and English voices read the text.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 from audiobook.engines import ENGINES, get_engine, installed_engines
 from audiobook.engines.base import RATE_RANGE, Engine
 from audiobook.errors import AudiobookError, UserError
+from audiobook.language_codes import language_code, language_name
 from audiobook.lexicon import lexicon_from_toml, load_lexicon, read_toml
 from audiobook.model import NARRATOR, Cast, Pauses, Script, VoiceSettings
 
@@ -37,8 +41,27 @@ EXTRA_PITCHES = (0.85, 1.15, 0.75, 1.3, 0.7, 1.45)
 
 
 def load_cast(path: Path, script: Script) -> Cast:
-    """The cast in a TOML file, checked against the script and the installed engines."""
-    return cast_from_toml(read_toml(path, "cast"), script, source=path)
+    """The cast in a TOML file, checked against the script and the installed engines.
+
+    Used as written; one warning if some of its voices do not speak the script's language.
+    """
+    cast = cast_from_toml(read_toml(path, "cast"), script, source=path)
+    language = script_language(script)
+    others = [speaker for speaker, v in cast.voices.items() if _speaks(v, language) is False]
+    if others:
+        if _engines_speaking(language):
+            advice = f"`audiobook voices --language {language}` lists voices that do."
+        else:
+            advice = _install_advice(language)
+        log.warning(
+            "%s: the text is in %s, but the voices for %s do not speak it; they read it as "
+            "the cast says. %s",
+            path,
+            _named(language),
+            ", ".join(others),
+            advice,
+        )
+    return cast
 
 
 def cast_from_toml(data: Mapping[str, object], script: Script, *, source: Path) -> Cast:
@@ -146,13 +169,20 @@ def _pauses_from_toml(table: object, source: str) -> Pauses:
 # ---------------------------------------------------------------- automatic casting
 
 
-def candidate_voices(engine: str | None = None) -> Iterator[VoiceSettings]:
-    """Voices for automatic casting: best engine first (or only `engine`), each usable."""
+def script_language(script: Script) -> str:
+    """The script's language as an ISO 639-1 code; English when it is not known."""
+    code = language_code(script.language)
+    return "en" if code in ("", "und") else code
+
+
+def candidate_voices(engine: str | None = None, language: str = "en") -> Iterator[VoiceSettings]:
+    """Voices for automatic casting that speak `language` (ISO 639-1): best engine first
+    (or only `engine`), each usable."""
     if engine is None:
         engines = [e for e in installed_engines() if not _repeats_another(e)]
     else:
         engines = [get_engine(engine)]
-    base = [v for e in engines for v in _checked_candidates(e)]
+    base = [v for e in engines for v in _checked_candidates(e, language)]
     yield from base
     for pitch in EXTRA_PITCHES:
         for settings in base:
@@ -173,10 +203,10 @@ def _repeats_another(engine: Engine) -> bool:
     return other is not None and ENGINES[other].is_installed()
 
 
-def _checked_candidates(engine: Engine) -> list[VoiceSettings]:
+def _checked_candidates(engine: Engine, language: str) -> list[VoiceSettings]:
     result = []
     try:
-        candidates = engine.cast_candidates()
+        candidates = engine.cast_candidates(language)
     except AudiobookError as e:  # an engine that is installed but broken
         log.warning("skipping %s for casting: %s", engine.NAME, e)
         return []
@@ -194,10 +224,21 @@ def auto_cast(script: Script, *, engine: str | None = None) -> Cast:
     """A voice for the narrator and each speaker, all different, best engine first (or
     only from `engine`).
 
-    Deterministic: the same installed engines and the same speakers give the same cast.
+    Voices speak the script's language; where none does, one warning says what to install
+    and English voices are cast. Deterministic: the same installed engines, speakers and
+    language give the same cast.
     """
     speakers = [NARRATOR, *dict.fromkeys(s for s in script.speakers if s != NARRATOR)]
-    voices = dict(zip(speakers, candidate_voices(engine), strict=False))
+    language = script_language(script)
+    if language != "en" and next(candidate_voices(engine, language), None) is None:
+        log.warning(
+            "the text is in %s, but %s; it will be read by an English voice. %s",
+            _named(language),
+            f"{engine} has no voice for it" if engine else "no installed voice speaks it",
+            _auto_cast_advice(language, engine),
+        )
+        language = "en"
+    voices = dict(zip(speakers, candidate_voices(engine, language), strict=False))
     if not voices and engine is not None:
         raise UserError(f"{engine} has no voices to cast here; `audiobook voices` lists them")
     if not voices:
@@ -208,8 +249,51 @@ def auto_cast(script: Script, *, engine: str | None = None) -> Cast:
             f"only {len(voices)} distinct voices are installed for {len(speakers)} speakers; "
             "write a cast file that shares voices (audiobook cast FILE prints one to edit)"
         )
+    # The shipped lexicon respells names for English voices; other languages read as written.
     lexicon_path = VOICES_DIR / "lexicon.toml"
-    return Cast(voices, load_lexicon(lexicon_path) if lexicon_path.exists() else {})
+    english = language == "en" and lexicon_path.exists()
+    return Cast(voices, load_lexicon(lexicon_path) if english else {})
+
+
+def _auto_cast_advice(language: str, engine: str | None) -> str:
+    others = _engines_speaking(language, besides=engine)
+    if not others:
+        return _install_advice(language)
+    verb = "has" if len(others) == 1 else "have"
+    return f"{' and '.join(others)} {verb} voices for it: use --engine {others[0]}."
+
+
+def _named(language: str) -> str:
+    name = language_name(language)
+    return name if name == language else f"{name} ({language})"
+
+
+def _speaks(settings: VoiceSettings, language: str) -> bool | None:
+    """Whether a cast voice speaks `language`; None when its engine does not say."""
+    try:
+        return get_engine(settings.engine).speaks(settings.voice, language)
+    except AudiobookError:
+        return None
+
+
+def _engines_speaking(language: str, *, besides: str | None = None) -> list[str]:
+    """Installed engines (other than `besides`) with voices to cast in `language`."""
+    return [
+        e.NAME
+        for e in installed_engines()
+        if e.NAME != besides and not _repeats_another(e) and _checked_candidates(e, language)
+    ]
+
+
+def _install_advice(language: str) -> str:
+    """What to install so that some engine speaks `language`."""
+    hints = [hint for cls in ENGINES.values() if (hint := cls.language_hint(language))]
+    if hints:
+        return "; ".join(hints) + "."
+    return (
+        f"None of the engines this program uses ({', '.join(ENGINES)}) has a voice for "
+        f"{language_name(language)}."
+    )
 
 
 def cast_at_rate(cast: Cast, rate: float) -> Cast:
@@ -243,18 +327,30 @@ def shipped_cast_for(script: Script) -> Path | None:
     """A cast under voices/ written for exactly this script's speakers, if there is one.
 
     The interview gets voices/wells-stalin.toml and a book with only a narrator
-    voices/book.toml without the user having to know they exist.
+    voices/book.toml without the user having to know they exist. A script in another
+    language gets one only if every voice it would use here speaks that language.
     """
     wanted = set(script.speakers) | {NARRATOR}
+    language = script_language(script)
     for path in sorted(VOICES_DIR.glob("*.toml")):
         try:
             data = read_toml(path, "cast")
         except UserError:
             continue
         voices = data.get("voices")
-        if isinstance(voices, dict) and set(voices) == wanted:
+        if not isinstance(voices, dict) or set(voices) != wanted:
+            continue
+        if language == "en" or _cast_speaks(data, script, path, language):
             return path
     return None
+
+
+def _cast_speaks(data: Mapping[str, object], script: Script, path: Path, language: str) -> bool:
+    try:
+        cast = cast_from_toml(data, script, source=path)
+    except UserError:
+        return False
+    return all(_speaks(v, language) for v in cast.voices.values())
 
 
 # ---------------------------------------------------------------- writing TOML

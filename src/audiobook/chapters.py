@@ -15,7 +15,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from audiobook.cleaning import (
+from audiobook.textforms import (
     CHAPTER_LABEL_RE,
     FRONT_MATTER_RE,
     STRUCTURE_RE,
@@ -25,6 +25,7 @@ from audiobook.cleaning import (
     roman_to_int,
     strip_inline_markup,
 )
+from audiobook.layouts import HEADING_LEVELS, get_layout
 from audiobook.model import Block, Chapter, ChapterText, CleanText
 from audiobook.spoken import label_to_words, number_to_words, spoken_heading
 
@@ -49,6 +50,7 @@ class _Draft:
     path: list[_Division]
     blocks: list[Block] = field(default_factory=list)
     has_text: bool = False
+    label: str = "Chapter"  # the word said with the number: "Chapter", "Act", "Letter"
 
 
 def toc_case_hints(toc: list[str]) -> list[tuple[str, bool]]:
@@ -101,7 +103,7 @@ def is_front_matter(title: str) -> bool:
 
 def find_chapters(clean: CleanText, default_title: str = "Untitled") -> list[ChapterText]:
     """Cleaned blocks -> chapters with their path, number and headings in spoken form."""
-    if clean.markdown:
+    if get_layout(clean.layout).chapters == HEADING_LEVELS:
         return markdown_chapters(clean, default_title)
     return book_chapters(clean, default_title)
 
@@ -167,6 +169,16 @@ def book_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
             expecting_title = None
             continue
         expecting_title = None
+        if block.style == "section":
+            if numeral is not None:  # "ACT II" then "SCENE I": the act opens, the scene in it
+                drafts.append(open_labelled_chapter(numeral, path, pending))
+                pending = []
+                numeral = None
+            if drafts and not pending:
+                drafts[-1].blocks.append(block)
+            else:
+                pending.append(block)
+            continue
         if block.style == "heading":
             current = drafts[-1] if drafts else None
             chapter_open = current is not None and current.path == path and not pending
@@ -194,8 +206,7 @@ def book_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
                 current.blocks.append(block)  # a sub-section heading, levelled later
             continue
         if numeral is not None:  # "CHAPTER II" with no title: the chapter starts here
-            word = "CHAPTER" if numeral.text.isupper() or numeral.text.isdigit() else "Chapter"
-            drafts.append(open_chapter(f"{word} {numeral.text}", numeral, numeral, path, pending))
+            drafts.append(open_labelled_chapter(numeral, path, pending))
             pending = []
         numeral = None
         if pending or not drafts:
@@ -218,11 +229,22 @@ def book_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
     return [finish(i, d, n) for i, (d, n) in enumerate(zip(drafts, numbers, strict=True), 1)]
 
 
+def open_labelled_chapter(numeral: Block, path: list[_Division], pending: list[Block]) -> _Draft:
+    """A chapter with a number and no title: "CHAPTER II", "ACT III", "IV"."""
+    word = numeral.label or (
+        "CHAPTER" if numeral.text.isupper() or numeral.text.isdigit() else "Chapter"
+    )
+    if numeral.label and not numeral.label.isupper():
+        word = numeral.label.title()
+    return open_chapter(f"{word} {numeral.text}", numeral, numeral, path, pending)
+
+
 def open_chapter(
     title: str, block: Block, numeral: Block | None, path: list[_Division], pending: list[Block]
 ) -> _Draft:
     """A new chapter: the divisions and epigraphs waiting for it, then its own heading."""
-    draft = _Draft(title, block.line, numeral.text if numeral else None, list(path))
+    label = (numeral.label if numeral else "") or "Chapter"
+    draft = _Draft(title, block.line, numeral.text if numeral else None, list(path), label=label)
     draft.blocks.extend(pending)
     page = (numeral.page if numeral else None) or block.page
     draft.blocks.append(Block(title, block.line, "chapter-title", page=page))
@@ -303,11 +325,12 @@ def finish(index: int, draft: _Draft, number: str | None) -> ChapterText:
             blocks.append(heading_block(block, spoken, position + 1))
         elif block.style == "chapter-title":
             value = roman_to_int(number) if number else None
-            chapter_label = f"Chapter {number_to_words(value).title()}" if value else None
+            word = draft.label.title()
+            chapter_label = f"{word} {number_to_words(value).title()}" if value else None
             label_only = CHAPTER_LABEL_RE.match(draft.title) and chapter_label
             spoken = spoken_heading(chapter_label, None if label_only else draft.title)
             blocks.append(heading_block(block, spoken, depth + 1))
-        elif block.style == "heading":
+        elif block.style in ("heading", "section"):
             blocks.append(heading_block(block, spoken_heading(None, block.text), depth + 2))
         elif block.style == "title-page":
             blocks.append(heading_block(block, spoken_heading(None, block.text), depth + 1))

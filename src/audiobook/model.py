@@ -43,12 +43,15 @@ class Block:
 
     text: str  # clean text, lines joined, hyphenation repaired, markup kept for speakers
     line: int  # source line where the block starts
-    style: str = "paragraph"  # "paragraph", "heading", "numeral", "caption", "title"
+    # "paragraph", "heading", "section" (never a chapter), "numeral", "caption", "title",
+    # "direction" (a stage direction)
+    style: str = "paragraph"
     level: int = 0  # heading depth from Markdown (#=1, ##=2 …); 0 when not Markdown
     page: str | None = None  # print page that begins at (or inside) this block
     notes: list[str] = field(default_factory=list)  # footnotes attached to this paragraph
     scene_break_before: bool = False  # an ornament (* * *) stood before this block
     repeats: int = 0  # how often a heading came back as a running page header
+    label: str = ""  # for a numeral: the word printed with it ("CHAPTER", "ACT"), if any
 
 
 @dataclass
@@ -57,11 +60,16 @@ class CleanText:
 
     blocks: list[Block]
     removed: list[Removal]
-    markdown: bool  # the source used Markdown headings (interview-like) rather than print layout
+    layout: str  # name of the layout whose rules cleaned it (audiobook.layouts)
+    layout_reason: str = ""  # why that layout was chosen
+    markdown: bool = False  # chapters come from Markdown heading levels, not book structure
+    damaged: bool = False  # the text showed OCR or extraction damage, so repairs ran
     toc: list[str] = field(default_factory=list)  # table-of-contents lines, a hint for chapters
-    title: str | None = None  # from a Markdown "# title" line
-    author: str | None = None  # from a byline or a signed foreword
+    title: str | None = None  # from a "# title" line, an e-text header or a title page
+    author: str | None = None  # from a byline, an e-text header or a signed foreword
     year: str | None = None
+    language: str = "en"  # ISO 639-1, as the text states it or as detected
+    persons: list[str] = field(default_factory=list)  # the persons of a play, as listed
 
 
 @dataclass
@@ -108,8 +116,10 @@ class Script:
     chapters: list[Chapter]
     removed: list[Removal] = field(default_factory=list)
     year: str | None = None
-    language: str = "en"
+    language: str = "en"  # ISO 639-1
     source: str | None = None  # file the script was made from
+    layout: str | None = None  # layout the text was read as, when made from text
+    layout_reason: str = ""  # why that layout was chosen, for `inspect`
 
 
 # ---------------------------------------------------------------- audio half

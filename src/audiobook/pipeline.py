@@ -13,7 +13,7 @@ from audiobook.errors import UserError
 from audiobook.model import NARRATOR, Script
 from audiobook.reading import read_source
 from audiobook.script_io import read_fountain_script, read_json_script
-from audiobook.speakers import attribute_speakers, find_speakers
+from audiobook.speakers import attribute_speakers, find_labels
 
 log = logging.getLogger(__name__)
 
@@ -29,15 +29,22 @@ def title_from_file_name(path: Path) -> str:
 
 
 def text_to_script(
-    text: str, *, source: str = "<text>", title: str | None = None, author: str | None = None
+    text: str,
+    *,
+    source: str = "<text>",
+    title: str | None = None,
+    author: str | None = None,
+    layout: str | None = None,
+    language: str | None = None,
 ) -> Script:
     """Clean, find chapters, attribute speakers: raw text in, reviewable script out."""
-    clean = clean_text(text)
+    clean = clean_text(text, layout=layout, language=language)
     default_title = title or clean.title or title_from_file_name(Path(source))
     chapter_texts = find_chapters(clean, default_title)
     paragraphs = [b.text for c in chapter_texts for b in c.blocks if b.style == "paragraph"]
-    speakers = find_speakers(paragraphs)
-    attribute_speakers(chapter_texts, speakers)
+    labels = find_labels(paragraphs, clean.persons)
+    speakers = labels.names
+    attribute_speakers(chapter_texts, labels)
     chapters = [c.chapter for c in chapter_texts if c.chapter.segments]
     for index, chapter in enumerate(chapters, start=1):
         chapter.index = index
@@ -48,12 +55,20 @@ def text_to_script(
         chapters=chapters,
         removed=clean.removed,
         year=clean.year,
+        language=clean.language,
         source=source,
+        layout=clean.layout,
+        layout_reason=clean.layout_reason,
     )
 
 
 def load_script(
-    path: Path | None, *, title: str | None = None, author: str | None = None
+    path: Path | None,
+    *,
+    title: str | None = None,
+    author: str | None = None,
+    layout: str | None = None,
+    language: str | None = None,
 ) -> Script:
     """Any input the user may give: a text file, a script (.json) or an edited .fountain."""
     if path is None:
@@ -65,11 +80,20 @@ def load_script(
     elif suffix == ".fountain":
         script = read_fountain_script(path, source.text)
     else:
-        script = text_to_script(source.text, source=str(path), title=title, author=author)
+        script = text_to_script(
+            source.text,
+            source=str(path),
+            title=title,
+            author=author,
+            layout=layout,
+            language=language,
+        )
     if title:
         script.title = title
     if author:
         script.author = author
+    if language:
+        script.language = language
     if not any(seg.text.strip() for c in script.chapters for seg in c.segments):
         raise UserError(f"{path}: nothing left to read aloud after cleaning")
     return script

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from audiobook.cleaning import CONTROLS_TO_SPACE
+from audiobook.textforms import CONTROLS_TO_SPACE
 from audiobook.errors import UserError
 from audiobook.model import (
     HEADING,

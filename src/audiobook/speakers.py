@@ -1,19 +1,24 @@
 """Speakers: who says each passage, found from the labels the text itself uses.
 
-A turn starts with a name used as a label: bold (`**Wells** …`), with a colon (`WELLS: …`),
-or plain (`Stalin Not so very much.`), at the start of a paragraph or, for a name already
-known as a label, after the end of a sentence inside one. A paragraph without a label
-continues the last speaker. No names are written into the code.
+A turn starts with a name used as a label, in one of the forms below (`LABEL_FORMS`): bold
+(`**Wells**`, `**Adam Stacoviak:**`), italic (`_Socr._`, `*Cri.*`), with a colon
+(`WELLS: …`, `Q: …`), a play's cue in capitals (`LADY CAPULET. …`, also on a line of its
+own above the speech), an abbreviation (`Ham. …`) or a plain name (`Stalin Not so very
+much.`). A section number may stand before it (`2. _Socr._ …`). Labels open a paragraph
+or, for the forms that allow it, a sentence inside one. A paragraph without a label
+continues the last speaker. Abbreviated labels get the full names of the persons the text
+lists (`PERSONS OF THE DIALOGUE: Socrates, Crito`); `Q:`/`A:` get the names the
+introduction gives, or Interviewer and Interviewee. No names are written into the code.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
-from audiobook.cleaning import strip_inline_markup
 from audiobook.model import (
     CAPTION,
     DIRECTION,
@@ -26,59 +31,109 @@ from audiobook.model import (
     ChapterText,
     Segment,
 )
+from audiobook.textforms import strip_inline_markup
+from audiobook.words import have_word_list, is_english_word
 
-NAME = r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2}"
-BOLD_LABEL_RE = re.compile(rf"\*\*({NAME})\*\*:?\s+")
-COLON_LABEL_RE = re.compile(rf"^({NAME}):\s+(?=\S)")
-# "Stalin Not so very much." or, in a play, "HAMLET. To be, or not to be"
-PLAIN_LABEL_RE = re.compile(r"^([A-Z][a-z][\w'’-]*|[A-Z]{2,}[A-Z'’-]*)\.?\s+(?=[A-Z\"“‘'(\[])")
+NAME = r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3}"
+# Several people at once, in bold: "**Jason Staten, Safia Abdalla, & Jen Luker**"
+JOINT_NAMES = rf"{NAME}(?:,? {NAME})*,? (?:&|and) {NAME}"
+CAPS_NAME = r"[A-Z][A-Z'’-]+(?: (?:[A-Z][A-Z'’-]*|OF|DE|LA|LE|DU|VON|VAN))*"
+SECTION_NUMBER = r"(?:\d{1,3}\.\s+)?"  # "2. _Socr._": the section numbers of a dialogue
+# What may follow a label: the speech, starting with a capital, a quote or a bracket.
+SPEECH_START = r"(?=\s+[\w\"“‘'(\[_*—.…-]|\s*$)"
 # Plain labels are trusted without markup only if this share of paragraphs starts with one.
 PLAIN_LABEL_MIN_SHARE = 0.10
 COLON_LABEL_MIN_COUNT = 3
-DIRECTION_RE = re.compile(
-    r"(?:(?<=^)|(?<=[.!?…\"”]\s))\[([A-Z][^\]\n]{0,60})\](?=\s*$|\s+[A-Z\"“])"
+# Words that label text but are never people.
+NOT_SPEAKERS = frozenset(
+    """act scene chapter part book volume the a an and but or if so then this that there
+    break project gutenberg end finis note notes enter exit exeunt prologue epilogue chorus
+    contents index preface introduction appendix footnote footnotes illustration transcriber
+    produced title author language release date editor translator credits update edit link
+    links source photo image caption warning copyright published posted tags summary
+    example examples answer question chapter section figure fig table see ibid cf ch pp ed
+    trans vol no mr mrs ms dr st mt messrs capt col gen lt sgt rev hon sir madam
+    persons dramatis characters personae air song duet trio glee recitative dance finale
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    june july august september october november december postscript ps nb""".split()
 )
-SENTENCE_END = r"(?<=[.!?…\"”’])\s+"
+TITLES = frozenset("mr mrs ms dr st mt messrs capt col gen lt sgt rev hon prof no vol fig".split())
 
 
-def find_speakers(paragraphs: Iterable[str]) -> list[str]:
-    """Names the text uses as turn labels, in order of first appearance."""
-    texts = list(paragraphs)
-    bold: Counter[str] = Counter()
-    colon: Counter[str] = Counter()
-    plain: Counter[str] = Counter()
-    order: dict[str, int] = {}
-    for i, text in enumerate(texts):
-        for m in BOLD_LABEL_RE.finditer(text):
-            if m.start() == 0 or re.search(
-                r"[.!?…\"”]\s*$", text[max(0, m.start() - 8) : m.start()]
-            ):
-                bold[m.group(1)] += 1
-                order.setdefault(m.group(1), i)
-        for counter, pattern in ((colon, COLON_LABEL_RE), (plain, PLAIN_LABEL_RE)):
-            label = pattern.match(text)
-            if label:
-                counter[label.group(1)] += 1
-                order.setdefault(label.group(1), i)
-    # bold labels make a dialogue when there are several; one "**Smith** said" is emphasis
-    names = set(bold) if len(bold) >= 2 or sum(bold.values()) >= 2 else set()
-    # a play's "NAME:" labels: once they open enough paragraphs, every such name counts
-    if sum(colon.values()) >= max(COLON_LABEL_MIN_COUNT, PLAIN_LABEL_MIN_SHARE * len(texts)):
-        names |= {n for n, c in colon.items() if c >= COLON_LABEL_MIN_COUNT or n.isupper()}
-    # Plain labels: names confirmed by markup, or a text where such labels open a good share
-    # of the paragraphs (a script without markup); a capitalised name then needs two turns,
-    # a name in capitals (a play's convention) one.
-    usage = _Usage.of(texts) if plain else None
-    labels = {
-        n: c
-        for n, c in plain.items()
-        if (c >= 2 and (n in names or (usage is not None and usage.is_proper_noun(n))))
-        or (n.isupper() and len(n) > 1)
-    }
-    if names or sum(labels.values()) >= max(3, PLAIN_LABEL_MIN_SHARE * len(texts)):
-        names |= set(labels) if not names else {n for n in labels if n in names}
-    names.discard(NARRATOR)
-    return sorted(names, key=lambda n: (order.get(n, 0), n))
+@dataclass(frozen=True)
+class LabelForm:
+    """One way texts write a speaker's label."""
+
+    name: str
+    template: str  # regex of the label with "{name}" where the name stands
+    name_pattern: str  # regex of a name in this form
+    mid_paragraph: bool  # may also open a turn after a sentence end inside a paragraph
+
+    def pattern(self, names: str | None = None) -> str:
+        """The label's regex: any name of this form, or only the `names` alternation."""
+        name = f"(?P<name>{self.name_pattern})" if names is None else f"(?:{names})"
+        return self.template.replace("{name}", name)
+
+    @property
+    def at_start(self) -> re.Pattern[str]:
+        return _compiled(rf"^{SECTION_NUMBER}{self.pattern()}{SPEECH_START}")
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+BOLD = LabelForm("bold", r"\*\*{name}(?::\*\*|\*\*:?)", f"{JOINT_NAMES}|{NAME}?", True)
+ITALIC = LabelForm("italic", r"([_*]){name}\1[.:]?", f"{NAME}?", True)
+# "Q. Who made the world?" / "A: God made the world." — questions and answers
+QUESTION_ANSWER = LabelForm("question-answer", "{name}[.:]", "Q|A|Ques|Ans|Question|Answer", False)
+COLON = LabelForm("colon", "{name}:", f"{NAME}|[A-Z]", False)
+CAPS = LabelForm("caps", r"{name}\.", CAPS_NAME, True)
+ABBREVIATION = LabelForm(
+    "abbreviation", "{name}", r"[A-Z][a-z]{1,7}\.(?: [A-Z][a-z]{0,7}\.)?", False
+)
+PLAIN = LabelForm("plain", r"{name}\.?", r"[A-Z][a-z][\w'’-]*|[A-Z]{2,}[A-Z'’-]*", True)
+LABEL_FORMS = (BOLD, ITALIC, QUESTION_ANSWER, COLON, CAPS, ABBREVIATION, PLAIN)
+ROLES = {"Q": "Q", "Ques": "Q", "Question": "Q", "A": "A", "Ans": "A", "Answer": "A"}
+FORMS = {form.name: form for form in LABEL_FORMS}
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The labels a text uses for its turns, and who each one names."""
+
+    speakers: dict[tuple[str, str], str] = field(default_factory=dict)  # (form, label) -> name
+
+
+    @property
+    def names(self) -> list[str]:
+        return list(dict.fromkeys(self.speakers.values()))
+
+    def at_start(self, text: str) -> tuple[str, int] | None:
+        """(speaker, end of the label) when the paragraph opens with a known label."""
+        for form in LABEL_FORMS:
+            m = form.at_start.match(text)
+            if m:
+                speaker = self.speakers.get((form.name, m.group("name")))
+                if speaker is not None:
+                    return speaker, m.end()
+        return None
+
+    @functools.cached_property
+    def mid_paragraph(self) -> re.Pattern[str] | None:
+        """Known labels of the forms that may open a turn after a sentence inside a paragraph."""
+        alternatives = []
+        for form in LABEL_FORMS:
+            names = sorted(
+                {label for f, label in self.speakers if f == form.name}, key=len, reverse=True
+            )
+            if form.mid_paragraph and names:
+                alternatives.append(form.pattern("|".join(re.escape(n) for n in names)))
+        if not alternatives:
+            return None
+        either = "|".join(f"(?:{a})" for a in alternatives)
+        return re.compile(rf"(?<=[.!?…\"”’)\]])\s+(?:{either}){SPEECH_START}")
 
 
 @dataclass(frozen=True)
@@ -89,7 +144,7 @@ class _Usage:
     inner_capitals: frozenset[str]  # capitalised words seen inside a sentence
 
     @classmethod
-    def of(cls, texts: list[str]) -> _Usage:
+    def of(cls, texts: Sequence[str]) -> _Usage:
         body = " ".join(texts)
         return cls(
             frozenset(re.findall(r"\b[a-z][\w'’-]*", body)),
@@ -101,57 +156,242 @@ class _Usage:
         return word.lower() not in self.lower_words and word in self.inner_capitals
 
 
-def turn_pattern(speakers: list[str]) -> re.Pattern[str] | None:
-    """Where a known speaker's label starts a turn, at a paragraph start or mid-paragraph."""
-    if not speakers:
-        return None
-    names = "|".join(re.escape(s) for s in sorted(speakers, key=len, reverse=True))
-    return re.compile(
-        rf"(?:^|(?<=[.!?…\"”’)\]])\s+)(?:\*\*(?P<bold>{names})\*\*:?|(?P<plain>{names})[:.]?)"
-        rf"(?=\s+[A-Z\"“‘'(\[]|\s*$)"
-    )
+def is_person_word(name: str) -> bool:
+    """Not a word that labels text without being anyone (SCENE, Note, Project)."""
+    words = [w.strip(".'’").lower() for w in name.split()]
+    return bool(words) and words[0] not in NOT_SPEAKERS and not all(w in NOT_SPEAKERS for w in words)
 
 
-def split_turns(text: str, pattern: re.Pattern[str] | None) -> list[tuple[str | None, str]]:
+def looks_like_a_name(label: str) -> bool:
+    """One colon label is enough when it cannot be an ordinary word: several words, capitals,
+    or a word no dictionary knows."""
+    words = label.split()
+    if len(words) > 1 or label.isupper():
+        return True
+    return have_word_list() and not is_english_word(label)
+
+
+def count_labels(texts: Sequence[str]) -> tuple[dict[str, Counter[str]], dict[tuple[str, str], int]]:
+    """How often each form opens a paragraph with each label, and where each first does."""
+    counts: dict[str, Counter[str]] = {form.name: Counter() for form in LABEL_FORMS}
+    first: dict[tuple[str, str], int] = {}
+    for i, text in enumerate(texts):
+        for form in LABEL_FORMS:
+            m = form.at_start.match(text)
+            if m:
+                counts[form.name][m.group("name")] += 1
+                first.setdefault((form.name, m.group("name")), i)
+                break  # the first form that matches is how the paragraph is labelled
+        if "**" in text:  # bold labels also open turns inside paragraphs
+            for m in re.finditer(rf"(?<=[.!?…\"”])\s+{BOLD.pattern()}", text):
+                counts[BOLD.name][m.group("name")] += 1
+                first.setdefault((BOLD.name, m.group("name")), i)
+    return counts, first
+
+
+def accepted_labels(texts: Sequence[str], counts: dict[str, Counter[str]]) -> set[tuple[str, str]]:
+    """The labels believed to be speakers' names, form by form."""
+    paragraphs = len(texts)
+    accepted: set[tuple[str, str]] = set()
+    bold = counts[BOLD.name]
+    # bold labels make a dialogue when there are several; one "**Smith** said" is emphasis
+    if len(bold) >= 2 or sum(bold.values()) >= 2:
+        accepted |= {(BOLD.name, n) for n in bold if is_person_word(n)}
+    qa = counts[QUESTION_ANSWER.name]
+    roles = Counter(ROLES[n] for n in qa.elements())
+    if roles["Q"] >= 3 and roles["A"] >= 3:
+        accepted |= {(QUESTION_ANSWER.name, n) for n in qa}
+    italic = counts[ITALIC.name]
+    if sum(italic.values()) >= 3:
+        accepted |= {(ITALIC.name, n) for n, c in italic.items() if c >= 2 and is_person_word(n)}
+    colon = counts[COLON.name]
+    if sum(colon.values()) >= max(COLON_LABEL_MIN_COUNT, PLAIN_LABEL_MIN_SHARE * paragraphs):
+        accepted |= {
+            (COLON.name, n)
+            for n, c in colon.items()
+            if is_person_word(n) and (c >= 2 or looks_like_a_name(n))
+        }
+    caps = counts[CAPS.name]
+    if sum(caps.values()) >= max(3, PLAIN_LABEL_MIN_SHARE * paragraphs):
+        accepted |= {
+            (CAPS.name, n)
+            for n, c in caps.items()
+            if is_person_word(n) and len(n) > 1 and not re.fullmatch(r"[IVXLC]+", n)
+        }
+    abbreviations = counts[ABBREVIATION.name]
+    if sum(abbreviations.values()) >= max(10, PLAIN_LABEL_MIN_SHARE * paragraphs):
+        accepted |= {
+            (ABBREVIATION.name, n)
+            for n, c in abbreviations.items()
+            if c >= 3 and n.split(".")[0].lower() not in TITLES and is_person_word(n)
+        }
+    plain = counts[PLAIN.name]
+    if plain:
+        usage = _Usage.of(texts)
+        known = {n for _, n in accepted}
+        # A capitalised name needs two turns and to be a proper noun (or a name confirmed by
+        # markup); a name in capitals (a play's convention) one.
+        labels = {
+            n: c
+            for n, c in plain.items()
+            if is_person_word(n)
+            and (
+                (c >= 2 and (n in known or usage.is_proper_noun(n)))
+                or (n.isupper() and len(n) > 1 and not re.fullmatch(r"[IVXLC]+", n))
+            )
+        }
+        if known:
+            accepted |= {(PLAIN.name, n) for n in labels if n in known}
+        elif sum(labels.values()) >= max(3, PLAIN_LABEL_MIN_SHARE * paragraphs):
+            accepted |= {(PLAIN.name, n) for n in labels}
+    return {(f, n) for f, n in accepted if n != NARRATOR}
+
+
+def expand(label: str, persons: Sequence[str]) -> str:
+    """An abbreviated label ("Socr.", "La. Cap.") as the one listed person it abbreviates."""
+    bare = label.rstrip(".:").strip()
+    parts = [p.strip(".").lower() for p in bare.split()]
+    if not persons:
+        return bare
+    for person in persons:
+        if person.lower() == bare.lower():
+            return bare
+    matches = []
+    for person in persons:
+        words = person.lower().split()
+        if len(words) >= len(parts) and all(w.startswith(p) for w, p in zip(words, parts, strict=False)):
+            matches.append(person)
+        elif len(parts) == 1 and any(w.startswith(parts[0]) and len(parts[0]) >= 3 for w in words[1:]):
+            matches.append(person)  # "Cap." for "LADY CAPULET" only if nobody else fits
+    if len(matches) == 1:
+        person = matches[0]
+        return person.title() if person.isupper() and not bare.isupper() else person
+    return bare
+
+
+INTRO_NAMES = (
+    (re.compile(rf"\binterview(?:ed)?\s+(?:with|of)\s+({NAME})"), "A"),
+    (re.compile(rf"\b(?:[Ii]nterviewed|[Qq]uestions(?:\s+asked)?)\s+by\s+({NAME})"), "Q"),
+    (re.compile(rf"\b({NAME})\s+(?:interviews|talks\s+(?:to|with)|speaks\s+(?:to|with))\s+({NAME})"), "QA"),
+)
+QA_DEFAULTS = {"Q": "Interviewer", "A": "Interviewee"}
+
+
+def question_answer_names(texts: Sequence[str], first_label: int) -> dict[str, str]:
+    """Who asks (Q) and who answers (A), from the introduction before the first Q/A turn."""
+    names = dict(QA_DEFAULTS)
+    intro = " ".join(texts[:first_label])
+    for pattern, role in INTRO_NAMES:
+        m = pattern.search(intro)
+        if not m:
+            continue
+        if role == "QA":
+            names["Q"], names["A"] = m.group(1).rstrip("."), m.group(2).rstrip(".")
+        else:
+            names[role] = m.group(1).rstrip(".")
+    return names
+
+
+def find_labels(paragraphs: Iterable[str], persons: Sequence[str] = ()) -> Labels:
+    """The labels the text uses as turn labels, each with the speaker it names."""
+    texts = list(paragraphs)
+    counts, first = count_labels(texts)
+    accepted = accepted_labels(texts, counts)
+    qa_keys = [k for k in accepted if k[0] == QUESTION_ANSWER.name or k[1] in ("Q", "A")]
+    qa_first = min((first[k] for k in qa_keys), default=None)
+    qa = question_answer_names(texts, qa_first) if qa_first is not None else {}
+    full_labels = [label for _, label in accepted if not label.endswith(".")]
+    speakers: dict[tuple[str, str], str] = {}
+    for form, label in sorted(accepted, key=lambda k: (first.get(k, 0), k)):
+        role = ROLES.get(label.rstrip(".:"))
+        if role and (form, label) in qa_keys:
+            speakers[(form, label)] = qa[role]
+        elif persons and (form in (ITALIC.name, ABBREVIATION.name) or "." in label):
+            speakers[(form, label)] = expand(label, persons)
+        else:
+            speakers[(form, label)] = expand_by_labels(label, full_labels)
+    return Labels(speakers)
+
+
+def expand_by_labels(label: str, labels: Sequence[str]) -> str:
+    """ "PHIL." as "PHILONOUS" when the text also labels turns with the full name, and no
+    other name starts the same way."""
+    bare = label.rstrip(".:").strip()
+    if len(bare) < 3:
+        return bare
+    longer = {
+        other for other in labels if other != bare and other.upper().startswith(bare.upper())
+    }
+    return longer.pop() if len(longer) == 1 else bare
+
+
+def find_speakers(paragraphs: Iterable[str], persons: Sequence[str] = ()) -> list[str]:
+    """Names the text uses as turn labels, in order of first appearance."""
+    return find_labels(paragraphs, persons).names
+
+
+# ---------------------------------------------------------------- turns
+
+
+def split_turns(text: str, labels: Labels) -> list[tuple[str | None, str]]:
     """A paragraph -> (speaker or None for "same as before", text) pieces."""
-    if pattern is None:
-        return [(None, text)]
     pieces: list[tuple[str | None, str]] = []
-    last_end, last_speaker = 0, None
-    for m in pattern.finditer(text):
-        before = text[last_end : m.start()].strip()
-        if before:
-            pieces.append((last_speaker, before))
-        last_speaker = m.group("bold") or m.group("plain")
-        last_end = m.end()
-    rest = text[last_end:].strip()
-    if rest or last_speaker:
-        pieces.append((last_speaker, rest))
+    opening = labels.at_start(text)
+    speaker: str | None = None
+    start = 0
+    if opening is not None:
+        speaker, start = opening
+    pattern = labels.mid_paragraph
+    if pattern is not None:
+        for m in pattern.finditer(text, start):
+            inner = labels.at_start(m.group(0).lstrip())
+            if inner is None:
+                continue
+            before = text[start : m.start()].strip()
+            if before:
+                pieces.append((speaker, before))
+            speaker = inner[0]
+            start = m.end()
+    rest = text[start:].strip()
+    if rest or speaker:
+        pieces.append((speaker, rest))
     return [(s, t) for s, t in pieces if t]
 
 
+# Stage directions and sounds inside a turn: "[Laughter]" between sentences, "[_Exit._]" or
+# "[laughs]" anywhere, "_Aside._" / "_Exeunt._" in italics.
+DIRECTION_RE = re.compile(
+    r"(?:(?<=^)|(?<=[.!?…\"”]\s))\[(?P<a>[A-Z][^\]\n]{0,60})\](?=\s*$|\s+[A-Z\"“])"
+    r"|\[_(?P<b>[^\]\n]{1,80}?)_?\.?\]"
+    r"|\[(?P<c>(?!sic\])[a-z][a-z ’'-]{1,30})\]"
+    r"|\((?P<e>(?i:laugh|chuckl|giggl|crosstalk|inaudible|unintelligible|applause|music|pause|"
+    r"sigh|cough|silence|clears|sound|intro|outro|typewriter|bell)[^()\n]{0,40})\)"
+    r"|(?<![\w])_(?P<d>(?:Aside|Exit|Exeunt|Exeunt omnes|Dies|Dying|Re-enter|Enter|Within|Sings|Reads)\b[^_\n]{0,80})_\.?"
+)
+
+
 def split_directions(text: str) -> list[tuple[bool, str]]:
-    """Stage directions ("[Laughter]") standing between sentences, apart from the speech."""
+    """Stage directions standing between or inside sentences, apart from the speech."""
     out: list[tuple[bool, str]] = []
     last = 0
     for m in DIRECTION_RE.finditer(text):
         if text[last : m.start()].strip():
             out.append((False, text[last : m.start()].strip()))
-        out.append((True, m.group(1)))
+        direction = next(g for g in m.groups() if g)
+        out.append((True, direction.strip(" _")))
         last = m.end()
     if text[last:].strip():
         out.append((False, text[last:].strip()))
     return out
 
 
-def attribute_speakers(chapters: list[ChapterText], speakers: list[str]) -> list[ChapterText]:
+def attribute_speakers(chapters: list[ChapterText], labels: Labels) -> list[ChapterText]:
     """Fill each chapter's segments: every passage with its speaker and kind."""
-    pattern = turn_pattern(speakers)
     current: str | None = None
     for chapter_text in chapters:
         segments: list[Segment] = []
         for block in chapter_text.blocks:
-            added = block_segments(block, pattern, current)
+            added = block_segments(block, labels, current)
             segments.extend(added)
             # Only this block's segments: looking back over the whole chapter each time
             # would make a chapter of thousands of turns quadratic.
@@ -162,28 +402,36 @@ def attribute_speakers(chapters: list[ChapterText], speakers: list[str]) -> list
     return chapters
 
 
-def block_segments(
-    block: Block, pattern: re.Pattern[str] | None, current: str | None
-) -> list[Segment]:
+def block_segments(block: Block, labels: Labels, current: str | None) -> list[Segment]:
     """The segments of one block, in order, with its notes after it."""
     out: list[Segment] = []
     if block.style == "heading":
         out.append(segment(NARRATOR, HEADING, block, block.text, level=block.level))
     elif block.style == "caption":
         out.append(segment(NARRATOR, CAPTION, block, block.text))
+    elif block.style == "direction":
+        out.append(segment(NARRATOR, DIRECTION, block, unbracket(block.text)))
     else:
-        out.extend(paragraph_segments(block, pattern, current))
+        out.extend(paragraph_segments(block, labels, current))
     if out:
         out[0].page = block.page
         out[0].scene_break_before = block.scene_break_before
     return [s for s in out if s.text]
 
 
-def paragraph_segments(
-    block: Block, pattern: re.Pattern[str] | None, current: str | None
-) -> list[Segment]:
+def unbracket(text: str) -> str:
+    """ "[Exit Romeo.]" -> "Exit Romeo."; "_Aside._" -> "Aside." """
+    text = text.strip()
+    if text[:1] in "[(" and text[-1:] in "])":
+        text = text[1:-1]
+    elif text[:1] in "[(":
+        text = text[1:]
+    return text.strip(" _")
+
+
+def paragraph_segments(block: Block, labels: Labels, current: str | None) -> list[Segment]:
     out: list[Segment] = []
-    for speaker, text in split_turns(block.text, pattern):
+    for speaker, text in split_turns(block.text, labels):
         speaker = speaker or current
         current = speaker
         for is_direction, piece in split_directions(text):

@@ -63,7 +63,7 @@ def with_full_stop(text: str) -> str:
 
 def label_to_words(label: str) -> str:
     """ "PART ONE" -> "Part One", "BOOK III" -> "Book Three"."""
-    from audiobook.cleaning import roman_to_int  # avoid an import cycle at module load
+    from audiobook.textforms import roman_to_int  # avoid an import cycle at module load
 
     kind, _, number = label.partition(" ")
     value = roman_to_int(number.upper()) if number else None

@@ -7,6 +7,9 @@ Who writes what, and why:
 - M4B: ffmpeg writes the chapters (mutagen reads MP4 chapters but cannot write them);
   mutagen writes the tags and cover afterwards, which keeps ffmpeg's chapter track intact.
 - Opus: mutagen, Vorbis comments plus the CHAPTERxxx / CHAPTERxxxNAME comment convention.
+
+The language goes into tags as ISO 639-2 ("deu"): ID3 TLAN, Vorbis LANGUAGE, and in MP4 the
+audio track's language (ffmpeg) plus iTunes' freeform LANGUAGE tag, as tag editors write it.
 """
 
 from __future__ import annotations
@@ -17,16 +20,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import mutagen
+from mutagen.easymp4 import EasyMP4Tags
 from mutagen.flac import Picture
 from mutagen.mp4 import MP4Cover
 
 from audiobook.errors import AudiobookError, UserError
 from audiobook.filenames import UNTITLED, chapter_display_name, display_case, display_text
+from audiobook.language_codes import iso639_2, language_tag
 from audiobook.model import HEADING, Chapter, Script
 from audiobook.stitching import ChapterPlan
 
 GENRE = "Audiobook"
 MARK_TITLE_WORDS = 8  # a turn's mark is named by its speaker and its first words
+
+# mutagen's EasyMP4 knows no language key; this is the freeform atom Picard and others use.
+EasyMP4Tags.RegisterFreeformKey("language", "LANGUAGE")
 
 
 @dataclass(frozen=True)
@@ -37,7 +45,7 @@ class BookInfo:
     author: str | None
     year: str | None
     total_chapters: int  # in the whole book, for "track n/N"
-    language: str = "en"
+    language: str = "en"  # BCP 47 ("de", "pt-BR"), as EPUB and DAISY want it
 
     @classmethod
     def from_script(cls, script: Script) -> BookInfo:
@@ -46,7 +54,7 @@ class BookInfo:
             author=display_text(script.author or "") or None,
             year=script.year,
             total_chapters=len(script.chapters),
-            language=script.language,
+            language=language_tag(script.language),
         )
 
 
@@ -61,6 +69,7 @@ class Tags:
     total_tracks: int | None = None
     year: str | None = None
     genre: str = GENRE
+    language: str | None = None  # ISO 639-2 ("deu"), what ID3 TLAN and MP4 want
 
     def easy_keys(self) -> dict[str, str]:
         """As mutagen's "easy" keys, shared by its Vorbis comment and EasyMP4 interfaces."""
@@ -71,6 +80,8 @@ class Tags:
             keys["tracknumber"] = f"{self.track}/{self.total_tracks or self.track}"
         if self.year:
             keys["date"] = self.year
+        if self.language:
+            keys["language"] = self.language
         return keys
 
     def ffmpeg_keys(self) -> dict[str, str]:
@@ -91,12 +102,19 @@ def chapter_tags(book: BookInfo, chapter: Chapter) -> Tags:
         track=chapter.index,
         total_tracks=book.total_chapters,
         year=book.year,
+        language=iso639_2(book.language),
     )
 
 
 def book_tags(book: BookInfo) -> Tags:
     """Tags of a whole-book file (m4b)."""
-    return Tags(title=book.title, album=book.title, artist=book.author, year=book.year)
+    return Tags(
+        title=book.title,
+        album=book.title,
+        artist=book.author,
+        year=book.year,
+        language=iso639_2(book.language),
+    )
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from typing import ClassVar
 
 from audiobook import processes
 from audiobook.errors import UserError
+from audiobook.language_codes import language_code
 from audiobook.model import VoiceSettings
 
 # Settings outside these ranges make every engine unintelligible or silent.
@@ -76,9 +77,26 @@ class Engine(ABC):
     ) -> list[Path]:
         """Speak each text into its own audio file in `out_dir`; return them in order."""
 
-    def cast_candidates(self) -> list[str]:
-        """Voice ids for automatic casting, most suitable and most distinct first."""
+    def cast_candidates(self, language: str = "en") -> list[str]:
+        """Voice ids for automatic casting in `language` (ISO 639-1), most suitable and most
+        distinct first; none when the engine has no voice for it."""
         return []
+
+    def voices_for(self, language: str) -> list[VoiceInfo]:
+        """The voices that speak `language` (ISO 639-1), best first."""
+        return [v for v in self.voices() if language_code(v.language) == language]
+
+    def speaks(self, voice: str, language: str) -> bool | None:
+        """Whether `voice` speaks `language` (ISO 639-1); None when the engine does not say."""
+        info = next((v for v in self.voices() if v.id == voice), None)
+        if info is None or not info.language:
+            return None
+        return language_code(info.language) == language
+
+    @classmethod
+    def language_hint(cls, language: str) -> str | None:
+        """What to install so that this engine speaks `language`, if it can."""
+        return None
 
     def same_voices_as(self) -> str | None:
         """Another engine whose voices this one merely repeats here, if any."""

@@ -16,6 +16,7 @@ from audiobook.engines.base import (
     unknown_voice_error,
 )
 from audiobook.errors import UserError
+from audiobook.language_codes import language_name
 from audiobook.model import VoiceSettings
 
 NORMAL_WPM = 175  # espeak-ng's default speed
@@ -23,6 +24,30 @@ NORMAL_PITCH = 50  # -p 0..99
 NORMAL_AMPLITUDE = 100  # -a 0..200
 GENDERS = {"M": "male", "F": "female"}
 PROBE_TEXT = "Testing the voice."
+# Automatic casting in English: accent plus variant. The plain accents all share one ~100 Hz
+# timbre, the variants change pitch and spectrum, so these sound like different people.
+ENGLISH_CAST_VOICES = (
+    "en-us",
+    "en-gb-x-rp+m7",
+    "en-gb-scotland+m2",
+    "en-us+klatt",
+    "en-029+m3",
+)
+# Other languages have one voice each: the variants make the people. Measured on the same
+# two sentences in de, fr, es, it, ru, nl, pl, pt and sv (tests/audio_checks.voice_print):
+# every pair differs by at least 10 % in median pitch or brightness (zero crossings), the
+# first four by at least 21 %. German: plain 102 Hz, +f5 190 Hz, +m2 100 Hz but 42 % brighter,
+# +f1 167 Hz, +klatt4 21 % darker, +f4 167 Hz, +m8 86 Hz, +klatt 10 % darker.
+CAST_VARIANTS = ("", "+f5", "+m2", "+f1", "+klatt4", "+f4", "+m8", "+klatt")
+# Languages espeak-ng 1.51 speaks (`espeak-ng --voices`, primary subtags), for saying what to
+# install where it is missing. ISO 639-1 where there is a code; zh and no select cmn and nb.
+SPOKEN_LANGUAGES = frozenset(
+    """af am an ar as az ba be bg bn bpy bs ca chr cmn cs cv cy da de el en eo es et eu fa fi
+    fr ga gd gn grc gu hak haw he hi hr ht hu hy hyw ia id io is it ja jbo ka kk kl kn ko kok
+    ku ky la lb lfn lt ltg lv mi mk ml mr ms mt my nb nci ne nl no nog om or pa pap piqd pl pt
+    py qdb qu quc qya ro ru sd shn si sjn sk sl smj sq sr sv sw ta te th tk tn tr tt ug uk ur
+    uz vi yue zh""".split()
+)
 
 
 class EspeakNgEngine(CommandLineEngine):
@@ -45,8 +70,32 @@ class EspeakNgEngine(CommandLineEngine):
 
     @functools.cache  # one engine object per process: engines.get_engine
     def voices(self) -> list[VoiceInfo]:
-        out = processes.run([self.PROGRAM, "--voices"]).stdout.decode("utf-8", "replace")
-        return parse_voice_list(out, with_mbrola=shutil.which("mbrola") is not None)
+        return parse_voice_list(self._listing(""), with_mbrola=_has_mbrola())
+
+    @functools.cache
+    def voices_for(self, language: str) -> list[VoiceInfo]:
+        """The voices espeak-ng itself offers for `language`, its first choice first."""
+        if not language:
+            return []
+        rows = parse_voice_rows(self._listing(language), with_mbrola=_has_mbrola())
+        return [info for info, _ in rows]
+
+    @functools.cache
+    def file_names(self) -> dict[str, str]:
+        """Voice ids by the name of their voice file, where the two differ ("fr": "fr-fr").
+
+        `-v NAME` looks for a voice file called NAME first and only then for a language, and
+        only the first way keeps a variant: `fr+f3` is French with variant f3, `fr-fr+f3`
+        is plain French. So a voice may also be named by its file, and casting does that.
+        """
+        rows = parse_voice_rows(self._listing(""), with_mbrola=False)
+        ids = {info.id for info, _ in rows}
+        names = {_file_name(file): info.id for info, file in rows}
+        return {name: voice for name, voice in names.items() if name not in ids}
+
+    def _listing(self, language: str) -> str:
+        option = f"--voices={language}" if language else "--voices"
+        return processes.run([self.PROGRAM, option]).stdout.decode("utf-8", "replace")
 
     @functools.cache
     def variants(self) -> list[str]:
@@ -54,23 +103,36 @@ class EspeakNgEngine(CommandLineEngine):
         out = processes.run([self.PROGRAM, "--voices=variant"]).stdout.decode("utf-8", "replace")
         return [line.split()[4].removeprefix("!v/") for line in out.splitlines()[1:] if line]
 
-    def cast_candidates(self) -> list[str]:
-        # Accent plus variant: the plain accents all share one ~100 Hz timbre, the variants
-        # change pitch and spectrum, so these sound like different people.
-        return [
-            "en-us",
-            "en-gb-x-rp+m7",
-            "en-gb-scotland+m2",
-            "en-us+klatt",
-            "en+f3",
-            "en-029+m3",
-        ]
+    def cast_candidates(self, language: str = "en") -> list[str]:
+        if language == "en":
+            return list(ENGLISH_CAST_VOICES)
+        # espeak-ng's own first choice; MBROLA voices need a data package each and ignore
+        # variants. Named by its file (see file_names), so that the variants are heard.
+        rows = parse_voice_rows(self._listing(language), with_mbrola=False)
+        if not rows:
+            return []
+        info, file = rows[0]
+        base = _file_name(file) if _file_name(file) in self.file_names() else info.id
+        return [base + variant for variant in CAST_VARIANTS]
+
+    def speaks(self, voice: str, language: str) -> bool | None:
+        base = voice.partition("+")[0]
+        base = self.file_names().get(base, base)
+        if base not in {v.id for v in self.voices()}:
+            return None
+        return base in {v.id for v in self.voices_for(language)}
+
+    @classmethod
+    def language_hint(cls, language: str) -> str | None:
+        if language not in SPOKEN_LANGUAGES or cls.is_installed():
+            return None
+        return f"espeak-ng speaks {language_name(language)}: {cls.INSTALL_HINT}"
 
     def check(self, settings: VoiceSettings) -> None:
         check_ranges(settings)
         base, _, variant = settings.voice.partition("+")
         known = {v.id for v in self.voices()}
-        if base not in known:
+        if base not in known and base not in self.file_names():
             raise unknown_voice_error(self.NAME, settings.voice, sorted(known))
         if variant:
             if variant not in self.variants():
@@ -125,18 +187,32 @@ def as_plain_text(text: str) -> str:
 
 def parse_voice_list(listing: str, *, with_mbrola: bool) -> list[VoiceInfo]:
     """Voices from `espeak-ng --voices`, without MBROLA ones when MBROLA is not installed."""
-    voices: dict[str, VoiceInfo] = {}
+    rows = parse_voice_rows(listing, with_mbrola=with_mbrola)
+    return sorted((info for info, _ in rows), key=lambda v: v.id)
+
+
+def parse_voice_rows(listing: str, *, with_mbrola: bool) -> list[tuple[VoiceInfo, str]]:
+    """Voices and their voice files from `espeak-ng --voices[=LANGUAGE]`, in listed order."""
+    voices: dict[str, tuple[VoiceInfo, str]] = {}
     for line in listing.splitlines()[1:]:
         fields = line.split()
         if len(fields) < 5:
             continue
         language, age_gender, name, file = fields[1], fields[2], fields[3], fields[4]
-        if file.startswith("mb/") and not with_mbrola:
+        if (file.startswith("mb/") and not with_mbrola) or file.startswith("!v/"):
             continue
         if language in voices:  # the first listed is the one `-v language` selects
             continue
         gender = GENDERS.get(age_gender.rpartition("/")[2])
-        voices[language] = VoiceInfo(
-            "espeak-ng", language, language, gender, name.replace("_", " ")
-        )
-    return sorted(voices.values(), key=lambda v: v.id)
+        info = VoiceInfo("espeak-ng", language, language, gender, name.replace("_", " "))
+        voices[language] = (info, file)
+    return list(voices.values())
+
+
+def _file_name(file: str) -> str:
+    """`gmw/en-US` -> `en-us`: what `-v` matches a voice file by."""
+    return file.rpartition("/")[2].lower()
+
+
+def _has_mbrola() -> bool:
+    return shutil.which("mbrola") is not None

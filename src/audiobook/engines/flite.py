@@ -58,8 +58,8 @@ class FliteEngine(CommandLineEngine):
             if name not in LIMITED_DOMAIN
         ]
 
-    def cast_candidates(self) -> list[str]:
-        return ["rms", "awb", "kal16", "slt"]
+    def cast_candidates(self, language: str = "en") -> list[str]:
+        return ["rms", "awb", "kal16", "slt"] if language == "en" else []
 
     def check(self, settings: VoiceSettings) -> None:
         if not settings.voice.endswith(".flitevox"):

@@ -82,9 +82,8 @@ class Pyttsx3Engine(Engine):
             for v in self.describe()["voices"]
         ]
 
-    def cast_candidates(self) -> list[str]:
-        english = [v.id for v in self.voices() if v.language.lower().startswith("en")]
-        return english[:4]
+    def cast_candidates(self, language: str = "en") -> list[str]:
+        return [v.id for v in self.voices_for(language)][:4]
 
     def same_voices_as(self) -> str | None:
         # On Linux pyttsx3 speaks with libespeak: espeak-ng's voices, only slower.

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from audiobook.engines.base import CommandLineEngine, VoiceInfo, scaled
+from audiobook.language_codes import language_name
 from audiobook.model import VoiceSettings
 
 # Where packages put voices; RHVOICE_VOICES (a path list) is looked at first.
@@ -17,6 +18,8 @@ VOICE_DIRS = (
     "/opt/homebrew/share/RHVoice/voices",
 )
 LANGUAGES = {"english": "en", "russian": "ru", "ukrainian": "uk", "esperanto": "eo"}
+# Debian's packages of RHVoice voices, by language (ISO 639-1).
+DEBIAN_PACKAGES = {"en": "rhvoice-english", "ru": "rhvoice-russian"}
 
 
 class RhvoiceEngine(CommandLineEngine):
@@ -58,8 +61,20 @@ class RhvoiceEngine(CommandLineEngine):
             )
         return sorted(voices.values(), key=lambda v: v.id)
 
-    def cast_candidates(self) -> list[str]:
-        return ["bdl", "alan", "evgeniy-eng", "slt", "clb"]
+    def cast_candidates(self, language: str = "en") -> list[str]:
+        if language == "en":
+            return ["bdl", "alan", "evgeniy-eng", "slt", "clb"]
+        return [v.id for v in self.voices_for(language)]
+
+    @classmethod
+    def language_hint(cls, language: str) -> str | None:
+        package = DEBIAN_PACKAGES.get(language)
+        if package is None:
+            return None
+        return (
+            f"RHVoice speaks {language_name(language)}: apt-get install rhvoice {package} "
+            "(Debian non-free: add the non-free component to apt's sources first)"
+        )
 
     def command(self, text: str, settings: VoiceSettings, out: Path) -> tuple[list[str], bytes]:
         return [

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from audiobook import processes
 from audiobook.errors import AudiobookError
+from audiobook.language_codes import iso639_2
 from audiobook.tagging import book_marks, book_tags, ffmetadata, tag_file
 from audiobook.writers.base import BookOutput, BookWriter, book_stem
 
@@ -25,6 +26,7 @@ def _concat_line(path: Path) -> str:
 
 class M4bWriter(BookWriter):
     NAME = "m4b"
+    VERSION = 2  # 2: the language in the track and the tags
     NEEDS_AUDIO = True
 
     def __init__(self, bitrate_kbps: int = DEFAULT_AAC_BITRATE_KBPS) -> None:
@@ -47,6 +49,7 @@ class M4bWriter(BookWriter):
             args = ["ffmpeg", "-v", "error", "-nostdin", "-y", "-f", "concat", "-safe", "0"]
             args += ["-i", str(playlist), "-i", str(metadata)]
             args += ["-map", "0:a", "-map_metadata", "1", "-map_chapters", "1"]
+            args += ["-metadata:s:a:0", f"language={iso639_2(output.book.language)}"]
             args += ["-c:a", "aac", "-aac_coder", "fast", "-b:a", f"{self.bitrate_kbps}k"]
             args += ["-movflags", "+faststart", "-f", "ipod", str(dests[0])]
             processes.run(args)

@@ -18,6 +18,7 @@ class Mp3Writer(ChapterWriter):
 
     NAME = "mp3"
     SUFFIX = ".mp3"
+    VERSION = 2  # 2: the language tag
 
     def __init__(self, bitrate_kbps: int = DEFAULT_MP3_BITRATE_KBPS) -> None:
         self.bitrate_kbps = bitrate_kbps

@@ -14,6 +14,7 @@ DEFAULT_OPUS_BITRATE_KBPS = 32  # Opus is transparent for mono speech well below
 class OpusWriter(ChapterWriter):
     NAME = "opus"
     SUFFIX = ".opus"
+    VERSION = 2  # 2: the language tag
 
     def __init__(self, bitrate_kbps: int = DEFAULT_OPUS_BITRATE_KBPS) -> None:
         self.bitrate_kbps = bitrate_kbps

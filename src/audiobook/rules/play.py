@@ -1,0 +1,139 @@
+"""Rules for plays: acts are chapters, scenes are sections, stage directions are read by the
+narrator, and a speaker's name in capitals is a cue, never a heading."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from audiobook.rules import DIRECTION, GONE, HEADING, NUMERAL, SECTION, TEXT, Draft, Piece, Rule, with_pieces
+from audiobook.textforms import NUMBER_WORDS, is_uppercase_line, roman_to_int
+
+ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
+NUMBER = rf"(?:[IVXLC]{{1,6}}|\d{{1,2}}|{'|'.join(NUMBER_WORDS)})"
+# "ACT I", "ACT II. SCENE 1. A room.", "FIRST ACT", "Act Three"
+ACT_RE = re.compile(
+    rf"^(?:ACT\s+({NUMBER})\b\.?|(?:THE\s+)?({'|'.join(ORDINALS)})\s+ACT\b\.?)\s*[.:—–-]?\s*(.*)$",
+    re.IGNORECASE,
+)
+SCENE_RE = re.compile(rf"^SCENE\s+(?:{NUMBER}|the\s+\w+)\b|^SCENE\s*[.:—–-]", re.IGNORECASE)
+PLAY_FRONT_RE = re.compile(
+    r"^(?:THE\s+)?(?:PROLOGUE|EPILOGUE|INDUCTION|CHORUS)\.?$|^(?:PROLOGUE|EPILOGUE)\b", re.IGNORECASE
+)
+DIRECTION_WORDS = (
+    "Enter|Re-enter|Reenter|Exit|Exeunt|Manet|Manent|Flourish|Alarum|Alarums|Sennet|"
+    "Trumpets|Hautboys|Music|Thunder|Curtain|Dies|Dying|They\\s+fight|Retreat|Excursions"
+)
+DIRECTION_LINE_RE = re.compile(
+    rf"^_?(?:{DIRECTION_WORDS})\b|^\[[^\]]*\]?$|^_[^_]+_\.?$|^\([^)]*\)?$"
+)
+
+
+def act_number(text: str) -> str | None:
+    m = ACT_RE.match(text)
+    if not m:
+        return None
+    if m.group(2):
+        return str(ORDINALS.index(m.group(2).lower()) + 1)
+    number = m.group(1)
+    if number.lower() in NUMBER_WORDS:
+        return str(NUMBER_WORDS.index(number.lower()) + 1)
+    return number.upper() if roman_to_int(number.upper()) else number
+
+
+def _play_headings(draft: Draft) -> Draft:
+    """ACT lines open chapters (their number a labelled numeral), SCENE lines are sections,
+    a prologue or epilogue is a heading; capital lines set off by blank lines before the
+    first act (the play's title) are headings too."""
+    pieces = draft.pieces
+    out: list[Piece] = []
+    first_act = next(
+        (i for i, p in enumerate(pieces) if p.kind == TEXT and p.blank_before and ACT_RE.match(p.text)),
+        len(pieces),
+    )
+    for i, piece in enumerate(pieces):
+        if piece.kind != TEXT or len(piece.text) > 120:
+            out.append(piece)
+            continue
+        number = act_number(piece.text) if piece.blank_before else None
+        if number:
+            rest = ACT_RE.match(piece.text).group(3).strip()  # type: ignore[union-attr]
+            out.append(replace(piece, text=number, kind=NUMERAL, level=-1, label="ACT"))
+            if rest:
+                kind = SECTION if SCENE_RE.match(rest) else HEADING
+                out.append(replace(piece, text=rest, kind=kind, blank_before=True))
+            continue
+        if piece.blank_before and SCENE_RE.match(piece.text):
+            out.append(replace(piece, kind=SECTION))
+        elif piece.blank_before and PLAY_FRONT_RE.match(piece.text):
+            out.append(replace(piece, kind=HEADING))
+        elif (
+            i < first_act
+            and piece.blanks_before >= 2
+            and is_uppercase_line(piece.text)
+            and len(piece.text) <= 80
+            and (i + 1 >= len(pieces) or pieces[i + 1].blanks_before >= 1)
+        ):
+            out.append(replace(piece, kind=HEADING))
+        else:
+            out.append(piece)
+    return with_pieces(draft, out)
+
+
+PLAY_HEADINGS = Rule("play-headings", _play_headings, "ACT is a chapter, SCENE a section")
+
+
+def is_direction(piece: Piece) -> bool:
+    """ "Enter Romeo.", "[_Exit._]", "_Aside._" on a line of their own, set off by a blank
+    line or by indentation."""
+    if not DIRECTION_LINE_RE.match(piece.text) or len(piece.text) > 300:
+        return False
+    set_off = piece.blank_before or piece.raw[:1].isspace()
+    return set_off or piece.text.startswith(("[", "_", "("))
+
+
+def _stage_directions(draft: Draft) -> Draft:
+    pieces = list(draft.pieces)
+    out: list[Piece] = []
+    i = 0
+    while i < len(pieces):
+        piece = pieces[i]
+        if piece.kind == TEXT and is_direction(piece):
+            # a direction may run over several lines: "[Enter …" to its closing bracket
+            text, end = piece.text, i + 1
+            opener = {"[": "]", "(": ")"}.get(piece.text[:1])
+            while opener and opener not in text and end < len(pieces) and end - i < 8:
+                if pieces[end].blanks_before:
+                    break
+                text += " " + pieces[end].text
+                end += 1
+            out.append(replace(piece, text=text, kind=DIRECTION))
+            out += [replace(p, kind=GONE) for p in pieces[i + 1 : end]]
+            i = end
+            continue
+        out.append(piece)
+        i += 1
+    return with_pieces(draft, out)
+
+
+CUE_ALONE_RE = re.compile(
+    r"^(?:[A-Z][A-Z'’-]+(?:\s+(?:[A-Z][A-Z'’-]*|OF|DE|LA|LE|AND|&))*[.:]|[_*][A-Z][\w'’ .]{0,30}[_*][.:]?)$"
+)
+
+
+def _cue_lines(draft: Draft) -> Draft:
+    """A speaker's cue on a line of its own ("ROPER.") with a blank line below it: the
+    speech below is still the cue's, so it joins the cue's paragraph."""
+    pieces = list(draft.pieces)
+    cues = [i for i, p in enumerate(pieces) if p.kind == TEXT and CUE_ALONE_RE.match(p.text)]
+    if len(cues) < 10:
+        return draft
+    for i in cues:
+        if i + 1 < len(pieces) and pieces[i + 1].kind == TEXT and pieces[i + 1].blank_before:
+            pieces[i + 1] = replace(pieces[i + 1], blank_before=False, blanks_before=0)
+    return with_pieces(draft, pieces)
+
+
+CUE_LINES = Rule("cue-lines", _cue_lines, "a cue alone on its line joins the speech below")
+
+STAGE_DIRECTIONS = Rule("stage-directions", _stage_directions, "Enter …, [Exit.] read by the narrator")

@@ -1,0 +1,375 @@
+"""Rules for printed pages: what a scanned (OCR'd) book carries that a listener must not hear.
+
+Page numbers, printer's signature marks, running page headers, the table of contents, and
+the repairs OCR needs. They run only in layouts that show print (see `audiobook.layouts`):
+in a clean e-text "page numbers" are real numbers and a repeated line is the author's.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import replace
+
+from audiobook.model import Block, Removal
+from audiobook.rules import (
+    HEADER,
+    HEADING,
+    NOTE,
+    NUMERAL,
+    PAGE,
+    SCENE,
+    TEXT,
+    Draft,
+    Piece,
+    Rule,
+    classify,
+    drop_range,
+    with_facts,
+    with_pieces,
+)
+from audiobook.textforms import (
+    CHAPTER_LABEL_RE,
+    CONTENTS_RE,
+    DOUBLED_WORD_RE,
+    FOOTNOTE_RE,
+    HEADING_MAX_CHARS,
+    PAGE_NUMBER_RE,
+    SCENE_BREAK_RE,
+    SIGNATURE_RE,
+    STRUCTURE_RE,
+    ends_sentence,
+    is_uppercase_line,
+    letters,
+    looks_like_numeral_line,
+    looks_like_title,
+    page_label,
+    repair_heading_glyphs,
+    same_title,
+    split_numeral_title,
+    strip_inline_markup,
+    titlecase_name,
+)
+
+RULE_TOC = "table-of-contents"
+RULE_PAGE_NUMBER = "page-number"
+RULE_SIGNATURE = "signature-mark"
+RULE_RUNNING_HEADER = "running-header"
+RULE_FOOTNOTE = "footnote"  # moved out of the sentence into a note, not lost
+RULE_SCENE_BREAK = "scene-break"
+RULE_DOUBLED_WORD = "doubled-word"
+
+
+# ---------------------------------------------------------------- table of contents
+
+
+def print_contents_range(pieces: tuple[Piece, ...]) -> tuple[int, int] | None:
+    """Index range [start, end) of a printed table of contents near the top.
+
+    It runs from CONTENTS to the first line of prose (100 characters or more, no tab stops),
+    less the body's own headings (FOREWORD …) standing just before that prose.
+    """
+    limit = max(300, len(pieces) // 10)
+    start = next((i for i, p in enumerate(pieces[:limit]) if CONTENTS_RE.match(p.text)), None)
+    if start is None:
+        return None
+    prose = next(
+        (i for i in range(start + 1, len(pieces)) if len(pieces[i].raw) >= 100 and "\t" not in pieces[i].raw),
+        None,
+    )
+    if prose is None:
+        return None
+    end = prose
+    while end - 1 > start:
+        raw = pieces[end - 1].raw
+        if "\t" in raw or re.search(r"\d\s*$", raw) or len(raw) > 80:
+            break
+        end -= 1
+    return start, end
+
+
+def _print_contents(draft: Draft) -> Draft:
+    found = print_contents_range(draft.pieces)
+    if found is None:
+        return draft
+    start, end = found
+    pieces, removed = drop_range(RULE_TOC, draft.pieces, start, end)
+    toc = tuple(p.raw for p in draft.pieces[start:end])
+    return with_facts(with_pieces(draft, pieces, removed), toc=toc)
+
+
+PRINT_CONTENTS = Rule(RULE_TOC, _print_contents, "a CONTENTS block near the top")
+
+
+# ---------------------------------------------------------------- page furniture
+
+
+def is_scene_break(piece: Piece) -> bool:
+    return bool(SCENE_BREAK_RE.match(piece.text)) and sum(piece.text.count(c) for c in "*•~#-_") >= 2
+
+
+SCENE_BREAK = classify(RULE_SCENE_BREAK, SCENE, is_scene_break, record=True)
+
+
+def _page_numbers(draft: Draft) -> Draft:
+    pieces, removed = [], []
+    for piece in draft.pieces:
+        if piece.kind == TEXT and PAGE_NUMBER_RE.match(piece.text):
+            removed.append(Removal(RULE_PAGE_NUMBER, piece.line, piece.text))
+            piece = replace(piece, kind=PAGE, page=page_label(piece.text))
+        pieces.append(piece)
+    return with_pieces(draft, pieces, removed)
+
+
+PAGE_NUMBER = Rule(RULE_PAGE_NUMBER, _page_numbers, "bare page numbers (t85 for 185 too)")
+
+
+def _signature_marks(draft: Draft) -> Draft:
+    pieces, removed = [], []
+    for piece in draft.pieces:
+        m = SIGNATURE_RE.match(piece.text) if piece.kind == TEXT else None
+        if m:
+            removed.append(Removal(RULE_SIGNATURE, piece.line, piece.text))
+            # a signature mark stands at the foot of its page: the next page follows it
+            piece = replace(piece, kind=PAGE, page=str(int(m.group(1)) + 1))
+        pieces.append(piece)
+    return with_pieces(draft, pieces, removed)
+
+
+SIGNATURE_MARK = Rule(RULE_SIGNATURE, _signature_marks, "printer's marks like R.E. 305")
+
+
+def _footnote_lines(draft: Draft) -> Draft:
+    pieces, removed = [], []
+    for piece in draft.pieces:
+        m = FOOTNOTE_RE.match(piece.text) if piece.kind == TEXT else None
+        if (
+            m
+            and m.group(1)
+            and (piece.text.startswith("^{") or piece.text.count("*") % 2 == 1)
+        ):
+            removed.append(Removal(RULE_FOOTNOTE, piece.line, piece.text))
+            piece = replace(piece, kind=NOTE, text=strip_inline_markup(m.group(1)))
+        pieces.append(piece)
+    return with_pieces(draft, pieces, removed)
+
+
+FOOTNOTE_LINE = Rule(RULE_FOOTNOTE, _footnote_lines, "a ^{*} or * footnote becomes a note")
+
+
+# ---------------------------------------------------------------- headings of a printed book
+
+
+def is_print_heading(text: str, blank_before: bool) -> bool:
+    """A short line in capitals after a blank line; "A. CILIGA." is a signature, not one."""
+    if len(text) > HEADING_MAX_CHARS or not blank_before:
+        return False
+    if STRUCTURE_RE.match(text) and len(text.split()) <= 3:
+        return True  # "Book I", "Part One"
+    if re.search(r"(^|\s)[^\s.]{2,}\.$", text):
+        return False  # "A. CILIGA." is a signature; "…IN THE U.S.S.R." is a heading
+    return is_uppercase_line(text) and len(letters(text)) >= 2
+
+
+def label_pieces(piece: Piece, repaired: str) -> list[Piece] | None:
+    """ "CHAPTER II. THE RETURN" -> a labelled numeral, and the title as a heading."""
+    chapter = CHAPTER_LABEL_RE.match(repaired)
+    if not (chapter and piece.blank_before and looks_like_title(chapter.group(3))):
+        return None
+    out = [
+        replace(piece, text=chapter.group(2), kind=NUMERAL, level=-1, label=chapter.group(1))
+    ]
+    if chapter.group(3):
+        out.append(replace(piece, text=chapter.group(3), kind=HEADING, blank_before=True))
+    return out
+
+
+def _print_headings(draft: Draft) -> Draft:
+    pieces: list[Piece] = []
+    for piece in draft.pieces:
+        if piece.kind != TEXT or len(piece.text) > HEADING_MAX_CHARS:
+            pieces.append(piece)
+            continue
+        repaired = repair_heading_glyphs(piece.text)
+        labelled = label_pieces(piece, repaired)
+        split = split_numeral_title(repaired)
+        if labelled:
+            pieces += labelled
+        elif split:
+            pieces.append(replace(piece, text=split[0], kind=NUMERAL))
+            pieces.append(replace(piece, text=split[1], kind=HEADING, blank_before=True))
+        elif is_print_heading(repaired, piece.blank_before):
+            pieces.append(replace(piece, text=repaired, kind=HEADING))
+        else:
+            pieces.append(piece)
+    pieces = mark_numerals(pieces)
+    pieces = mark_titles_under_labels(pieces, strict=True)
+    return with_pieces(draft, join_split_headings(pieces))
+
+
+PRINT_HEADINGS = Rule(
+    "print-headings", _print_headings, "capital lines, CHAPTER labels and numerals as headings"
+)
+
+
+def mark_numerals(pieces: list[Piece]) -> list[Piece]:
+    """A short capital line just before a heading is that chapter's number."""
+    out = list(pieces)
+    for i, (piece, nxt) in enumerate(itertools.pairwise(pieces)):
+        if (
+            piece.kind in (TEXT, HEADING)
+            and looks_like_numeral_line(piece.text)
+            and nxt.kind == HEADING
+            and not STRUCTURE_RE.match(piece.text)
+        ):
+            out[i] = replace(piece, kind=NUMERAL)
+    return out
+
+
+def mark_titles_under_labels(pieces: list[Piece], *, strict: bool) -> list[Piece]:
+    """ "Chapter 1" over "The Beginning": a short title-like line under a chapter label.
+
+    Strict (print): a title never ends a sentence. Otherwise (e-texts, which often print
+    "CHAPTER I." over "MR. SHERLOCK HOLMES."), a final full stop is allowed when a blank
+    line follows the title.
+    """
+    out = list(pieces)
+    for i, (label, nxt) in enumerate(itertools.pairwise(pieces)):
+        if not (
+            label.kind == NUMERAL
+            and label.level == -1
+            and nxt.kind == TEXT
+            and nxt.blank_before
+            and len(nxt.text) <= 60
+            and looks_like_title(nxt.text.rstrip("."))
+        ):
+            continue
+        after = pieces[i + 2] if i + 2 < len(pieces) else None
+        if strict:
+            fits = not ends_sentence(nxt.text)
+        else:
+            fits = (
+                (after is None or after.blank_before)
+                and not re.search(r"[,;:]$", nxt.text)
+                and (is_uppercase_line(nxt.text) or (is_title_case(nxt.text) and not ends_sentence(nxt.text)))
+            )
+        if fits:
+            out[i + 1] = replace(nxt, kind=HEADING)
+    return out
+
+
+def is_title_case(text: str) -> bool:
+    """ "MR. SHERLOCK HOLMES.", "The Pool of Tears", not "It was a dark night."."""
+    if is_uppercase_line(text):
+        return True
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text) if len(w) > 3]
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
+def join_split_headings(pieces: list[Piece]) -> list[Piece]:
+    """ "SIBERIA:" over "LAND OF EXILE …": one heading printed on two lines."""
+    out: list[Piece] = []
+    for piece in pieces:
+        prev = out[-1] if out else None
+        if prev and prev.kind == piece.kind == HEADING and prev.text.endswith(":"):
+            out[-1] = replace(prev, text=f"{prev.text} {piece.text}")
+            continue
+        out.append(piece)
+    return out
+
+
+# ---------------------------------------------------------------- running headers
+
+
+def _running_headers(draft: Draft) -> Draft:
+    """Titles repeated at the top of printed pages: the current part, book or chapter's.
+
+    A repeat only counts against titles still in force (the current part and book, and
+    headings since the last division), so "ANOTHER HUNGER-STRIKE" in one book is not
+    mistaken for a header of "A HUNGER-STRIKE" in another.
+    """
+    kept: list[Piece] = []
+    removed: list[Removal] = []
+    repeats: dict[int, int] = {}  # index in kept -> repeats
+    part_titles: list[int] = []
+    in_force: list[int] = []
+    group: list[int] | None = None  # headings directly after a PART keyword
+    for piece in draft.pieces:
+        if piece.kind != HEADING:
+            group = None
+            kept.append(piece)
+            continue
+        structure = STRUCTURE_RE.match(piece.text)
+        if structure and len(piece.text.split()) <= 3:
+            if structure.group(1).upper() == "PART":
+                part_titles = []
+                group = part_titles
+            else:
+                group = None
+            in_force = list(part_titles)
+            kept.append(piece)
+            continue
+        original = next(
+            (k for k in reversed(in_force) if same_title(piece.text, kept[k].text)), None
+        )
+        if original is not None:
+            repeats[original] = repeats.get(original, 0) + 1
+            removed.append(Removal(RULE_RUNNING_HEADER, piece.line, piece.text))
+            kept.append(replace(piece, kind=HEADER))
+            continue
+        if group is not None:
+            group.append(len(kept))
+        in_force.append(len(kept))
+        kept.append(piece)
+    for k, count in repeats.items():
+        kept[k] = replace(kept[k], repeats=kept[k].repeats + count)
+    return with_pieces(draft, kept, removed)
+
+
+RUNNING_HEADER = Rule(RULE_RUNNING_HEADER, _running_headers, "titles repeated atop pages")
+
+
+# ---------------------------------------------------------------- after paragraphs
+
+
+def _doubled_words(draft: Draft) -> Draft:
+    removed: list[Removal] = []
+    blocks: list[Block] = []
+    for block in draft.blocks or ():
+
+        def undouble(m: re.Match[str], line: int = block.line) -> str:
+            removed.append(Removal(RULE_DOUBLED_WORD, line, m.group(2).strip()))
+            return m.group(1)
+
+        blocks.append(replace(block, text=DOUBLED_WORD_RE.sub(undouble, block.text)))
+    return replace(draft, blocks=tuple(blocks), removed=(*draft.removed, *removed))
+
+
+DOUBLED_WORD = Rule(RULE_DOUBLED_WORD, _doubled_words, "to to -> to (never had had)")
+
+
+def when_damaged(rule: Rule) -> Rule:
+    """The same rule, run only where the text shows OCR or extraction damage."""
+
+    def apply(draft: Draft) -> Draft:
+        return rule.apply(draft) if draft.damaged else draft
+
+    return Rule(rule.name, apply, rule.doc + " (only where the text shows damage)")
+
+
+SIGNED_NAME_RE = re.compile(r"^\s*((?:[A-Z]\.\s?)+[A-Z][A-Z'-]+)\.?\s*$")
+PLACE_AND_DATE_RE = re.compile(r",.*\b(1[5-9]|20)\d\d\.?$")
+
+
+def _signed_author(draft: Draft) -> Draft:
+    """A foreword or preface signed with initials and surname ("J. DOE."), then place and
+    date ("London, 1937."): the book's author. Only in the first tenth of the text."""
+    pieces = draft.pieces
+    for i, piece in enumerate(pieces[: max(200, len(pieces) // 10)]):
+        m = SIGNED_NAME_RE.match(piece.text)
+        if m and i + 1 < len(pieces) and PLACE_AND_DATE_RE.search(pieces[i + 1].text):
+            return with_facts(draft, author=titlecase_name(m.group(1)))
+    return draft
+
+
+SIGNED_AUTHOR = Rule("signed-author", _signed_author, "the author from a signed foreword")

@@ -1,0 +1,48 @@
+"""Rules for transcripts: timestamps are data, never speech."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from audiobook.model import Removal
+from audiobook.rules import GONE, TEXT, Draft, Rule, with_pieces
+
+RULE_TIMESTAMP = "timestamp"
+
+# [00:04:03], [4:03], (00:04:03.15), 00:04:03 alone; escapes were undone before this rule.
+STAMP = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
+TIMESTAMP_RE = re.compile(rf"[\[(]{STAMP}[\])]|(?<![\w:]){STAMP}(?![\w:])")
+TIMESTAMP_LINE_RE = re.compile(rf"^\s*(?:[\[(]?{STAMP}[\])]?\s*(?:[-–—]\s*)?)+$")
+# A timestamp in brackets anywhere, or a bare one at the start of a turn or after its label.
+BRACKETED_RE = re.compile(rf"\s*[\[(]{STAMP}[\])]")
+LEADING_RE = re.compile(
+    rf"^((?:\*\*[^*]{{1,60}}\*\*:?|[A-Za-z][^\s:]{{0,39}}(?:\s[^\s:]{{1,40}}){{0,3}}:)?\s*)"
+    rf"{STAMP}\s*[-–—]?\s*"
+)
+
+
+def _timestamps(draft: Draft) -> Draft:
+    pieces = []
+    removed: list[Removal] = []
+    for piece in draft.pieces:
+        if piece.kind != TEXT or ":" not in piece.text:
+            pieces.append(piece)
+            continue
+        if TIMESTAMP_LINE_RE.match(piece.text):
+            removed.append(Removal(RULE_TIMESTAMP, piece.line, piece.text))
+            pieces.append(replace(piece, kind=GONE))
+            continue
+        text = piece.text
+        for m in BRACKETED_RE.finditer(text):
+            removed.append(Removal(RULE_TIMESTAMP, piece.line, m.group(0).strip()))
+        text = BRACKETED_RE.sub("", text)
+        m = LEADING_RE.match(text)
+        if m and re.search(STAMP, m.group(0)[len(m.group(1)) :]):
+            removed.append(Removal(RULE_TIMESTAMP, piece.line, m.group(0)[len(m.group(1)) :].strip()))
+            text = m.group(1) + text[m.end() :]
+        pieces.append(replace(piece, text=text.strip()) if text != piece.text else piece)
+    return with_pieces(draft, pieces, removed)
+
+
+TIMESTAMPS = Rule(RULE_TIMESTAMP, _timestamps, "[00:04:03] and the like are not spoken")
