@@ -50,7 +50,11 @@ def same_speaker(found: str, truth: str) -> bool:
 def matching_turn(segments: list, line: int, first: list[str]):
     """The speech segment a truth row points at: on its line (or just below), starting with
     its first words, perhaps after a stage direction that opens the turn."""
-    near = [i for i, s in enumerate(segments) if line - 1 <= (s.source_line or 0) <= line + 3]
+    # a segment knows the line its paragraph starts on: a turn inside one lies below that
+    near = sorted(
+        (i for i, s in enumerate(segments) if line - 20 <= (s.source_line or 0) <= line + 3),
+        key=lambda i: abs((segments[i].source_line or 0) - line),
+    )
     for i in near:
         said = words(segments[i].text)
         k = min(len(first), len(said))

@@ -37,17 +37,18 @@ from audiobook.words import have_word_list, is_english_word
 NAME = r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3}"
 # Several people at once, in bold: "**Jason Staten, Safia Abdalla, & Jen Luker**"
 JOINT_NAMES = rf"{NAME}(?:,? {NAME})*,? (?:&|and) {NAME}"
-CAPS_NAME = r"[A-Z][A-Z'’-]+(?: (?:[A-Z][A-Z'’-]*|OF|DE|LA|LE|DU|VON|VAN))*"
+# "LADY CAPULET", "FIRST CITIZEN", "MRS. UPJOHN", "VON RETTENMAYER"
+CAPS_NAME = r"[A-Z][A-Z'’-]+(?:\.? (?:[A-Z][A-Z'’-]+|OF|DE|LA|LE|DU|VON|VAN))*"
 SECTION_NUMBER = r"(?:\d{1,3}\.\s+)?"  # "2. _Socr._": the section numbers of a dialogue
 # What may follow a label: the speech, starting with a capital, a quote or a bracket.
-SPEECH_START = r"(?=\s+[\w\"“‘'(\[_*—.…-]|\s*$)"
+SPEECH_START = r"(?=\s+\S|\s*$)"
 # Plain labels are trusted without markup only if this share of paragraphs starts with one.
 PLAIN_LABEL_MIN_SHARE = 0.10
 COLON_LABEL_MIN_COUNT = 3
 # Words that label text but are never people.
 NOT_SPEAKERS = frozenset(
     """act scene chapter part book volume the a an and but or if so then this that there
-    break project gutenberg end finis note notes enter exit exeunt prologue epilogue chorus
+    break project gutenberg end finis note notes enter exit exeunt prologue epilogue
     contents index preface introduction appendix footnote footnotes illustration transcriber
     produced title author language release date editor translator credits update edit link
     links source photo image caption warning copyright published posted tags summary
@@ -78,6 +79,11 @@ class LabelForm:
     def at_start(self) -> re.Pattern[str]:
         return _compiled(rf"^{SECTION_NUMBER}{self.pattern()}{SPEECH_START}")
 
+    @property
+    def inside(self) -> re.Pattern[str]:
+        """The label after a sentence's end inside a paragraph."""
+        return _compiled(rf"(?<=[.!?…\"”])\s+{SECTION_NUMBER}{self.pattern()}{SPEECH_START}")
+
 
 @functools.cache
 def _compiled(pattern: str) -> re.Pattern[str]:
@@ -85,9 +91,11 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 
 
 BOLD = LabelForm("bold", r"\*\*{name}(?::\*\*|\*\*:?)", f"{JOINT_NAMES}|{NAME}?", True)
-ITALIC = LabelForm("italic", r"([_*]){name}\1[.:]?", f"{NAME}?", True)
+# "_Socr._", "*Cri.*", "_Peachum._": an italic name ends with a stop or a colon; "_You_
+# take delight…" is emphasis
+ITALIC = LabelForm("italic", r"([_*]){name}(?:[.:]\1|\1[.:])", f"{NAME}?", True)
 # "Q. Who made the world?" / "A: God made the world." — questions and answers
-QUESTION_ANSWER = LabelForm("question-answer", "{name}[.:]", "Q|A|Ques|Ans|Question|Answer", False)
+QUESTION_ANSWER = LabelForm("question-answer", "{name}[.:]", "Q|A|Ques|Ans|Question|Answer", True)
 COLON = LabelForm("colon", "{name}:", f"{NAME}|[A-Z]", False)
 CAPS = LabelForm("caps", r"{name}\.", CAPS_NAME, True)
 ABBREVIATION = LabelForm(
@@ -95,6 +103,8 @@ ABBREVIATION = LabelForm(
 )
 PLAIN = LabelForm("plain", r"{name}\.?", r"[A-Z][a-z][\w'’-]*|[A-Z]{2,}[A-Z'’-]*", True)
 LABEL_FORMS = (BOLD, ITALIC, QUESTION_ANSWER, COLON, CAPS, ABBREVIATION, PLAIN)
+# Forms marked clearly enough to be counted inside paragraphs as well as at their start.
+MARKED_MID_FORMS = (BOLD, ITALIC, QUESTION_ANSWER)
 ROLES = {"Q": "Q", "Ques": "Q", "Question": "Q", "A": "A", "Ans": "A", "Answer": "A"}
 FORMS = {form.name: form for form in LABEL_FORMS}
 
@@ -159,7 +169,12 @@ class _Usage:
 def is_person_word(name: str) -> bool:
     """Not a word that labels text without being anyone (SCENE, Note, Project)."""
     words = [w.strip(".'’").lower() for w in name.split()]
-    return bool(words) and words[0] not in NOT_SPEAKERS and not all(w in NOT_SPEAKERS for w in words)
+    return (
+        bool(words)
+        and len(name.strip(".:")) > 1
+        and words[0] not in NOT_SPEAKERS
+        and not all(w in NOT_SPEAKERS for w in words)
+    )
 
 
 def looks_like_a_name(label: str) -> bool:
@@ -182,10 +197,10 @@ def count_labels(texts: Sequence[str]) -> tuple[dict[str, Counter[str]], dict[tu
                 counts[form.name][m.group("name")] += 1
                 first.setdefault((form.name, m.group("name")), i)
                 break  # the first form that matches is how the paragraph is labelled
-        if "**" in text:  # bold labels also open turns inside paragraphs
-            for m in re.finditer(rf"(?<=[.!?…\"”])\s+{BOLD.pattern()}", text):
-                counts[BOLD.name][m.group("name")] += 1
-                first.setdefault((BOLD.name, m.group("name")), i)
+        for form in MARKED_MID_FORMS:  # these also open turns inside paragraphs
+            for m in form.inside.finditer(text):
+                counts[form.name][m.group("name")] += 1
+                first.setdefault((form.name, m.group("name")), i)
     return counts, first
 
 
@@ -256,13 +271,15 @@ def expand(label: str, persons: Sequence[str]) -> str:
     for person in persons:
         if person.lower() == bare.lower():
             return bare
-    matches = []
-    for person in persons:
-        words = person.lower().split()
-        if len(words) >= len(parts) and all(w.startswith(p) for w, p in zip(words, parts, strict=False)):
-            matches.append(person)
-        elif len(parts) == 1 and any(w.startswith(parts[0]) and len(parts[0]) >= 3 for w in words[1:]):
-            matches.append(person)  # "Cap." for "LADY CAPULET" only if nobody else fits
+    matches = [
+        person
+        for person in persons
+        if len(words := person.lower().split()) >= len(parts)
+        and all(w.startswith(p) for w, p in zip(words, parts, strict=False))
+    ]
+    if not matches and len(parts) == 1 and len(parts[0]) >= 3:
+        # "Cap." for "LADY CAPULET" when nobody's first name fits
+        matches = [p for p in persons if any(w.startswith(parts[0]) for w in p.lower().split()[1:])]
     if len(matches) == 1:
         person = matches[0]
         return person.title() if person.isupper() and not bare.isupper() else person
@@ -320,7 +337,11 @@ def expand_by_labels(label: str, labels: Sequence[str]) -> str:
     if len(bare) < 3:
         return bare
     longer = {
-        other for other in labels if other != bare and other.upper().startswith(bare.upper())
+        other
+        for other in labels
+        if len(other.split()[0]) > len(bare)
+        and other.upper().startswith(bare.upper())
+        and other[len(bare)].isalpha()
     }
     return longer.pop() if len(longer) == 1 else bare
 
@@ -352,10 +373,8 @@ def split_turns(text: str, labels: Labels) -> list[tuple[str | None, str]]:
                 pieces.append((speaker, before))
             speaker = inner[0]
             start = m.end()
-    rest = text[start:].strip()
-    if rest or speaker:
-        pieces.append((speaker, rest))
-    return [(s, t) for s, t in pieces if t]
+    pieces.append((speaker, text[start:].strip()))
+    return [(s, t) for s, t in pieces if t or (s and (s, t) == pieces[-1])]
 
 
 # Stage directions and sounds inside a turn: "[Laughter]" between sentences, "[_Exit._]" or
@@ -391,19 +410,17 @@ def attribute_speakers(chapters: list[ChapterText], labels: Labels) -> list[Chap
     for chapter_text in chapters:
         segments: list[Segment] = []
         for block in chapter_text.blocks:
-            added = block_segments(block, labels, current)
+            added, current = block_segments(block, labels, current)
             segments.extend(added)
-            # Only this block's segments: looking back over the whole chapter each time
-            # would make a chapter of thousands of turns quadratic.
-            spoken = [s for s in added if s.kind == SPEECH]
-            if spoken:
-                current = spoken[-1].speaker
         chapter_text.chapter.segments = segments
     return chapters
 
 
-def block_segments(block: Block, labels: Labels, current: str | None) -> list[Segment]:
-    """The segments of one block, in order, with its notes after it."""
+def block_segments(
+    block: Block, labels: Labels, current: str | None
+) -> tuple[list[Segment], str | None]:
+    """The segments of one block, in order, with its notes after it, and who speaks after it
+    (a cue with nothing said yet still passes the turn on)."""
     out: list[Segment] = []
     if block.style == "heading":
         out.append(segment(NARRATOR, HEADING, block, block.text, level=block.level))
@@ -412,11 +429,12 @@ def block_segments(block: Block, labels: Labels, current: str | None) -> list[Se
     elif block.style == "direction":
         out.append(segment(NARRATOR, DIRECTION, block, unbracket(block.text)))
     else:
-        out.extend(paragraph_segments(block, labels, current))
+        said, current = paragraph_segments(block, labels, current)
+        out.extend(said)
     if out:
         out[0].page = block.page
         out[0].scene_break_before = block.scene_break_before
-    return [s for s in out if s.text]
+    return [s for s in out if s.text], current
 
 
 def unbracket(text: str) -> str:
@@ -429,7 +447,9 @@ def unbracket(text: str) -> str:
     return text.strip(" _")
 
 
-def paragraph_segments(block: Block, labels: Labels, current: str | None) -> list[Segment]:
+def paragraph_segments(
+    block: Block, labels: Labels, current: str | None
+) -> tuple[list[Segment], str | None]:
     out: list[Segment] = []
     for speaker, text in split_turns(block.text, labels):
         speaker = speaker or current
@@ -442,7 +462,7 @@ def paragraph_segments(block: Block, labels: Labels, current: str | None) -> lis
             else:
                 out.append(segment(speaker, SPEECH, block, piece))
     out.extend(segment(NARRATOR, NOTE, block, note) for note in block.notes)
-    return out
+    return out, current
 
 
 def segment(speaker: str, kind: str, block: Block, text: str, level: int | None = None) -> Segment:

@@ -34,6 +34,7 @@ from audiobook.rules.printed import (
     join_split_headings,
     label_pieces,
     mark_titles_under_labels,
+    unlist_label_runs,
 )
 from audiobook.textforms import (
     CHAPTER_LABEL_RE,
@@ -294,7 +295,7 @@ def _persons(draft: Draft) -> Draft:
     """The persons of a play or dialogue, as its list names them: kept to be read, and
     remembered so that abbreviated labels ("Socr.") can be given their full names."""
     pieces = draft.pieces
-    for i, piece in enumerate(pieces[: max(300, len(pieces) // 5)]):
+    for i, piece in enumerate(pieces[: max(100, len(pieces) // 5)]):
         m = PERSONS_RE.match(piece.text) if piece.kind == TEXT else None
         if not m:
             continue
@@ -303,7 +304,7 @@ def _persons(draft: Draft) -> Draft:
         if inline:
             names += [n for part in re.split(r"[,;]|\band\b", inline) if (n := person_name(part))]
         for nxt in pieces[i + 1 : i + 80]:
-            if nxt.kind != TEXT or (names and nxt.blanks_before >= 2):
+            if nxt.kind != TEXT or (names and nxt.blanks_before >= 3):
                 break
             if CHAPTER_LABEL_RE.match(nxt.text) or re.match(r"^(SCENE|ACT)\b", nxt.text, re.I):
                 break
@@ -512,7 +513,7 @@ def _etext_headings(draft: Draft) -> Draft:
             out.append(replace(piece, kind=HEADING))
         else:
             out.append(piece)
-    out = mark_titles_under_labels(out, strict=False)
+    out = mark_titles_under_labels(unlist_label_runs(out), strict=False)
     return with_pieces(draft, join_split_headings(out))
 
 

@@ -7,18 +7,19 @@ import re
 from dataclasses import replace
 
 from audiobook.rules import DIRECTION, GONE, HEADING, NUMERAL, SECTION, TEXT, Draft, Piece, Rule, with_pieces
+from audiobook.rules.printed import unlist_label_runs
 from audiobook.textforms import NUMBER_WORDS, is_uppercase_line, roman_to_int
 
 ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
 NUMBER = rf"(?:[IVXLC]{{1,6}}|\d{{1,2}}|{'|'.join(NUMBER_WORDS)})"
 # "ACT I", "ACT II. SCENE 1. A room.", "FIRST ACT", "Act Three"
 ACT_RE = re.compile(
-    rf"^(?:ACT\s+({NUMBER})\b\.?|(?:THE\s+)?({'|'.join(ORDINALS)})\s+ACT\b\.?)\s*[.:—–-]?\s*(.*)$",
-    re.IGNORECASE,
+    rf"^(?:(?:ACT|Act)\s+((?i:{NUMBER}))\b\.?|(?:THE\s+|The\s+)?((?i:{'|'.join(ORDINALS)}))\s+(?:ACT|Act)\b\.?)"
+    r"(?:\s*[.:—–-]\s*(.*)|\s*)$"
 )
 SCENE_RE = re.compile(rf"^SCENE\s+(?:{NUMBER}|the\s+\w+)\b|^SCENE\s*[.:—–-]", re.IGNORECASE)
 PLAY_FRONT_RE = re.compile(
-    r"^(?:THE\s+)?(?:PROLOGUE|EPILOGUE|INDUCTION|CHORUS)\.?$|^(?:PROLOGUE|EPILOGUE)\b", re.IGNORECASE
+    r"^(?:THE\s+)?(?:PROLOGUE|EPILOGUE|INDUCTION)\.?$", re.IGNORECASE
 )
 DIRECTION_WORDS = (
     "Enter|Re-enter|Reenter|Exit|Exeunt|Manet|Manent|Flourish|Alarum|Alarums|Sennet|"
@@ -57,7 +58,7 @@ def _play_headings(draft: Draft) -> Draft:
             continue
         number = act_number(piece.text) if piece.blank_before else None
         if number:
-            rest = ACT_RE.match(piece.text).group(3).strip()  # type: ignore[union-attr]
+            rest = (ACT_RE.match(piece.text).group(3) or "").strip()  # type: ignore[union-attr]
             out.append(replace(piece, text=number, kind=NUMERAL, level=-1, label="ACT"))
             if rest:
                 kind = SECTION if SCENE_RE.match(rest) else HEADING
@@ -77,7 +78,7 @@ def _play_headings(draft: Draft) -> Draft:
             out.append(replace(piece, kind=HEADING))
         else:
             out.append(piece)
-    return with_pieces(draft, out)
+    return with_pieces(draft, unlist_label_runs(out))
 
 
 PLAY_HEADINGS = Rule("play-headings", _play_headings, "ACT is a chapter, SCENE a section")
@@ -107,8 +108,15 @@ def _stage_directions(draft: Draft) -> Draft:
                     break
                 text += " " + pieces[end].text
                 end += 1
+            close = text.find(opener) if opener else -1
+            rest = text[close + 1 :].strip() if close >= 0 else ""
+            if rest:  # "[_Dropping on to the settee…_] There'll be the Baron": speech goes on
+                text = text[: close + 1]
             out.append(replace(piece, text=text, kind=DIRECTION))
             out += [replace(p, kind=GONE) for p in pieces[i + 1 : end]]
+            if rest:
+                last = pieces[end - 1]
+                out.append(replace(last, text=rest, kind=TEXT, blank_before=False, blanks_before=0))
             i = end
             continue
         out.append(piece)

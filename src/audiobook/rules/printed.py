@@ -17,6 +17,7 @@ from audiobook.rules import (
     HEADING,
     NOTE,
     NUMERAL,
+    SECTION,
     PAGE,
     SCENE,
     TEXT,
@@ -264,6 +265,29 @@ def is_title_case(text: str) -> bool:
         return True
     words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text) if len(w) > 3]
     return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
+def unlist_label_runs(pieces: list[Piece]) -> list[Piece]:
+    """Chapter labels one after another with no text between ("ACT I. The Flat" / "ACT II.
+    The Garden" / "ACT III. …" in a list of scenes, or a contents list nobody titled) are a
+    list to be read, not chapters: they go back to being text."""
+    labelled = [i for i, p in enumerate(pieces) if p.kind == NUMERAL and p.level == -1]
+    in_run: set[int] = set()
+    for a, b in itertools.pairwise(labelled):
+        between = sum(1 for p in pieces[a + 1 : b] if p.kind == TEXT)
+        if between < 2 and pieces[b].line - pieces[a].line < 12:
+            in_run |= {a, b}
+    if not in_run:
+        return pieces
+    out: list[Piece] = []
+    lines = {pieces[i].line for i in in_run}
+    for piece in pieces:
+        if piece.line in lines and piece.kind in (NUMERAL, HEADING, SECTION):
+            if out and out[-1].line == piece.line and out[-1].kind == TEXT:
+                continue  # the title split from the same line
+            piece = replace(piece, text=piece.raw.strip(), kind=TEXT, level=0, label="")
+        out.append(piece)
+    return out
 
 
 def join_split_headings(pieces: list[Piece]) -> list[Piece]:
