@@ -99,6 +99,28 @@ def truth_accuracy(script: Script, truth: Path) -> tuple[int, int, int, list[str
     return named, attributed, len(found), mistakes
 
 
+# What must never be heard: markup symbols, escapes, entities, timestamps and the e-text's
+# licence. Counted in what the script says, so a new text's noise shows at once.
+NOISE = {
+    "markup": re.compile(r"(?<![^\W_])_|_(?![^\W_])|\*|\\|&[a-z]{2,8};|&#\d+;|\[|\]|(?m)^#"),
+    "timestamp": re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b"),
+    "licence": re.compile(r"Project Gutenberg|\bGUTENBERG\b|\blicen[cs]e\b", re.IGNORECASE),
+}
+
+
+def spoken_noise(script: Script) -> dict[str, list[str]]:
+    """Examples of noise in the spoken text, by kind."""
+    found: dict[str, list[str]] = {}
+    for chapter in script.chapters:
+        for seg in chapter.segments:
+            for kind, pattern in NOISE.items():
+                m = pattern.search(seg.text)
+                if m:
+                    start = max(0, m.start() - 30)
+                    found.setdefault(kind, []).append(seg.text[start : m.end() + 30])
+    return found
+
+
 def report(path: Path, show_removed: bool, show_chapters: bool) -> str:
     start = time.perf_counter()
     try:
@@ -127,6 +149,14 @@ def report(path: Path, show_removed: bool, show_chapters: bool) -> str:
     )
     if show_removed:
         lines += [f"    {r.line:>6} {r.rule:<22} {r.text[:80]}" for r in script.removed]
+    noise = spoken_noise(script)
+    if noise:
+        lines.append(
+            "spoken   "
+            + ", ".join(f"{kind} {len(examples)}" for kind, examples in noise.items())
+            + " — e.g. "
+            + " | ".join(repr(examples[0]) for examples in noise.values())
+        )
     truth = path.with_name(path.stem + ".truth.tsv")
     if truth.exists():
         named, attributed, total, mistakes = truth_accuracy(script, truth)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from audiobook.textforms import (
     CHAPTER_LABEL_RE,
+    ENGLISH_LABEL_WORDS,
     FRONT_MATTER_RE,
     STRUCTURE_RE,
     int_to_roman,
@@ -171,7 +172,7 @@ def book_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
         expecting_title = None
         if block.style == "section":
             if numeral is not None:  # "ACT II" then "SCENE I": the act opens, the scene in it
-                drafts.append(open_labelled_chapter(numeral, path, pending))
+                drafts.append(open_labelled_chapter(numeral, path, pending, clean.language))
                 pending = []
                 numeral = None
             if drafts and not pending:
@@ -192,13 +193,16 @@ def book_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
             ):
                 current.title = f"{current.title}: {block.text}"  # a subtitle
                 continue
-            elif is_front_matter(block.text) or not chapter_open:
-                new_chapter = True  # a sub-section needs an open chapter of this division
+            elif is_front_matter(block.text) or not chapter_open or block.level == 1:
+                # a sub-section needs an open chapter of this division; an e-text's heading
+                # set off by a wide gap (level 1) opens a chapter of its own
+                new_chapter = True
             else:
                 toc = toc_says_chapter(block.text, hints)
                 new_chapter = toc if toc is not None else block.repeats > 0
             if new_chapter:
-                drafts.append(open_chapter(block.text, block, numeral, path, pending))
+                word = chapter_word(numeral, clean.language)
+                drafts.append(open_chapter(block.text, block, numeral, path, pending, word))
                 pending = []
                 numeral = None
             else:
@@ -206,7 +210,7 @@ def book_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
                 current.blocks.append(block)  # a sub-section heading, levelled later
             continue
         if numeral is not None:  # "CHAPTER II" with no title: the chapter starts here
-            drafts.append(open_labelled_chapter(numeral, path, pending))
+            drafts.append(open_labelled_chapter(numeral, path, pending, clean.language))
             pending = []
         numeral = None
         if pending or not drafts:
@@ -229,21 +233,42 @@ def book_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
     return [finish(i, d, n) for i, (d, n) in enumerate(zip(drafts, numbers, strict=True), 1)]
 
 
-def open_labelled_chapter(numeral: Block, path: list[_Division], pending: list[Block]) -> _Draft:
-    """A chapter with a number and no title: "CHAPTER II", "ACT III", "IV"."""
+def open_labelled_chapter(
+    numeral: Block, path: list[_Division], pending: list[Block], language: str = "en"
+) -> _Draft:
+    """A chapter with a number and no title: "CHAPTER II", "ACT III", "IV".
+
+    A numeral printed alone is called a chapter in English; in another language it keeps
+    only its number, since "Chapter" would be read in the wrong language.
+    """
+    label = chapter_word(numeral, language)
+    if not label:
+        return open_chapter(numeral.text, numeral, numeral, path, pending, label)
     word = numeral.label or (
         "CHAPTER" if numeral.text.isupper() or numeral.text.isdigit() else "Chapter"
     )
     if numeral.label and not numeral.label.isupper():
         word = numeral.label.title()
-    return open_chapter(f"{word} {numeral.text}", numeral, numeral, path, pending)
+    return open_chapter(f"{word} {numeral.text}", numeral, numeral, path, pending, label)
+
+
+def chapter_word(numeral: Block | None, language: str) -> str:
+    """The word said before a chapter's number: as printed ("Act", "Kapitel"), else
+    "Chapter" in an English text and nothing in another (its number alone is said)."""
+    if numeral is not None and numeral.label:
+        return numeral.label
+    return "Chapter" if language == "en" else ""
 
 
 def open_chapter(
-    title: str, block: Block, numeral: Block | None, path: list[_Division], pending: list[Block]
+    title: str,
+    block: Block,
+    numeral: Block | None,
+    path: list[_Division],
+    pending: list[Block],
+    label: str = "Chapter",
 ) -> _Draft:
     """A new chapter: the divisions and epigraphs waiting for it, then its own heading."""
-    label = (numeral.label if numeral else "") or "Chapter"
     draft = _Draft(title, block.line, numeral.text if numeral else None, list(path), label=label)
     draft.blocks.extend(pending)
     page = (numeral.page if numeral else None) or block.page
@@ -306,6 +331,16 @@ def infer_numbers(drafts: list[_Draft]) -> list[str | None]:
     return numbers
 
 
+def spoken_chapter_label(word: str, value: int | None) -> str | None:
+    """ "Chapter Four" in English; "Kapitel 4", "Chapitre 4" or "4" in other languages,
+    whose engines say the digits in their own words."""
+    if not value:
+        return None
+    if word.upper() in ENGLISH_LABEL_WORDS:
+        return f"{word.title()} {number_to_words(value).title()}"
+    return f"{word.title()} {value}".strip()
+
+
 def heading_block(block: Block, spoken: str, level: int) -> Block:
     return Block(text=spoken, line=block.line, style="heading", level=level, page=block.page)
 
@@ -325,8 +360,7 @@ def finish(index: int, draft: _Draft, number: str | None) -> ChapterText:
             blocks.append(heading_block(block, spoken, position + 1))
         elif block.style == "chapter-title":
             value = roman_to_int(number) if number else None
-            word = draft.label.title()
-            chapter_label = f"{word} {number_to_words(value).title()}" if value else None
+            chapter_label = spoken_chapter_label(draft.label, value)
             label_only = CHAPTER_LABEL_RE.match(draft.title) and chapter_label
             spoken = spoken_heading(chapter_label, None if label_only else draft.title)
             blocks.append(heading_block(block, spoken, depth + 1))

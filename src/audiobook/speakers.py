@@ -69,6 +69,7 @@ class LabelForm:
     template: str  # regex of the label with "{name}" where the name stands
     name_pattern: str  # regex of a name in this form
     mid_paragraph: bool  # may also open a turn after a sentence end inside a paragraph
+    follow: str = SPEECH_START  # what must come after the label
 
     def pattern(self, names: str | None = None) -> str:
         """The label's regex: any name of this form, or only the `names` alternation."""
@@ -77,12 +78,12 @@ class LabelForm:
 
     @property
     def at_start(self) -> re.Pattern[str]:
-        return _compiled(rf"^{SECTION_NUMBER}{self.pattern()}{SPEECH_START}")
+        return _compiled(rf"^{SECTION_NUMBER}{self.pattern()}{self.follow}")
 
     @property
     def inside(self) -> re.Pattern[str]:
         """The label after a sentence's end inside a paragraph."""
-        return _compiled(rf"(?<=[.!?…\"”])\s+{SECTION_NUMBER}{self.pattern()}{SPEECH_START}")
+        return _compiled(rf"(?<=[.!?…\"”])\s+{SECTION_NUMBER}{self.pattern()}{self.follow}")
 
 
 @functools.cache
@@ -101,7 +102,14 @@ CAPS = LabelForm("caps", r"{name}\.", CAPS_NAME, True)
 ABBREVIATION = LabelForm(
     "abbreviation", "{name}", r"[A-Z][a-z]{1,7}\.(?: [A-Z][a-z]{0,7}\.)?", False
 )
-PLAIN = LabelForm("plain", r"{name}\.?", r"[A-Z][a-z][\w'’-]*|[A-Z]{2,}[A-Z'’-]*", True)
+# "Stalin Not so very much.": a bare name, so the speech must open with a capital or a quote
+PLAIN = LabelForm(
+    "plain",
+    r"{name}\.?",
+    r"[A-Z][a-z][\w'’-]*|[A-Z]{2,}[A-Z'’-]*",
+    True,
+    r"(?=\s+[A-Z\"“‘'(\[]|\s*$)",
+)
 LABEL_FORMS = (BOLD, ITALIC, QUESTION_ANSWER, COLON, CAPS, ABBREVIATION, PLAIN)
 # Forms marked clearly enough to be counted inside paragraphs as well as at their start.
 MARKED_MID_FORMS = (BOLD, ITALIC, QUESTION_ANSWER)
@@ -143,7 +151,7 @@ class Labels:
         if not alternatives:
             return None
         either = "|".join(f"(?:{a})" for a in alternatives)
-        return re.compile(rf"(?<=[.!?…\"”’)\]])\s+(?:{either}){SPEECH_START}")
+        return re.compile(rf"(?<=[.!?…\"”’)\]])\s+(?:{either})(?=\s+[A-Z\"“‘'(\[_*]|\s*$)")
 
 
 @dataclass(frozen=True)
@@ -172,7 +180,7 @@ def is_person_word(name: str) -> bool:
     return (
         bool(words)
         and len(name.strip(".:")) > 1
-        and words[0] not in NOT_SPEAKERS
+        and (words[0] not in NOT_SPEAKERS or (words[0] in TITLES and len(words) > 1))
         and not all(w in NOT_SPEAKERS for w in words)
     )
 
@@ -204,7 +212,9 @@ def count_labels(texts: Sequence[str]) -> tuple[dict[str, Counter[str]], dict[tu
     return counts, first
 
 
-def accepted_labels(texts: Sequence[str], counts: dict[str, Counter[str]]) -> set[tuple[str, str]]:
+def accepted_labels(
+    texts: Sequence[str], counts: dict[str, Counter[str]], persons: Sequence[str] = ()
+) -> set[tuple[str, str]]:
     """The labels believed to be speakers' names, form by form."""
     paragraphs = len(texts)
     accepted: set[tuple[str, str]] = set()
@@ -238,7 +248,9 @@ def accepted_labels(texts: Sequence[str], counts: dict[str, Counter[str]]) -> se
         accepted |= {
             (ABBREVIATION.name, n)
             for n, c in abbreviations.items()
-            if c >= 3 and n.split(".")[0].lower() not in TITLES and is_person_word(n)
+            if (c >= 2 or expand(n, persons) != n.rstrip(".:"))
+            and n.split(".")[0].lower() not in TITLES
+            and is_person_word(n)
         }
     plain = counts[PLAIN.name]
     if plain:
@@ -313,7 +325,7 @@ def find_labels(paragraphs: Iterable[str], persons: Sequence[str] = ()) -> Label
     """The labels the text uses as turn labels, each with the speaker it names."""
     texts = list(paragraphs)
     counts, first = count_labels(texts)
-    accepted = accepted_labels(texts, counts)
+    accepted = accepted_labels(texts, counts, persons)
     qa_keys = [k for k in accepted if k[0] == QUESTION_ANSWER.name or k[1] in ("Q", "A")]
     qa_first = min((first[k] for k in qa_keys), default=None)
     qa = question_answer_names(texts, qa_first) if qa_first is not None else {}
@@ -382,7 +394,7 @@ def split_turns(text: str, labels: Labels) -> list[tuple[str | None, str]]:
 DIRECTION_RE = re.compile(
     r"(?:(?<=^)|(?<=[.!?…\"”]\s))\[(?P<a>[A-Z][^\]\n]{0,60})\](?=\s*$|\s+[A-Z\"“])"
     r"|\[_(?P<b>[^\]\n]{1,80}?)_?\.?\]"
-    r"|\[(?P<c>(?!sic\])[a-z][a-z ’'-]{1,30})\]"
+    r"|\[(?P<c>(?!sic\])[a-z][\w ’'.,-]{1,40})\]"
     r"|\((?P<e>(?i:laugh|chuckl|giggl|crosstalk|inaudible|unintelligible|applause|music|pause|"
     r"sigh|cough|silence|clears|sound|intro|outro|typewriter|bell)[^()\n]{0,40})\)"
     r"|(?<![\w])_(?P<d>(?:Aside|Exit|Exeunt|Exeunt omnes|Dies|Dying|Re-enter|Enter|Within|Sings|Reads)\b[^_\n]{0,80})_\.?"

@@ -62,12 +62,16 @@ NUMBER_WORDS = (
 ).split()
 # Words that label a numbered listening unit: "CHAPTER IV", "Letter 3", "ACT II", "STAVE ONE".
 LABEL_WORDS = (
-    "CHAPTER", "LETTER", "STAVE", "ACT",
+    "CHAPTER", "LETTER", "STAVE", "ACT", "LESSON",
     "CHAPITRE", "KAPITEL", "CAPÍTULO", "CAPITULO", "CAPITOLO", "HOOFDSTUK", "KAPITTEL", "LUKU",
 )  # fmt: skip
-ENGLISH_LABEL_WORDS = frozenset(("CHAPTER", "LETTER", "STAVE", "ACT"))
+ENGLISH_LABEL_WORDS = frozenset(("CHAPTER", "LETTER", "STAVE", "ACT", "LESSON"))
+ORDINAL_WORDS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
+).split()
 CHAPTER_LABEL_RE = re.compile(
-    rf"^({'|'.join(LABEL_WORDS)})\s+([IVXLC]+|\d{{1,3}}|{'|'.join(NUMBER_WORDS)})\b\.?"
+    rf"^({'|'.join(LABEL_WORDS)})\s+([IVXLC]+|\d{{1,3}}|{'|'.join(NUMBER_WORDS + ORDINAL_WORDS)})\b\.?"
     r"(?:\s*[.:—–-]?\s+(\S.*))?$",
     re.IGNORECASE,
 )
@@ -165,6 +169,8 @@ def parse_numeral_line(text: str) -> int | None:
         return int(word)
     if word in NUMBER_WORDS:
         return NUMBER_WORDS.index(word) + 1
+    if word in ORDINAL_WORDS:
+        return ORDINAL_WORDS.index(word) + 1
     mapped = "".join(NUMERAL_GLYPHS.get(ch, "?") for ch in text.strip())
     return roman_to_int(mapped)
 

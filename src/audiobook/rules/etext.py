@@ -41,6 +41,7 @@ from audiobook.textforms import (
     CONTENTS_RE,
     FRONT_MATTER_RE,
     NUMBER_WORDS,
+    ORDINAL_WORDS,
     STRUCTURE_RE,
     int_to_roman,
     is_uppercase_line,
@@ -74,6 +75,9 @@ CREDIT_RE = re.compile(
     re.IGNORECASE,
 )
 TRANSCRIBER_NOTE_RE = re.compile(r"^[\[(]?\s*Transcriber['’]?s?\s+Notes?\b", re.IGNORECASE)
+# "ERRATA (noted by transcriber)", "Errors and Anomalies Noted by Transcriber": a section the
+# transcriber added after the book, running to its end
+TRANSCRIBER_SECTION_RE = re.compile(r"\btranscriber|\berrata\b", re.IGNORECASE)
 LANGUAGE_NAMES = {
     "english": "en", "german": "de", "french": "fr", "spanish": "es", "italian": "it",
     "portuguese": "pt", "dutch": "nl", "latin": "la", "finnish": "fi", "swedish": "sv",
@@ -135,6 +139,16 @@ def _boilerplate(draft: Draft) -> Draft:
     )
     if end_marker is not None:
         pieces, more = drop_range(RULE_BOILERPLATE, tuple(pieces), end_marker, len(pieces))
+        removed += more
+    live = [i for i, p in enumerate(pieces) if p.kind != GONE]
+    tail = live[int(len(live) * 0.9) :] if len(live) > 50 else []
+    section = next(
+        (i for i in tail if len(pieces[i].text) <= 80 and TRANSCRIBER_SECTION_RE.search(pieces[i].text)),
+        None,
+    )
+    if section is not None:
+        last = max(live) + 1
+        pieces, more = drop_range(RULE_BOILERPLATE, tuple(pieces), section, last)
         removed += more
     i = 0
     while i < len(pieces):
@@ -205,7 +219,8 @@ PERSONS_RE = re.compile(
     re.IGNORECASE,
 )
 ILLUSTRATIONS_RE = re.compile(r"^(?:LIST\s+OF\s+)?(?:ILLUSTRATIONS|PLATES)\.?$", re.IGNORECASE)
-TRAILING_PAGE_RE = re.compile(r"[\s.·_…]*\b(?:\d{1,4}|[ivxlc]{1,6})\s*$")
+# a page number at the end of a contents line, set off by a tab, spaces or dot leaders
+TRAILING_PAGE_RE = re.compile(r"(?:\t|\s{2,}|\s*[.·_…]{2,}\s*)(?:\d{1,4}|[ivxlc]{1,6})\s*$")
 
 
 def entry_words(text: str) -> str:
@@ -396,12 +411,11 @@ FOOTNOTES = Rule(RULE_FOOTNOTE, _footnotes, "footnote bodies become notes, marke
 
 # ---------------------------------------------------------------- headings
 
+# Block.level of a heading that opens a chapter whatever else is open (audiobook.chapters)
+CHAPTER_HEADING = 1
 NUMERAL_ALONE_RE = re.compile(r"^([IVXLC]{1,7}|\d{1,3})\.?$")
 # "I. The Period", "IV.  LAYING PLANS": a numbered chapter and its title on one line
-NUMERAL_TITLE_RE = re.compile(r"^([IVXLC]{1,7}|\d{1,3})\.\s+(\S.{0,80})$")
-ORDINAL_WORDS = (
-    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth"
-).split()
+NUMERAL_TITLE_RE = re.compile(r"^([IVXLC]{1,7})\.\s+([^\d]{1,80})$")
 # "Book the First--Recalled to Life", "PART II. THE RETURN", "Volume One"
 DIVISION_RE = re.compile(
     r"^(PART|BOOK|VOLUME)\s+(?:the\s+)?([IVXLC]{1,6}|\d{1,2}|[A-Za-z]+)\b\.?"
@@ -505,12 +519,12 @@ def _etext_headings(draft: Draft) -> Draft:
         ):
             kind = SECTION if labelled else NUMERAL
             out.append(replace(piece, text=numeral.group(1), kind=kind, label=""))
-        elif FRONT_MATTER_RE.fullmatch(piece.text.strip(". ")) and (
-            following is None or following.blanks_before >= 1
-        ):
-            out.append(replace(piece, kind=HEADING))
+        elif FRONT_MATTER_RE.fullmatch(piece.text.strip(". ")) and set_off:
+            out.append(replace(piece, kind=HEADING, level=CHAPTER_HEADING))
         elif heading_after_gap(piece, following):
-            out.append(replace(piece, kind=HEADING))
+            # a wide gap (e-texts put four blank lines before a chapter) opens a chapter
+            level = CHAPTER_HEADING if piece.blanks_before >= 3 else 0
+            out.append(replace(piece, kind=HEADING, level=level))
         else:
             out.append(piece)
     out = mark_titles_under_labels(unlist_label_runs(out), strict=False)

@@ -240,22 +240,23 @@ def mark_titles_under_labels(pieces: list[Piece], *, strict: bool) -> list[Piece
             label.kind == NUMERAL
             and label.level == -1
             and nxt.kind == TEXT
-            and nxt.blank_before
+            and (nxt.blank_before or (not strict and is_uppercase_line(nxt.text)))
             and len(nxt.text) <= 60
             and looks_like_title(nxt.text.rstrip("."))
         ):
             continue
         after = pieces[i + 2] if i + 2 < len(pieces) else None
         if strict:
-            fits = not ends_sentence(nxt.text)
-        else:
-            fits = (
-                (after is None or after.blank_before)
-                and not re.search(r"[,;:]$", nxt.text)
-                and (is_uppercase_line(nxt.text) or (is_title_case(nxt.text) and not ends_sentence(nxt.text)))
-            )
-        if fits:
-            out[i + 1] = replace(nxt, kind=HEADING)
+            if not ends_sentence(nxt.text):
+                out[i + 1] = replace(nxt, kind=HEADING)
+            continue
+        capitals = is_uppercase_line(nxt.text)
+        if (
+            (after is None or after.blank_before)
+            and not re.search(r"[,;:]$", nxt.text)
+            and (capitals or (is_title_case(nxt.text) and not ends_sentence(nxt.text)))
+        ):
+            out[i + 1] = replace(nxt, kind=HEADING, text=nxt.text.rstrip(". ") or nxt.text)
     return out
 
 
@@ -275,7 +276,7 @@ def unlist_label_runs(pieces: list[Piece]) -> list[Piece]:
     in_run: set[int] = set()
     for a, b in itertools.pairwise(labelled):
         between = sum(1 for p in pieces[a + 1 : b] if p.kind == TEXT)
-        if between < 2 and pieces[b].line - pieces[a].line < 12:
+        if between == 0 and pieces[b].line - pieces[a].line < 12:
             in_run |= {a, b}
     if not in_run:
         return pieces
