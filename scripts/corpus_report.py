@@ -63,8 +63,11 @@ def matching_turn(segments: list, line: int, first: list[str]):
                 return segments[i]
             return next((s for s in segments[i + 1 : i + 3] if s.kind == SPEECH), None)
     return next(
-        (segments[i] for i in near if segments[i].kind == SPEECH
-         and " ".join(first) in " ".join(words(segments[i].text))),
+        (
+            segments[i]
+            for i in near
+            if segments[i].kind == SPEECH and " ".join(first) in " ".join(words(segments[i].text))
+        ),
         None,
     )
 
@@ -102,9 +105,11 @@ def truth_accuracy(script: Script, truth: Path) -> tuple[int, int, int, list[str
 # What must never be heard: markup symbols, escapes, entities, timestamps and the e-text's
 # licence. Counted in what the script says, so a new text's noise shows at once.
 NOISE = {
-    "markup": re.compile(r"(?<![^\W_])_|_(?![^\W_])|\*|\\|&[a-z]{2,8};|&#\d+;|\[|\]|(?m)^#"),
+    "markup": re.compile(
+        r"(?<![^\W_])_|_(?![^\W_])|\*|\\|&[a-z]{2,8};|&#\d+;|\[|\]|^#", re.MULTILINE
+    ),
     "timestamp": re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b"),
-    "licence": re.compile(r"Project Gutenberg|\bGUTENBERG\b|\blicen[cs]e\b", re.IGNORECASE),
+    "licence": re.compile(r"Project Gutenberg|\bGUTENBERG\b|Gutenberg-tm", re.IGNORECASE),
 }
 
 
@@ -179,7 +184,9 @@ def main() -> None:
     files = sorted(
         p
         for p in args.folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES and not p.name.startswith(".")
+        if p.is_file()
+        and p.suffix.lower() in TEXT_SUFFIXES
+        and not p.name.startswith(".")
         and not p.name.endswith((".truth.tsv", ".meta.json"))
     )
     if not files:

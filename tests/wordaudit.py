@@ -30,9 +30,7 @@ def tokens(text: str) -> list[str]:
     return [t.replace("-", "").lower() for t in TOKEN_RE.findall(text)]
 
 
-def source_tokens(
-    text: str, layout: str | None = None
-) -> tuple[list[tuple[str, int]], list[str]]:
+def source_tokens(text: str, layout: str | None = None) -> tuple[list[tuple[str, int]], list[str]]:
     """(word, line) of everything that should be spoken, and the footnotes' words."""
     clean = clean_text(text, layout=layout)
     # printed texts join a word broken at a line end across blank lines; e-texts do not

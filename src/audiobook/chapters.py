@@ -15,6 +15,9 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from audiobook.layouts import HEADING_LEVELS, get_layout
+from audiobook.model import Block, Chapter, ChapterText, CleanText
+from audiobook.spoken import label_to_words, number_to_words, spoken_heading
 from audiobook.textforms import (
     CHAPTER_LABEL_RE,
     ENGLISH_LABEL_WORDS,
@@ -26,9 +29,6 @@ from audiobook.textforms import (
     roman_to_int,
     strip_inline_markup,
 )
-from audiobook.layouts import HEADING_LEVELS, get_layout
-from audiobook.model import Block, Chapter, ChapterText, CleanText
-from audiobook.spoken import label_to_words, number_to_words, spoken_heading
 
 TOC_MATCH_RATIO = 0.8
 

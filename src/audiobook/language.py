@@ -34,7 +34,9 @@ def detect_language(text: str) -> str:
     try:
         identifier = _identifier()
     except ImportError:  # an install without it still reads English
-        log.warning("py3langid is not installed: the text is taken to be English (pip install py3langid)")
+        log.warning(
+            "py3langid is not installed: the text is taken to be English (pip install py3langid)"
+        )
         return DEFAULT_LANGUAGE
     code, probability = identifier.classify(sample)
     if probability < 0.5:

@@ -10,6 +10,7 @@ words), never in `etext` or `play`, whose repeated lines and hyphens are the aut
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ from audiobook.rules.play import (
     ACT_RE,
     CUE_LINES,
     DIRECTION_LINE_RE,
+    INLINE_DIRECTIONS,
     PLAY_HEADINGS,
     SCENE_RE,
     STAGE_DIRECTIONS,
@@ -64,7 +66,6 @@ from audiobook.textforms import (
     MARKDOWN_HEADING_RE,
     PAGE_NUMBER_RE,
     SIGNATURE_RE,
-    STRUCTURE_RE,
     TERMINAL_END_RE,
     is_uppercase_line,
 )
@@ -186,6 +187,7 @@ PLAY = Layout(
         CUE_LINES,
         TITLE_PAGE,
         paragraphs(blank_line_join),
+        INLINE_DIRECTIONS,
     ),
     BOOK_STRUCTURE,
 )
@@ -254,9 +256,13 @@ class LayoutChoice:
 
 CAPS_CUE_RE = re.compile(r"^\s*([A-Z][A-Z'’-]+(?:\s+(?:[A-Z][A-Z'’-]*|OF|DE|LA|LE))*)\.(?:\s+\S|$)")
 # "  Samp. Gregory, on my word": an abbreviated name, indented, as old editions print cues
-ABBREVIATED_CUE_RE = re.compile(r"^\s+(?!(?:Mr|Mrs|Ms|Dr|St|Mt|No)\.)[A-Z][a-z]{1,6}\.(?: [A-Z][a-z]{0,6}\.)?\s+[A-Z\[(]")
+ABBREVIATED_CUE_RE = re.compile(
+    r"^\s+(?!(?:Mr|Mrs|Ms|Dr|St|Mt|No)\.)[A-Z][a-z]{1,6}\.(?: [A-Z][a-z]{0,6}\.)?\s+[A-Z\[(]"
+)
 ITALIC_CUE_RE = re.compile(r"^\s*(?:\d{1,3}\.\s+)?([_*])[A-Z][\w'’ ]{0,20}\.?\1[.:]?\s")
-COLON_LABEL_RE = re.compile(r"^\s*(?:\*\*[^*\n]{1,40}:\*\*|\*\*[^*\n]{1,40}\*\*:|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}:)\s")
+COLON_LABEL_RE = re.compile(
+    r"^\s*(?:\*\*[^*\n]{1,40}:\*\*|\*\*[^*\n]{1,40}\*\*:|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}:)\s"
+)
 NOT_CUES = frozenset(
     "ACT SCENE CHAPTER PART BOOK VOLUME THE END FINIS CONTENTS PROLOGUE EPILOGUE NOTE "
     "NOTES PREFACE INTRODUCTION INDEX APPENDIX".split()
@@ -271,13 +277,19 @@ def gather_evidence(lines: list[SourceLine]) -> Evidence:
     short_caps = Counter(
         t.strip()
         for t in texts
-        if 3 <= len(t.strip()) <= 60 and is_uppercase_line(t) and not CHAPTER_LABEL_RE.match(t.strip())
+        if 3 <= len(t.strip()) <= 60
+        and is_uppercase_line(t)
+        and not CHAPTER_LABEL_RE.match(t.strip())
     )
     cues = 0
     for i in nonblank:
         t = texts[i]
         m = CAPS_CUE_RE.match(t)
-        if m and m.group(1).split()[0] not in NOT_CUES and not re.fullmatch(r"[IVXLC]+", m.group(1)):
+        if (
+            m
+            and m.group(1).split()[0] not in NOT_CUES
+            and not re.fullmatch(r"[IVXLC]+", m.group(1))
+        ):
             cues += 1
         elif ITALIC_CUE_RE.match(t) or ABBREVIATED_CUE_RE.match(t):
             cues += 1
@@ -285,7 +297,13 @@ def gather_evidence(lines: list[SourceLine]) -> Evidence:
     previous = ""
     for i in nonblank:
         t = texts[i].strip()
-        if blank_before[i] and t[:1].islower() and previous and not TERMINAL_END_RE.search(previous[-16:]) and len(previous) > 40:
+        if (
+            blank_before[i]
+            and t[:1].islower()
+            and previous
+            and not TERMINAL_END_RE.search(previous[-16:])
+            and len(previous) > 40
+        ):
             broken_paragraphs += 1
         previous = t
     return Evidence(
@@ -298,16 +316,22 @@ def gather_evidence(lines: list[SourceLine]) -> Evidence:
         repeated_headers=sum(1 for count in short_caps.values() if count >= 3),
         broken_words=sum(
             1
-            for i, j in zip(nonblank, nonblank[1:], strict=False)
+            for i, j in itertools.pairwise(nonblank)
             if re.search(r"[a-z]-$", texts[i]) and texts[j].strip()[:1].islower() and j > i + 1
         ),
         broken_paragraphs=broken_paragraphs,
         cues=cues,
         acts=sum(
-            1 for i in nonblank if blank_before[i] and (ACT_RE.match(texts[i].strip()) or SCENE_RE.match(texts[i].strip()))
+            1
+            for i in nonblank
+            if blank_before[i]
+            and (ACT_RE.match(texts[i].strip()) or SCENE_RE.match(texts[i].strip()))
         ),
         directions=sum(
-            1 for i in nonblank if blank_before[i] and DIRECTION_LINE_RE.match(texts[i].strip())
+            1
+            for i in nonblank
+            if blank_before[i]
+            and DIRECTION_LINE_RE.match(texts[i].strip())
             and not texts[i].strip().startswith(("[Illustration", "[Footnote"))
         ),
         timestamps=sum(1 for t in texts if TIMESTAMP_RE.search(t)),
@@ -321,10 +345,14 @@ def detect_layout(lines: list[SourceLine]) -> LayoutChoice:
     e = gather_evidence(lines)
     if e.cues >= 20 and (e.acts >= 2 or e.directions >= 10):
         return LayoutChoice(
-            PLAY, f"{e.cues} speaker cues, {e.acts} ACT/SCENE headings, {e.directions} stage directions", e
+            PLAY,
+            f"{e.cues} speaker cues, {e.acts} ACT/SCENE headings, {e.directions} stage directions",
+            e,
         )
     if e.timestamps >= 5 and e.timestamps >= 0.05 * e.paragraphs:
-        return LayoutChoice(TRANSCRIPT, f"{e.timestamps} timestamps, {e.colon_labels} Name: labels", e)
+        return LayoutChoice(
+            TRANSCRIPT, f"{e.timestamps} timestamps, {e.colon_labels} Name: labels", e
+        )
     if e.markdown_headings >= 2 or (e.markdown_headings >= 1 and e.title_line):
         return LayoutChoice(MARKDOWN, f"{e.markdown_headings} Markdown headings", e)
     if e.gutenberg:
@@ -338,7 +366,9 @@ def detect_layout(lines: list[SourceLine]) -> LayoutChoice:
             e,
         )
     if e.paragraphs and e.colon_labels >= max(5, 0.3 * e.paragraphs):
-        return LayoutChoice(TRANSCRIPT, f"{e.colon_labels} of {e.paragraphs} paragraphs open with Name:", e)
+        return LayoutChoice(
+            TRANSCRIPT, f"{e.colon_labels} of {e.paragraphs} paragraphs open with Name:", e
+        )
     return LayoutChoice(ETEXT, "plain text with no print, Markdown or play conventions", e)
 
 
@@ -347,23 +377,12 @@ def choose_layout(lines: list[SourceLine], name: str | None = None) -> LayoutCho
     detected = detect_layout(lines)
     if name is None:
         return detected
-    return LayoutChoice(get_layout(name), f"forced with --layout {name}", detected.evidence, forced=True)
+    return LayoutChoice(
+        get_layout(name), f"forced with --layout {name}", detected.evidence, forced=True
+    )
 
 
 def describe_layouts() -> str:
     """One line a layout, for `--help` and the README."""
     return "\n".join(f"{layout.name}: {layout.description}" for layout in LAYOUTS.values())
 
-
-__all__ = [
-    "BOOK_STRUCTURE",
-    "HEADING_LEVELS",
-    "LAYOUTS",
-    "STRUCTURE_RE",
-    "Evidence",
-    "Layout",
-    "LayoutChoice",
-    "choose_layout",
-    "detect_layout",
-    "get_layout",
-]

@@ -8,7 +8,6 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from audiobook.textforms import CONTROLS_TO_SPACE
 from audiobook.errors import UserError
 from audiobook.model import (
     HEADING,
@@ -21,6 +20,7 @@ from audiobook.model import (
     Script,
     Segment,
 )
+from audiobook.textforms import CONTROLS_TO_SPACE
 
 # ---------------------------------------------------------------- JSON
 

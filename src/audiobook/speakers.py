@@ -123,7 +123,6 @@ class Labels:
 
     speakers: dict[tuple[str, str], str] = field(default_factory=dict)  # (form, label) -> name
 
-
     @property
     def names(self) -> list[str]:
         return list(dict.fromkeys(self.speakers.values()))
@@ -194,7 +193,9 @@ def looks_like_a_name(label: str) -> bool:
     return have_word_list() and not is_english_word(label)
 
 
-def count_labels(texts: Sequence[str]) -> tuple[dict[str, Counter[str]], dict[tuple[str, str], int]]:
+def count_labels(
+    texts: Sequence[str],
+) -> tuple[dict[str, Counter[str]], dict[tuple[str, str], int]]:
     """How often each form opens a paragraph with each label, and where each first does."""
     counts: dict[str, Counter[str]] = {form.name: Counter() for form in LABEL_FORMS}
     first: dict[tuple[str, str], int] = {}
@@ -301,7 +302,12 @@ def expand(label: str, persons: Sequence[str]) -> str:
 INTRO_NAMES = (
     (re.compile(rf"\binterview(?:ed)?\s+(?:with|of)\s+({NAME})"), "A"),
     (re.compile(rf"\b(?:[Ii]nterviewed|[Qq]uestions(?:\s+asked)?)\s+by\s+({NAME})"), "Q"),
-    (re.compile(rf"\b({NAME})\s+(?:interviews|talks\s+(?:to|with)|speaks\s+(?:to|with))\s+({NAME})"), "QA"),
+    (
+        re.compile(
+            rf"\b({NAME})\s+(?:interviews|talks\s+(?:to|with)|speaks\s+(?:to|with))\s+({NAME})"
+        ),
+        "QA",
+    ),
 )
 QA_DEFAULTS = {"Q": "Interviewer", "A": "Interviewee"}
 
@@ -393,11 +399,12 @@ def split_turns(text: str, labels: Labels) -> list[tuple[str | None, str]]:
 # "[laughs]" anywhere, "_Aside._" / "_Exeunt._" in italics.
 DIRECTION_RE = re.compile(
     r"(?:(?<=^)|(?<=[.!?…\"”]\s))\[(?P<a>[A-Z][^\]\n]{0,60})\](?=\s*$|\s+[A-Z\"“])"
-    r"|\[_(?P<b>[^\]\n]{1,80}?)_?\.?\]"
+    r"|\[_(?P<b>[^\]\n]{1,400}?)_?\.?\]"
     r"|\[(?P<c>(?!sic\])[a-z][\w ’'.,-]{1,40})\]"
     r"|\((?P<e>(?i:laugh|chuckl|giggl|crosstalk|inaudible|unintelligible|applause|music|pause|"
     r"sigh|cough|silence|clears|sound|intro|outro|typewriter|bell)[^()\n]{0,40})\)"
-    r"|(?<![\w])_(?P<d>(?:Aside|Exit|Exeunt|Exeunt omnes|Dies|Dying|Re-enter|Enter|Within|Sings|Reads)\b[^_\n]{0,80})_\.?"
+    r"|(?<![\w])_(?P<d>(?:Aside|Exit|Exeunt|Exeunt omnes|Dies|Dying|Re-enter|Enter|Within|"
+    r"Sings|Reads)\b[^_\n]{0,80})_\.?"
 )
 
 

@@ -70,8 +70,9 @@ ORDINAL_WORDS = (
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
     "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
 ).split()
+NUMBER_ALTERNATIVES = "|".join(NUMBER_WORDS + ORDINAL_WORDS)
 CHAPTER_LABEL_RE = re.compile(
-    rf"^({'|'.join(LABEL_WORDS)})\s+([IVXLC]+|\d{{1,3}}|{'|'.join(NUMBER_WORDS + ORDINAL_WORDS)})\b\.?"
+    rf"^({'|'.join(LABEL_WORDS)})\s+([IVXLC]+|\d{{1,3}}|{NUMBER_ALTERNATIVES})\b\.?"
     r"(?:\s*[.:—–-]?\s+(\S.*))?$",
     re.IGNORECASE,
 )
@@ -242,6 +243,7 @@ def repair_heading_glyphs(text: str) -> str:
 
 # ---------------------------------------------------------------- rules on lines
 
+
 def page_label(text: str) -> str:
     """The page number as printed, with OCR's t/l/I for 1 repaired ("t85" -> "185")."""
     raw = PAGE_NUMBER_RE.match(text)
@@ -264,8 +266,6 @@ def strip_inline_markup(text: str) -> str:
         text = INLINE_NOTE_MARK_RE.sub("", text)
     if "\\" in text:
         text = re.sub(r"\$?\\math[a-z]+\s*\{?\s*(\w+)\s*\}?\$?", r"\1", text)  # OCR'd LaTeX
-    # Runs of space are matched from their start only (?<!\s): tried from every position of
-    # a long run, these patterns would take quadratic time on one long line.
     text = re.sub(r"(?<!\s)\s+(?=[,.;:!?])", "", text.replace("^", " ").replace("\\$", "$"))
     if "*" in text:
         # *emphasis* only when the stars hug words and stand between them, as in Markdown:
@@ -278,12 +278,21 @@ def strip_inline_markup(text: str) -> str:
         text = re.sub(r"\[([^\]\n]{1,60})\](?=\w)", r"\1 ", text)
         text = re.sub(r"\[([^\]\n]{1,60})\](?=\s*[\"'])", r"\1", text)
         text = re.sub(r"\[([^\]\n]{1,60})\](?=\s+\w)", r"\1", text)
+    if "[" in text or "]" in text:
+        # whatever brackets remain are markup too: the words inside are read, never "[" or "]"
+        text = text.replace("[", " ").replace("]", " ")
+    if "(" in text:
+        text = re.sub(r"\(\s*\)", "", text)  # "(*)" once its star is gone
     if "_" in text:
         # _italics_ of e-texts and Markdown; snake_case inside a word stays as it is
         text = re.sub(r"(?<![^\W_])_+(?=[^\s_])(.+?)(?<=[^\s_])_+(?![^\W_])", r"\1", text)
         text = re.sub(r"(?<![^\W_])_+|_+(?![^\W_])", " ", text)
     if ". ." in text:
         text = re.sub(r"(?<!\s)\s*\.\s\.\s\.(\s\.)?", "…", text)
+    # Runs of space are matched from their start only (?<!\s): tried from every position of
+    # a long run, this pattern would take quadratic time on one long line. Once more at the
+    # end: markup taken out above may leave a space before a stop ("[Stiffly_._]").
+    text = re.sub(r"(?<!\s)\s+(?=[,.;:!?])", "", text)
     text = re.sub(r"\s{2,}", " ", text)
     return text.strip()
 
@@ -303,5 +312,3 @@ def keep_hyphen(head: str, tail: str) -> bool:
 
 def titlecase_name(name: str) -> str:
     return " ".join(w if len(w) <= 1 else w[:1] + w[1:].lower() for w in name.split())
-
-

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from audiobook.model import Block, Removal, SourceLine
 
@@ -98,7 +99,7 @@ def with_pieces(draft: Draft, pieces: Iterable[Piece], removed: Iterable[Removal
     return replace(draft, pieces=tuple(pieces), removed=(*draft.removed, *removed))
 
 
-def with_facts(draft: Draft, **facts: object) -> Draft:
+def with_facts(draft: Draft, **facts: Any) -> Draft:
     """New facts, keeping what an earlier rule found first."""
     kept = {k: v for k, v in facts.items() if v and not getattr(draft.facts, k)}
     return replace(draft, facts=replace(draft.facts, **kept)) if kept else draft
@@ -120,9 +121,9 @@ def classify(rule: str, kind: str, test: Callable[[Piece], bool], *, record: boo
     return Rule(rule, apply)
 
 
-def drop_range(rule: str, pieces: tuple[Piece, ...], start: int, end: int) -> tuple[
-    list[Piece], list[Removal]
-]:
+def drop_range(
+    rule: str, pieces: tuple[Piece, ...], start: int, end: int
+) -> tuple[list[Piece], list[Removal]]:
     """Pieces [start, end) removed under `rule`: kept as GONE so line numbers still add up."""
     out = list(pieces)
     removed = []

@@ -78,6 +78,9 @@ TRANSCRIBER_NOTE_RE = re.compile(r"^[\[(]?\s*Transcriber['’]?s?\s+Notes?\b", r
 # "ERRATA (noted by transcriber)", "Errors and Anomalies Noted by Transcriber": a section the
 # transcriber added after the book, running to its end
 TRANSCRIBER_SECTION_RE = re.compile(r"\btranscriber|\berrata\b", re.IGNORECASE)
+GUTENBERG_RE = re.compile(
+    r"Project\s+Gutenberg|Gutenberg-tm|\bPG\s+e-?(?:text|book)", re.IGNORECASE
+)
 LANGUAGE_NAMES = {
     "english": "en", "german": "de", "french": "fr", "spanish": "es", "italian": "it",
     "portuguese": "pt", "dutch": "nl", "latin": "la", "finnish": "fi", "swedish": "sv",
@@ -143,13 +146,30 @@ def _boilerplate(draft: Draft) -> Draft:
     live = [i for i, p in enumerate(pieces) if p.kind != GONE]
     tail = live[int(len(live) * 0.9) :] if len(live) > 50 else []
     section = next(
-        (i for i in tail if len(pieces[i].text) <= 80 and TRANSCRIBER_SECTION_RE.search(pieces[i].text)),
+        (
+            i
+            for i in tail
+            if len(pieces[i].text) <= 80 and TRANSCRIBER_SECTION_RE.search(pieces[i].text)
+        ),
         None,
     )
     if section is not None:
         last = max(live) + 1
         pieces, more = drop_range(RULE_BOILERPLATE, tuple(pieces), section, last)
         removed += more
+    i = 0
+    while i < len(pieces):  # a paragraph that speaks of Project Gutenberg is not the book
+        if (
+            pieces[i].kind == TEXT
+            and pieces[i].blank_before
+            and GUTENBERG_RE.search(" ".join(p.text for p in pieces[i : paragraph_end(pieces, i)]))
+        ):
+            end = paragraph_end(pieces, i)
+            pieces, more = drop_range(RULE_BOILERPLATE, tuple(pieces), i, end)
+            removed += more
+            i = end
+        else:
+            i += 1
     i = 0
     while i < len(pieces):
         if pieces[i].kind == TEXT and TRANSCRIBER_NOTE_RE.match(pieces[i].text):
@@ -163,7 +183,9 @@ def _boilerplate(draft: Draft) -> Draft:
 
 
 ETEXT_BOILERPLATE = Rule(
-    RULE_BOILERPLATE, _boilerplate, "Project Gutenberg header, licence, credits, transcriber's notes"
+    RULE_BOILERPLATE,
+    _boilerplate,
+    "Project Gutenberg header, licence, credits, transcriber's notes",
 )
 
 
@@ -188,7 +210,9 @@ def bracket_end(pieces: list[Piece] | tuple[Piece, ...], start: int, limit: int 
 
 # ---------------------------------------------------------------- title page
 
-BY_LINE_RE = re.compile(r"^(?:by|BY|By)\s+([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*|\s+(?:de|van|von|la|le|du|da|di)){0,5})\.?$")
+BY_LINE_RE = re.compile(
+    r"^(?:by|BY|By)\s+([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*|\s+(?:de|van|von|la|le|du|da|di)){0,5})\.?$"
+)
 
 
 def _title_page(draft: Draft) -> Draft:
@@ -240,7 +264,9 @@ def contents_end(pieces: list[Piece], start: int, *, by_gap: bool) -> int | None
         piece = pieces[i]
         words = entry_words(piece.text)
         if first is not None:
-            if words and (words == first or (first.startswith(words + " ") and len(words.split()) >= 2)):
+            if words and (
+                words == first or (first.startswith(words + " ") and len(words.split()) >= 2)
+            ):
                 return i
             if PERSONS_RE.match(piece.text) or CONTENTS_RE.match(piece.text):
                 return i
@@ -360,7 +386,9 @@ def _illustrations(draft: Draft) -> Draft:
         m = ILLUSTRATION_RE.match(text)
         caption = m.group(1).strip() if m and m.group(1) else ""
         if caption:
-            out.append(replace(piece, text=f"Illustration: {caption.rstrip(']').strip()}", kind=CAPTION))
+            out.append(
+                replace(piece, text=f"Illustration: {caption.rstrip(']').strip()}", kind=CAPTION)
+            )
         else:
             removed.append(Removal(RULE_ILLUSTRATION, piece.line, piece.text))
             out.append(replace(piece, kind=GONE))
@@ -371,7 +399,10 @@ def _illustrations(draft: Draft) -> Draft:
 
 ILLUSTRATIONS = Rule(RULE_ILLUSTRATION, _illustrations, "[Illustration: …] as a caption")
 
-FOOTNOTE_REF_RE = re.compile(r"(?<=[^\s\[(])\[(?:\d{1,3}|\*{1,3}|[A-Z]|[a-z]|[†‡§])\]")
+# "ship[6]", "word.[*]", "Sun Tzu: [1]": a marker after a word (a number may follow a space)
+FOOTNOTE_REF_RE = re.compile(
+    r"(?<=[^\s\[(])\[(?:\d{1,3}|\*{1,3}|[A-Z]|[a-z]|[†‡§])\]|(?<=[\w.,;:!?”’\"']) \[\d{1,3}\](?!\w)"
+)
 FOOTNOTE_BODY_RE = re.compile(
     r"^\[(?:Footnote\s+)?(\d{1,3}|\*{1,3}|[A-Z]|[a-z]|[†‡§])(?:\]|:)\s*(.*)$", re.IGNORECASE
 )
@@ -493,9 +524,7 @@ def _etext_headings(draft: Draft) -> Draft:
             out += label
         elif ordinal:
             number = str(GERMAN_ORDINALS.index(ordinal.group(1).lower()) + 1)
-            out.append(
-                replace(piece, text=number, kind=NUMERAL, level=-1, label=ordinal.group(2))
-            )
+            out.append(replace(piece, text=number, kind=NUMERAL, level=-1, label=ordinal.group(2)))
         elif division:
             out += division
         elif STRUCTURE_RE.match(piece.text) and len(piece.text.split()) <= 4:
@@ -532,5 +561,7 @@ def _etext_headings(draft: Draft) -> Draft:
 
 
 ETEXT_HEADINGS = Rule(
-    "etext-headings", _etext_headings, "CHAPTER labels, numerals alone, headings set off by blank lines"
+    "etext-headings",
+    _etext_headings,
+    "CHAPTER labels, numerals alone, headings set off by blank lines",
 )

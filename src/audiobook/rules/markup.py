@@ -12,8 +12,18 @@ import re
 from dataclasses import replace
 
 from audiobook.model import Removal
-from audiobook.rules import CAPTION, HEADING, TEXT, TITLE, Draft, Piece, Rule, with_facts, with_pieces
-from audiobook.rules import drop_range
+from audiobook.rules import (
+    CAPTION,
+    HEADING,
+    TEXT,
+    TITLE,
+    Draft,
+    Piece,
+    Rule,
+    drop_range,
+    with_facts,
+    with_pieces,
+)
 from audiobook.textforms import CAPTION_RE, CONTENTS_RE, MARKDOWN_HEADING_RE, titlecase_name
 
 RULE_BYLINE = "byline"
@@ -67,7 +77,11 @@ def _markdown_contents(draft: Draft) -> Draft:
     for i, piece in enumerate(pieces):
         if piece.kind in (HEADING, TITLE) and CONTENTS_RE.match(piece.text):
             end = i + 1
-            while end < len(pieces) and pieces[end].kind == TEXT and LIST_ITEM_RE.match(pieces[end].text):
+            while (
+                end < len(pieces)
+                and pieces[end].kind == TEXT
+                and LIST_ITEM_RE.match(pieces[end].text)
+            ):
                 end += 1
             if end > i + 1:
                 out, removed = drop_range("table-of-contents", tuple(pieces), i, end)
@@ -133,4 +147,3 @@ def _byline(draft: Draft) -> Draft:
 
 
 BYLINE = Rule(RULE_BYLINE, _byline, "a dated byline ending the standfirst -> author, year")
-

@@ -290,9 +290,7 @@ def paragraphs(
         assembler = _Assembler(joins, active, wrapped_test(draft.pieces))
         pieces = tuple(replace(p) for p in draft.pieces)  # the assembler may set a page
         blocks = [b for b in assembler.assemble(pieces) if b.text.strip() or b.notes]
-        return replace(
-            draft, blocks=tuple(blocks), removed=(*draft.removed, *assembler.removed)
-        )
+        return replace(draft, blocks=tuple(blocks), removed=(*draft.removed, *assembler.removed))
 
     names = ", ".join(sorted(repairs)) or "no repairs"
     return Rule("paragraphs", apply, f"lines joined into paragraphs ({names})")

@@ -6,7 +6,18 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from audiobook.rules import DIRECTION, GONE, HEADING, NUMERAL, SECTION, TEXT, Draft, Piece, Rule, with_pieces
+from audiobook.rules import (
+    DIRECTION,
+    GONE,
+    HEADING,
+    NUMERAL,
+    SECTION,
+    TEXT,
+    Draft,
+    Piece,
+    Rule,
+    with_pieces,
+)
 from audiobook.rules.printed import unlist_label_runs
 from audiobook.textforms import NUMBER_WORDS, is_uppercase_line, roman_to_int
 
@@ -18,9 +29,7 @@ ACT_RE = re.compile(
     r"(?:\s*[.:—–-]\s*(.*)|\s*)$"
 )
 SCENE_RE = re.compile(rf"^SCENE\s+(?:{NUMBER}|the\s+\w+)\b|^SCENE\s*[.:—–-]", re.IGNORECASE)
-PLAY_FRONT_RE = re.compile(
-    r"^(?:THE\s+)?(?:PROLOGUE|EPILOGUE|INDUCTION)\.?$", re.IGNORECASE
-)
+PLAY_FRONT_RE = re.compile(r"^(?:THE\s+)?(?:PROLOGUE|EPILOGUE|INDUCTION)\.?$", re.IGNORECASE)
 DIRECTION_WORDS = (
     "Enter|Re-enter|Reenter|Exit|Exeunt|Manet|Manent|Flourish|Alarum|Alarums|Sennet|"
     "Trumpets|Hautboys|Music|Thunder|Curtain|Dies|Dying|They\\s+fight|Retreat|Excursions"
@@ -49,7 +58,11 @@ def _play_headings(draft: Draft) -> Draft:
     pieces = draft.pieces
     out: list[Piece] = []
     first_act = next(
-        (i for i, p in enumerate(pieces) if p.kind == TEXT and p.blank_before and ACT_RE.match(p.text)),
+        (
+            i
+            for i, p in enumerate(pieces)
+            if p.kind == TEXT and p.blank_before and ACT_RE.match(p.text)
+        ),
         len(pieces),
     )
     for i, piece in enumerate(pieces):
@@ -125,7 +138,8 @@ def _stage_directions(draft: Draft) -> Draft:
 
 
 CUE_ALONE_RE = re.compile(
-    r"^(?:[A-Z][A-Z'’-]+(?:\s+(?:[A-Z][A-Z'’-]*|OF|DE|LA|LE|AND|&))*[.:]|[_*][A-Z][\w'’ .]{0,30}[_*][.:]?)$"
+    r"^(?:[A-Z][A-Z'’-]+(?:\s+(?:[A-Z][A-Z'’-]*|OF|DE|LA|LE|AND|&))*[.:]"
+    r"|[_*][A-Z][\w'’ .]{0,30}[_*][.:]?)$"
 )
 
 
@@ -144,4 +158,23 @@ def _cue_lines(draft: Draft) -> Draft:
 
 CUE_LINES = Rule("cue-lines", _cue_lines, "a cue alone on its line joins the speech below")
 
-STAGE_DIRECTIONS = Rule("stage-directions", _stage_directions, "Enter …, [Exit.] read by the narrator")
+BRACKETED_RE = re.compile(r"\[(?!_)([^\[\]]{1,400})(?:\]|$)")
+
+
+def _inline_directions(draft: Draft) -> Draft:
+    """In a play every bracket inside a speech is a stage direction ("Heaven—[Jack puts out
+    his hand.]"): marked as one, "[_…_]", so the narrator reads it, not the character."""
+    blocks = tuple(
+        replace(b, text=BRACKETED_RE.sub(lambda m: f"[_{m.group(1).strip(' _')}_]", b.text))
+        if b.style == "paragraph" and "[" in b.text
+        else b
+        for b in draft.blocks or ()
+    )
+    return replace(draft, blocks=blocks)
+
+
+INLINE_DIRECTIONS = Rule("inline-directions", _inline_directions, "[…] in a speech is a direction")
+
+STAGE_DIRECTIONS = Rule(
+    "stage-directions", _stage_directions, "Enter …, [Exit.] read by the narrator"
+)

@@ -17,9 +17,9 @@ from audiobook.rules import (
     HEADING,
     NOTE,
     NUMERAL,
-    SECTION,
     PAGE,
     SCENE,
+    SECTION,
     TEXT,
     Draft,
     Piece,
@@ -75,7 +75,11 @@ def print_contents_range(pieces: tuple[Piece, ...]) -> tuple[int, int] | None:
     if start is None:
         return None
     prose = next(
-        (i for i in range(start + 1, len(pieces)) if len(pieces[i].raw) >= 100 and "\t" not in pieces[i].raw),
+        (
+            i
+            for i in range(start + 1, len(pieces))
+            if len(pieces[i].raw) >= 100 and "\t" not in pieces[i].raw
+        ),
         None,
     )
     if prose is None:
@@ -106,7 +110,9 @@ PRINT_CONTENTS = Rule(RULE_TOC, _print_contents, "a CONTENTS block near the top"
 
 
 def is_scene_break(piece: Piece) -> bool:
-    return bool(SCENE_BREAK_RE.match(piece.text)) and sum(piece.text.count(c) for c in "*•~#-_") >= 2
+    return (
+        bool(SCENE_BREAK_RE.match(piece.text)) and sum(piece.text.count(c) for c in "*•~#-_") >= 2
+    )
 
 
 SCENE_BREAK = classify(RULE_SCENE_BREAK, SCENE, is_scene_break, record=True)
@@ -144,11 +150,7 @@ def _footnote_lines(draft: Draft) -> Draft:
     pieces, removed = [], []
     for piece in draft.pieces:
         m = FOOTNOTE_RE.match(piece.text) if piece.kind == TEXT else None
-        if (
-            m
-            and m.group(1)
-            and (piece.text.startswith("^{") or piece.text.count("*") % 2 == 1)
-        ):
+        if m and m.group(1) and (piece.text.startswith("^{") or piece.text.count("*") % 2 == 1):
             removed.append(Removal(RULE_FOOTNOTE, piece.line, piece.text))
             piece = replace(piece, kind=NOTE, text=strip_inline_markup(m.group(1)))
         pieces.append(piece)
@@ -177,9 +179,7 @@ def label_pieces(piece: Piece, repaired: str) -> list[Piece] | None:
     chapter = CHAPTER_LABEL_RE.match(repaired)
     if not (chapter and piece.blank_before and looks_like_title(chapter.group(3))):
         return None
-    out = [
-        replace(piece, text=chapter.group(2), kind=NUMERAL, level=-1, label=chapter.group(1))
-    ]
+    out = [replace(piece, text=chapter.group(2), kind=NUMERAL, level=-1, label=chapter.group(1))]
     if chapter.group(3):
         out.append(replace(piece, text=chapter.group(3), kind=HEADING, blank_before=True))
     return out

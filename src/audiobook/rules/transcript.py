@@ -16,6 +16,12 @@ TIMESTAMP_RE = re.compile(rf"[\[(]{STAMP}[\])]|(?<![\w:]){STAMP}(?![\w:])")
 TIMESTAMP_LINE_RE = re.compile(rf"^\s*(?:[\[(]?{STAMP}[\])]?\s*(?:[-–—]\s*)?)+$")
 # A timestamp in brackets anywhere, or a bare one at the start of a turn or after its label.
 BRACKETED_RE = re.compile(rf"\s*[\[(]{STAMP}[\])]")
+# Inside a bracket ("[unintelligible 01:06:52.23]"), or anywhere with hours or fractions of a
+# second, which no time of day has: "01:06:52.23".
+EMBEDDED_RE = re.compile(
+    rf"\s*(?:(?<=[\[(])\s*{STAMP}(?=\s*[\])])|(?<=\s){STAMP}(?=\s*[\])])|"
+    r"(?<![\w:])\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?(?![\w:])|(?<![\w:])\d{1,2}:\d{2}[.,]\d{1,3}(?![\w:]))"
+)
 LEADING_RE = re.compile(
     rf"^((?:\*\*[^*]{{1,60}}\*\*:?|[A-Za-z][^\s:]{{0,39}}(?:\s[^\s:]{{1,40}}){{0,3}}:)?\s*)"
     rf"{STAMP}\s*[-–—]?\s*"
@@ -37,10 +43,14 @@ def _timestamps(draft: Draft) -> Draft:
         for m in BRACKETED_RE.finditer(text):
             removed.append(Removal(RULE_TIMESTAMP, piece.line, m.group(0).strip()))
         text = BRACKETED_RE.sub("", text)
-        m = LEADING_RE.match(text)
-        if m and re.search(STAMP, m.group(0)[len(m.group(1)) :]):
-            removed.append(Removal(RULE_TIMESTAMP, piece.line, m.group(0)[len(m.group(1)) :].strip()))
-            text = m.group(1) + text[m.end() :]
+        for m in EMBEDDED_RE.finditer(text):
+            removed.append(Removal(RULE_TIMESTAMP, piece.line, m.group(0).strip()))
+        text = EMBEDDED_RE.sub("", text)
+        leading = LEADING_RE.match(text)
+        stamp = leading.group(0)[len(leading.group(1)) :] if leading else ""
+        if leading and re.search(STAMP, stamp):
+            removed.append(Removal(RULE_TIMESTAMP, piece.line, stamp.strip()))
+            text = leading.group(1) + text[leading.end() :]
         pieces.append(replace(piece, text=text.strip()) if text != piece.text else piece)
     return with_pieces(draft, pieces, removed)
 
