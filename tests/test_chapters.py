@@ -143,6 +143,21 @@ def test_memoir_noise_is_never_spoken(memoir_script) -> None:
     assert "agreeing to to" not in joined
 
 
+def test_memoir_tail_repeats_are_read_once(memoir_script) -> None:
+    """Issue 9: a paragraph's last line printed again below it was read twice in five places."""
+    spoken = " ".join(s.text for c in memoir_script.chapters for s in c.segments)
+    for tail in (
+        "were sold only to members of collective farms.",
+        "over the sweets reserved for the people of the Kremlin.",
+        "to alleviate the sufferings of my comrades in misfortune.",
+        "linking up with Mensheviks to defend the prisoners' rights.",
+        "begging him to allow me to return home!",
+        "on the market and then only at a very high price.",
+        "the plans for sowing and the work of the kolkhoz in general.",
+    ):
+        assert spoken.count(tail) == 1, tail
+
+
 def test_memoir_print_pages_are_kept(memoir_script) -> None:
     pages = [s.page for c in memoir_script.chapters for s in c.segments if s.page]
     assert pages[:3] == ["28", "48", "62"]

@@ -243,3 +243,24 @@ def test_signed_foreword_gives_the_author() -> None:
 def test_real_cyrillic_heading_is_left_alone() -> None:
     clean = clean_text("ВОЙНА И МИР\n\nText of the chapter.\n")
     assert clean.blocks[0].text == "ВОЙНА И МИР"
+
+
+def test_a_paragraphs_last_line_printed_again_below_it_is_read_once() -> None:
+    """Issue 9: a long tail ("were sold only to members of collective farms.") was read twice."""
+    raw = (
+        BOOK_START
+        + "Paraffin, sugar and implements were sold only to members of collective farms.\n\n"
+        + "were sold only to members of collective farms.\n\n"
+        + "The private farmers could obtain nothing.\n"
+    )
+    assert texts(raw)[-2:] == [
+        "Paraffin, sugar and implements were sold only to members of collective farms.",
+        "The private farmers could obtain nothing.",
+    ]
+    assert ("duplicate-line", 7, "were sold only to members of collective farms.") in rules(raw)
+
+
+def test_a_tail_repeat_in_a_clean_e_text_is_the_authors() -> None:
+    """Issue 9: OCR repairs never fire in clean text, where a repetition is deliberate."""
+    raw = "They called, and called again.\n\nand called again.\n"
+    assert texts(raw, layout="etext") == ["They called, and called again.", "and called again."]

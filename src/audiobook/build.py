@@ -34,7 +34,7 @@ from audiobook.errors import UserError, disk_errors_as_user_errors
 from audiobook.filenames import book_folder, chapter_display_name, chapter_stem
 from audiobook.locking import FolderLock
 from audiobook.loudness import DEFAULT_CEILING_DBFS, DEFAULT_TARGET_RMS_DBFS
-from audiobook.model import AUDIO_SAMPLE_RATE_HZ, Cast, ChapterAudio, Script
+from audiobook.model import AUDIO_SAMPLE_RATE_HZ, Cast, ChapterAudio, ReadOptions, Script
 from audiobook.stitching import (
     DEFAULT_HEAD_MS,
     DEFAULT_TAIL_MS,
@@ -586,15 +586,14 @@ def build(
     *,
     cast_path: Path | None = None,
     engine: str | None = None,
-    title: str | None = None,
-    author: str | None = None,
+    reading: ReadOptions | None = None,
     progress: Progress | None = None,
     rate: float = 1.0,
 ) -> BuildResult:
     """`audiobook build`: read FILE (or the built-in example), cast it, build the book."""
     from audiobook.pipeline import load_script
 
-    script = load_script(source, title=title, author=author)
+    script = load_script(source, reading)
     cast = resolve_cast(script, cast_path, engine, rate)
     return build_book(script, cast, options, progress=progress)
 

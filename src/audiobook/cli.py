@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ import click
 
 from audiobook import __version__
 from audiobook.errors import AudiobookError, UserError
+from audiobook.model import ReadOptions
 
 log = logging.getLogger("audiobook")
 
@@ -35,9 +37,41 @@ def input_argument(f):  # type: ignore[no-untyped-def]
     return click.argument("file", required=False, type=click.Path(path_type=Path, dir_okay=True))(f)
 
 
-def metadata_options(f):  # type: ignore[no-untyped-def]
-    f = click.option("--title", help="Book title, when the text does not give one.")(f)
-    return click.option("--author", help="Author, when the text does not give one.")(f)
+def reading_options(f):  # type: ignore[no-untyped-def]
+    """--title, --author, --layout and --language, handed to the command as one `reading`."""
+    from audiobook.layouts import LAYOUTS
+
+    @functools.wraps(f)
+    def command(*args, title, author, layout, language, **kwargs):  # type: ignore[no-untyped-def]
+        from audiobook.model import ReadOptions
+
+        reading = ReadOptions(title, author, layout, checked_language(language))
+        return f(*args, reading=reading, **kwargs)
+
+    command = click.option("--title", help="Book title, when the text does not give one.")(command)
+    command = click.option("--author", help="Author, when the text does not give one.")(command)
+    command = click.option(
+        "--layout",
+        type=click.Choice(list(LAYOUTS)),
+        help="Read the text as this layout instead of the one detected "
+        "(inspect says which was detected and why).",
+    )(command)
+    return click.option(
+        "--language",
+        help="The text's language (de, fr, …) instead of the one detected.",
+    )(command)
+
+
+def checked_language(language: str | None) -> str | None:
+    """ "German", "de-DE", "deu" -> "de"; an unknown name is a user error."""
+    if language is None:
+        return None
+    from audiobook.language_codes import language_code
+
+    code = language_code(language)
+    if code is None:
+        raise UserError(f"--language {language}: not a language this knows (try de, fr, es …)")
+    return code
 
 
 @cli.command("script")
@@ -54,21 +88,20 @@ def metadata_options(f):  # type: ignore[no-untyped-def]
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file."
 )
-@metadata_options
+@reading_options
 def script_command(
     file: Path | None,
     as_json: bool,
     fmt: str,
     removed: bool,
     output: Path | None,
-    title: str | None,
-    author: str | None,
+    reading: ReadOptions,
 ) -> None:
     """Print the reviewable script of FILE: chapters, segments, speakers."""
     from audiobook.pipeline import load_script
     from audiobook.script_io import script_to_fountain, script_to_json
 
-    script = load_script(file, title=title, author=author)
+    script = load_script(file, reading)
     if as_json:
         fmt = "json"
     text = (
@@ -85,15 +118,13 @@ def script_command(
 @cli.command("inspect")
 @input_argument
 @click.option("--removed", is_flag=True, help="List everything cleaning removed, by line.")
-@metadata_options
-def inspect_command(
-    file: Path | None, removed: bool, title: str | None, author: str | None
-) -> None:
+@reading_options
+def inspect_command(file: Path | None, removed: bool, reading: ReadOptions) -> None:
     """Show chapters, speakers and what was removed, as readable tables."""
     from audiobook.inspect import removed_table, summary_tables
     from audiobook.pipeline import load_script
 
-    script = load_script(file, title=title, author=author)
+    script = load_script(file, reading)
     click.echo(removed_table(script) if removed else summary_tables(script))
 
 
@@ -202,7 +233,7 @@ def format_duration(seconds: float) -> str:
     help="Cover image (JPEG or PNG), embedded and copied into the book folder.",
 )
 @rate_option
-@metadata_options
+@reading_options
 def build_command(
     file: Path | None,
     cast_path: Path | None,
@@ -213,8 +244,7 @@ def build_command(
     jobs: int | None,
     cover: Path | None,
     rate: float,
-    title: str | None,
-    author: str | None,
+    reading: ReadOptions,
     cache_dir: Path | None,
 ) -> None:
     """Build FILE (default: the built-in example) into tagged chapter audio files."""
@@ -228,8 +258,7 @@ def build_command(
             options,
             cast_path=cast_path,
             engine=engine,
-            title=title,
-            author=author,
+            reading=reading,
             progress=progress,
             rate=rate,
         )
@@ -258,7 +287,7 @@ def build_command(
     help="Write the sample here (.wav, .mp3, .opus ...) instead of playing it.",
 )
 @rate_option
-@metadata_options
+@reading_options
 def preview_command(
     file: Path | None,
     cast_path: Path | None,
@@ -267,8 +296,7 @@ def preview_command(
     seconds: float,
     out: Path | None,
     rate: float,
-    title: str | None,
-    author: str | None,
+    reading: ReadOptions,
     cache_dir: Path | None,
 ) -> None:
     """Play (or write) the opening seconds of a chapter, to try a cast quickly."""
@@ -278,7 +306,7 @@ def preview_command(
     from audiobook.build import make_preview, resolve_cast
     from audiobook.pipeline import load_script
 
-    script = load_script(file, title=title, author=author)
+    script = load_script(file, reading)
     cast = resolve_cast(script, cast_path, engine, rate)
     if out is None and processes.find_player() is None:
         out = Path("preview.wav")  # nothing to play it with: keep it for the user
@@ -341,13 +369,16 @@ def voices_command(engine_name: str | None, language: str | None) -> None:
     help="Check this cast file against FILE and print it as it resolves on this machine.",
 )
 @click.option("--engine", help="Cast only voices of this engine (espeak-ng, flite, ...).")
-def cast_command(file: Path, cast_path: Path | None, engine: str | None) -> None:
+@reading_options
+def cast_command(
+    file: Path, cast_path: Path | None, engine: str | None, reading: ReadOptions
+) -> None:
     """Print the cast FILE would get, as TOML to edit and pass back with --cast."""
     from audiobook.build import resolve_cast
     from audiobook.casting import cast_to_toml
     from audiobook.pipeline import load_script
 
-    script = load_script(file)
+    script = load_script(file, reading)
     cast = resolve_cast(script, cast_path, engine)
     click.echo(cast_to_toml(cast), nl=False)
 

@@ -385,4 +385,3 @@ def choose_layout(lines: list[SourceLine], name: str | None = None) -> LayoutCho
 def describe_layouts() -> str:
     """One line a layout, for `--help` and the README."""
     return "\n".join(f"{layout.name}: {layout.description}" for layout in LAYOUTS.values())
-

@@ -21,6 +21,16 @@ SEGMENT_KINDS = (HEADING, NARRATION, SPEECH, CAPTION, DIRECTION, NOTE)
 
 
 @dataclass(frozen=True)
+class ReadOptions:
+    """What the user says about a text that the text may not say itself (`--title` …)."""
+
+    title: str | None = None
+    author: str | None = None
+    layout: str | None = None  # a layout name forcing audiobook.layouts' choice
+    language: str | None = None  # ISO 639-1, overriding detection
+
+
+@dataclass(frozen=True)
 class SourceLine:
     """One line of the input file as read."""
 

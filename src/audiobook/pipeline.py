@@ -10,7 +10,7 @@ from pathlib import Path
 from audiobook.chapters import find_chapters
 from audiobook.cleaning import clean_text
 from audiobook.errors import UserError
-from audiobook.model import NARRATOR, Script
+from audiobook.model import NARRATOR, ReadOptions, Script
 from audiobook.reading import read_source
 from audiobook.script_io import read_fountain_script, read_json_script
 from audiobook.speakers import attribute_speakers, find_labels
@@ -62,15 +62,10 @@ def text_to_script(
     )
 
 
-def load_script(
-    path: Path | None,
-    *,
-    title: str | None = None,
-    author: str | None = None,
-    layout: str | None = None,
-    language: str | None = None,
-) -> Script:
+def load_script(path: Path | None, reading: ReadOptions | None = None) -> Script:
     """Any input the user may give: a text file, a script (.json) or an edited .fountain."""
+    reading = reading or ReadOptions()
+    title, author, language = reading.title, reading.author, reading.language
     if path is None:
         path = example_path()
     source = read_source(path)  # says so itself when the file is not UTF-8
@@ -85,7 +80,7 @@ def load_script(
             source=str(path),
             title=title,
             author=author,
-            layout=layout,
+            layout=reading.layout,
             language=language,
         )
     if title:

@@ -40,6 +40,9 @@ RULE_DUPLICATE = "duplicate-line"
 RULE_PASTE_REPEAT = "paste-repeat"
 RULE_HYPHEN = "line-break-hyphen"
 OCR_REPAIRS = frozenset({RULE_DUPLICATE, RULE_PASTE_REPEAT, RULE_HYPHEN})
+# A paragraph's last line printed again below it ("were sold only to members of collective
+# farms."): a line starting in lower case that repeats the paragraph's last words exactly.
+TAIL_REPEAT_MAX_WORDS = 25
 
 # Does this piece run on from the paragraph before? (previous block, piece, whether page
 # furniture stood between them, whether the text is hard-wrapped)
@@ -236,7 +239,7 @@ class _Assembler:
             return "piece"
         if (
             piece.text[:1].islower()
-            and len(piece_words) <= 6
+            and len(piece_words) <= TAIL_REPEAT_MAX_WORDS
             and ends_sentence(piece.text)
             and edge_words(previous.text, len(piece_words), last=True) == piece_words
         ):
