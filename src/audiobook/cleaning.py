@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from audiobook.language import detect_language
-from audiobook.layouts import HEADING_LEVELS, LayoutChoice, choose_layout
+from audiobook.layouts import LayoutChoice, choose_layout
 from audiobook.model import CleanText
 from audiobook.rules import Draft, pieces_of
 from audiobook.rules.paragraphs import RULE_DUPLICATE, RULE_HYPHEN, RULE_PASTE_REPEAT
@@ -67,7 +67,6 @@ def clean_text(text: str, layout: str | None = None, language: str | None = None
         removed=sorted(draft.removed, key=lambda r: r.line),
         layout=choice.layout.name,
         layout_reason=choice.reason,
-        markdown=choice.layout.chapters == HEADING_LEVELS,
         damaged=choice.damaged,
         toc=list(facts.toc),
         title=strip_inline_markup(facts.title) if facts.title else None,

@@ -29,7 +29,9 @@ def format_minutes(words: int) -> str:
 def summary_tables(script: Script) -> str:
     lines = [f"{script.title}" + (f" — {script.author}" if script.author else "")]
     if script.layout:
-        lines.append(f"read as {script.layout}: {script.layout_reason} (--layout to choose another)")
+        lines.append(
+            f"read as {script.layout}: {script.layout_reason} (--layout to choose another)"
+        )
     lines += [f"language {script.language}", ""]
     lines.append(f"{'#':>3}  {'no.':<5} {'chapter':<46} {'path':<22} {'words':>6}  time")
     total = 0

@@ -72,7 +72,6 @@ class CleanText:
     removed: list[Removal]
     layout: str  # name of the layout whose rules cleaned it (audiobook.layouts)
     layout_reason: str = ""  # why that layout was chosen
-    markdown: bool = False  # chapters come from Markdown heading levels, not book structure
     damaged: bool = False  # the text showed OCR or extraction damage, so repairs ran
     toc: list[str] = field(default_factory=list)  # table-of-contents lines, a hint for chapters
     title: str | None = None  # from a "# title" line, an e-text header or a title page
