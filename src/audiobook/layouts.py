@@ -343,10 +343,11 @@ def gather_evidence(lines: list[SourceLine]) -> Evidence:
 def detect_layout(lines: list[SourceLine]) -> LayoutChoice:
     """The layout the text shows, with the evidence said in words."""
     e = gather_evidence(lines)
-    if e.cues >= 20 and (e.acts >= 2 or e.directions >= 10):
+    cues = e.cues + (e.colon_labels if e.acts >= 2 else 0)  # "HAMLET: …" in a play
+    if cues >= 20 and (e.acts >= 2 or e.directions >= 10):
         return LayoutChoice(
             PLAY,
-            f"{e.cues} speaker cues, {e.acts} ACT/SCENE headings, {e.directions} stage directions",
+            f"{cues} speaker cues, {e.acts} ACT/SCENE headings, {e.directions} stage directions",
             e,
         )
     if e.timestamps >= 5 and e.timestamps >= 0.05 * e.paragraphs:

@@ -34,7 +34,7 @@ from audiobook.model import (
 from audiobook.textforms import strip_inline_markup
 from audiobook.words import have_word_list, is_english_word
 
-NAME = r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3}"
+NAME = r"[A-Z][\w'’.-]*(?: [A-Z0-9][\w'’.-]*){0,3}"  # "Adam Stacoviak", "Speaker 2"
 # Several people at once, in bold: "**Jason Staten, Safia Abdalla, & Jen Luker**"
 JOINT_NAMES = rf"{NAME}(?:,? {NAME})*,? (?:&|and) {NAME}"
 # "LADY CAPULET", "FIRST CITIZEN", "MRS. UPJOHN", "VON RETTENMAYER"

@@ -13,6 +13,11 @@ RULE_TIMESTAMP = "timestamp"
 # [00:04:03], [4:03], (00:04:03.15), 00:04:03 alone; escapes were undone before this rule.
 STAMP = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 TIMESTAMP_RE = re.compile(rf"[\[(]{STAMP}[\])]|(?<![\w:]){STAMP}(?![\w:])")
+# "Jane Doe  0:05", "**Speaker 2** 00:01:02": a speaker's name, then the time, on a line
+TRAILING_RE = re.compile(
+    rf"^(?P<name>(?:\*\*)?[A-Z][\w'’.-]*(?: [A-Z0-9][\w'’.-]*){{0,3}}(?:\*\*)?:?)\s+"
+    rf"(?P<stamp>[\[(]?{STAMP}[\])]?)\s*$"
+)
 TIMESTAMP_LINE_RE = re.compile(rf"^\s*(?:[\[(]?{STAMP}[\])]?\s*(?:[-–—]\s*)?)+$")
 # A timestamp in brackets anywhere, or a bare one at the start of a turn or after its label.
 BRACKETED_RE = re.compile(rf"\s*[\[(]{STAMP}[\])]")
@@ -51,7 +56,12 @@ def _timestamps(draft: Draft) -> Draft:
         if leading and re.search(STAMP, stamp):
             removed.append(Removal(RULE_TIMESTAMP, piece.line, stamp.strip()))
             text = leading.group(1) + text[leading.end() :]
-        pieces.append(replace(piece, text=text.strip()) if text != piece.text else piece)
+        trailing = TRAILING_RE.match(text)
+        if trailing:  # "Jane Doe  0:05" over the speech: the name labels the turn below
+            removed.append(Removal(RULE_TIMESTAMP, piece.line, trailing.group("stamp")))
+            text = trailing.group("name").rstrip(":") + ":"
+        text = text.strip()
+        pieces.append(replace(piece, text=text) if text != piece.text else piece)
     return with_pieces(draft, pieces, removed)
 
 
