@@ -258,3 +258,150 @@ def test_markdown_without_a_title_line() -> None:
     assert script.speakers == ["Narrator"]  # a bold name used once is emphasis, not a label
     headings = [s.text for s in script.chapters[0].segments if s.kind == "heading"]
     assert headings == ["First part", "Second part"]
+
+
+LETTER = """I
+
+THE LETTER
+
+It came on a Tuesday, and it said this:
+
+Dear brother, the harvest is in and the barns are full. We miss you every day.
+
+Your affectionate brother,
+
+JOHN SMITH
+
+II
+
+THE REPLY
+
+He wrote back at once.
+"""
+
+
+def test_a_letters_signature_is_never_a_chapter() -> None:
+    """Issue 9: "a letter's signature became a chapter"."""
+    from audiobook.pipeline import text_to_script
+
+    for layout in ("ocr", "etext"):
+        script = text_to_script(LETTER, layout=layout)
+        assert [c.title for c in script.chapters] == ["THE LETTER", "THE REPLY"], layout
+        spoken = [s.text for s in script.chapters[0].segments]
+        assert "JOHN SMITH" in spoken, layout
+
+
+def test_e_text_chapter_forms() -> None:
+    """Issue 9: CHAPTER I., Chapter 1, a numeral alone, BOOK ONE; a contents list is skipped."""
+    from audiobook.pipeline import text_to_script
+
+    raw = (
+        "CONTENTS\n\n  BOOK ONE\n  I. The Start\n  II. The End\n\n\n\n"
+        "BOOK ONE\n\n\n\nI. The Start\n\n"
+        "It began on a grey morning with rain coming in from the sea.\n\n\n\n"
+        "II. The End\n\nIt ended on a bright evening with the wind gone quiet.\n"
+    )
+    script = text_to_script(raw, layout="etext")
+    assert [(c.number, c.title, c.path) for c in script.chapters] == [
+        ("I", "The Start", ["BOOK I"]),
+        ("II", "The End", ["BOOK I"]),
+    ]
+    assert [r.rule for r in script.removed] == ["table-of-contents"] * 4
+    heading = [s.text for s in script.chapters[0].segments if s.kind == "heading"]
+    assert heading == ["Book One.", "Chapter One. The Start."]
+
+
+def test_a_numeral_alone_in_another_language_keeps_its_number() -> None:
+    """Issue 9: "CHAPTER I" was the title of a German chapter printed "I."."""
+    from audiobook.pipeline import text_to_script
+
+    raw = "I.\n\nAls er erwachte, war es Morgen.\n\nII.\n\nDann kam der Abend.\n"
+    script = text_to_script(raw, layout="etext", language="de")
+    assert [(c.number, c.title) for c in script.chapters] == [("I", "I"), ("II", "II")]
+    assert script.chapters[1].segments[0].text == "2."
+    english = text_to_script(raw.replace("Als er erwachte, war es Morgen.", "It was morning."))
+    assert english.chapters[1].segments[0].text == "Chapter Two."
+
+
+PLAY = """THE TRIAL OF THE TEAPOT
+
+
+Contents
+
+ ACT I
+ Scene I. A kitchen.
+ ACT II
+ Scene I. A garden.
+
+
+Dramatis Personæ
+
+MRS. KETTLE, a widow.
+FIRST CUP, her lodger.
+SECOND CUP, his friend.
+
+
+ACT I
+
+SCENE I. A kitchen.
+
+ Enter Mrs. Kettle and First Cup.
+
+MRS. KETTLE.
+Who left the lid off?
+
+FIRST CUP.
+Not I, madam. [_Aside._] Not today.
+
+MRS. KETTLE.
+Then who?
+
+ [_Exit First Cup._]
+
+ Enter Second Cup.
+
+SECOND CUP.
+I did, and I would again.
+
+
+ACT II
+
+SCENE I. A garden.
+
+FIRST CUP.
+The lid is found.
+
+MRS. KETTLE.
+Then all is well.
+
+ [_Exeunt._]
+"""
+
+
+def test_a_play_has_acts_as_chapters_and_scenes_as_sections() -> None:
+    """Issue 9: acts were deleted as running headers and the contents became the acts."""
+    from audiobook.pipeline import text_to_script
+
+    script = text_to_script(PLAY, layout="play")
+    assert [(c.number, c.title) for c in script.chapters] == [
+        (None, "THE TRIAL OF THE TEAPOT"),
+        ("I", "ACT I"),
+        ("II", "ACT II"),
+    ]
+    act_one = [(s.speaker, s.kind, s.text) for s in script.chapters[1].segments]
+    assert act_one == [
+        ("Narrator", "heading", "Act One."),
+        ("Narrator", "heading", "Scene One. A kitchen."),
+        ("Narrator", "direction", "Enter Mrs. Kettle and First Cup."),
+        ("MRS. KETTLE", "speech", "Who left the lid off?"),
+        ("FIRST CUP", "speech", "Not I, madam."),
+        ("Narrator", "direction", "Aside."),
+        ("FIRST CUP", "speech", "Not today."),
+        ("MRS. KETTLE", "speech", "Then who?"),
+        ("Narrator", "direction", "Exit First Cup."),
+        ("Narrator", "direction", "Enter Second Cup."),
+        ("SECOND CUP", "speech", "I did, and I would again."),
+    ]
+    front = " ".join(s.text for s in script.chapters[0].segments)
+    assert "widow" in front  # the persons are read
+    assert "Scene I. A garden" not in front  # the contents are not

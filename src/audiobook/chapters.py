@@ -341,6 +341,20 @@ def spoken_chapter_label(word: str, value: int | None) -> str | None:
     return f"{word.title()} {value}".strip()
 
 
+SECTION_LABEL_RE = re.compile(r"^(SCENE|Scene)\s+([IVXLC]{1,6}|\d{1,3})\b\.?\s*[.:—–-]?\s*(.*)$")
+
+
+def spoken_section(text: str) -> str:
+    """ "SCENE III. A street." -> "Scene Three. A street."; other headings as they are."""
+    m = SECTION_LABEL_RE.match(text)
+    if not m:
+        return spoken_heading(None, text)
+    number = m.group(2)
+    value = int(number) if number.isdigit() else roman_to_int(number)
+    label = f"Scene {number_to_words(value).title()}" if value else f"Scene {number}"
+    return spoken_heading(label, m.group(3) or None)
+
+
 def heading_block(block: Block, spoken: str, level: int) -> Block:
     return Block(text=spoken, line=block.line, style="heading", level=level, page=block.page)
 
@@ -361,11 +375,13 @@ def finish(index: int, draft: _Draft, number: str | None) -> ChapterText:
         elif block.style == "chapter-title":
             value = roman_to_int(number) if number else None
             chapter_label = spoken_chapter_label(draft.label, value)
-            label_only = CHAPTER_LABEL_RE.match(draft.title) and chapter_label
+            label_only = chapter_label and (
+                CHAPTER_LABEL_RE.match(draft.title) or draft.title == draft.numeral
+            )
             spoken = spoken_heading(chapter_label, None if label_only else draft.title)
             blocks.append(heading_block(block, spoken, depth + 1))
         elif block.style in ("heading", "section"):
-            blocks.append(heading_block(block, spoken_heading(None, block.text), depth + 2))
+            blocks.append(heading_block(block, spoken_section(block.text), depth + 2))
         elif block.style == "title-page":
             blocks.append(heading_block(block, spoken_heading(None, block.text), depth + 1))
         else:

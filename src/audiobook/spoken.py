@@ -50,7 +50,9 @@ def title_case(text: str) -> str:
         elif lower.strip("\"'“‘(") in SMALL_WORDS and not capitalise_next and i < len(words) - 1:
             out.append(lower)
         else:
-            out.append(re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), lower, count=0))
+            out.append(
+                re.sub(r"[^\W\d_]+(?:['’][^\W\d_]+)*", lambda m: m.group(0).capitalize(), lower)
+            )
         capitalise_next = word.endswith((":", "—", "-", "!", "?"))
     return " ".join(out)
 

@@ -29,6 +29,7 @@ from audiobook.rules import (
     with_facts,
     with_pieces,
 )
+from audiobook.spoken import SMALL_WORDS
 from audiobook.textforms import (
     CHAPTER_LABEL_RE,
     CONTENTS_RE,
@@ -163,6 +164,14 @@ FOOTNOTE_LINE = Rule(RULE_FOOTNOTE, _footnote_lines, "a ^{*} or * footnote becom
 # ---------------------------------------------------------------- headings of a printed book
 
 
+# "Yours faithfully," above a name in capitals: the name signs a letter, it heads nothing
+VALEDICTION_RE = re.compile(
+    r"\b(?:yours|sincerely|faithfully|truly|affectionately|respectfully|devotedly|cordially|"
+    r"regards|wishes|love|friend|servant|brother|sister|son|daughter|comrade)\b[^.!?]{0,40},$",
+    re.IGNORECASE,
+)
+
+
 def is_print_heading(text: str, blank_before: bool) -> bool:
     """A short line in capitals after a blank line; "A. CILIGA." is a signature, not one."""
     if len(text) > HEADING_MAX_CHARS or not blank_before:
@@ -188,7 +197,8 @@ def label_pieces(piece: Piece, repaired: str) -> list[Piece] | None:
 def _print_headings(draft: Draft) -> Draft:
     pieces: list[Piece] = []
     for piece in draft.pieces:
-        if piece.kind != TEXT or len(piece.text) > HEADING_MAX_CHARS:
+        signed = bool(pieces) and bool(VALEDICTION_RE.search(pieces[-1].text))
+        if piece.kind != TEXT or len(piece.text) > HEADING_MAX_CHARS or signed:
             pieces.append(piece)
             continue
         repaired = repair_heading_glyphs(piece.text)
@@ -238,7 +248,7 @@ def mark_titles_under_labels(pieces: list[Piece], *, strict: bool) -> list[Piece
     for i, (label, nxt) in enumerate(itertools.pairwise(pieces)):
         if not (
             label.kind == NUMERAL
-            and label.level == -1
+            and (label.level == -1 or not strict)  # e-texts title a numeral alone too
             and nxt.kind == TEXT
             and (nxt.blank_before or (not strict and is_uppercase_line(nxt.text)))
             and len(nxt.text) <= 60
@@ -261,11 +271,14 @@ def mark_titles_under_labels(pieces: list[Piece], *, strict: bool) -> list[Piece
 
 
 def is_title_case(text: str) -> bool:
-    """ "MR. SHERLOCK HOLMES.", "The Pool of Tears", not "It was a dark night."."""
+    """ "MR. SHERLOCK HOLMES.", "The Pool of Tears", "The End", not "It was a dark night."."""
     if is_uppercase_line(text):
         return True
-    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text) if len(w) > 3]
-    return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+    words = re.findall(r"[^\W\d_][\w'’-]*", text)
+    if not words or not words[0][0].isupper():
+        return False
+    content = [w for w in words[1:] if w.lower() not in SMALL_WORDS]
+    return sum(w[0].isupper() for w in content) >= 0.6 * len(content)
 
 
 def unlist_label_runs(pieces: list[Piece]) -> list[Piece]:
