@@ -264,3 +264,13 @@ def test_a_tail_repeat_in_a_clean_e_text_is_the_authors() -> None:
     """Issue 9: OCR repairs never fire in clean text, where a repetition is deliberate."""
     raw = "They called, and called again.\n\nand called again.\n"
     assert texts(raw, layout="etext") == ["They called, and called again.", "and called again."]
+
+
+def test_a_signed_foreword_with_a_full_name_gives_the_author() -> None:
+    """Issue 9: the signature rule fitted one seed ("A. CILIGA."); any signed foreword counts."""
+    raw = (
+        "FOREWORD\n\nThis book was written over many winters, with help from friends.\n\n"
+        "Jane Doe\nEdinburgh, 1921.\n\nI\n\nTHE BEGINNING\n\nIt began.\n"
+    )
+    assert clean_text(raw, layout="ocr").author == "Jane Doe"
+    assert clean_text(raw, layout="etext").author == "Jane Doe"

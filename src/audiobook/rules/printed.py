@@ -395,12 +395,15 @@ def when_damaged(rule: Rule) -> Rule:
     return Rule(rule.name, apply, rule.doc + " (only where the text shows damage)")
 
 
-SIGNED_NAME_RE = re.compile(r"^\s*((?:[A-Z]\.\s?)+[A-Z][A-Z'-]+)\.?\s*$")
+# "A. CILIGA.", "J. R. DOE", "Jane Doe": a name alone on a line, signing a foreword
+SIGNED_NAME_RE = re.compile(
+    r"^\s*((?:[A-Z]\.\s?)+[A-Z][A-Za-z'-]+|[A-Z][A-Za-z'-]+(?:\s+[A-Z][A-Za-z'-]+){1,2})\.?\s*$"
+)
 PLACE_AND_DATE_RE = re.compile(r",.*\b(1[5-9]|20)\d\d\.?$")
 
 
 def _signed_author(draft: Draft) -> Draft:
-    """A foreword or preface signed with initials and surname ("J. DOE."), then place and
+    """A foreword or preface signed with a name ("J. DOE.", "Jane Doe") above its place and
     date ("London, 1937."): the book's author. Only in the first tenth of the text."""
     pieces = draft.pieces
     for i, piece in enumerate(pieces[: max(200, len(pieces) // 10)]):
