@@ -225,6 +225,7 @@ class Evidence:
     directions: int  # stage directions on lines of their own
     timestamps: int
     colon_labels: int  # paragraphs opening with "Name:" or "**Name:**"
+    markdown_marks: int  # lines with **bold** or Markdown escapes (\[ \* \_)
     paragraphs: int
 
     @property
@@ -336,6 +337,7 @@ def gather_evidence(lines: list[SourceLine]) -> Evidence:
         ),
         timestamps=sum(1 for t in texts if TIMESTAMP_RE.search(t)),
         colon_labels=sum(1 for i in nonblank if blank_before[i] and COLON_LABEL_RE.match(texts[i])),
+        markdown_marks=sum(1 for t in texts if "**" in t or re.search(r"\\[\[\]*_]", t)),
         paragraphs=sum(1 for i in nonblank if blank_before[i]),
     )
 
@@ -366,7 +368,9 @@ def detect_layout(lines: list[SourceLine]) -> LayoutChoice:
             + (", a tabbed contents list" if e.tabbed_contents >= 2 else ""),
             e,
         )
-    if e.paragraphs and e.colon_labels >= max(5, 0.3 * e.paragraphs):
+    # "Name: …" turns in Markdown are a transcript; in plain text (a dialogue, a play's
+    # script) the e-text rules, which also find its headings, serve better
+    if e.paragraphs and e.colon_labels >= max(5, 0.3 * e.paragraphs) and e.markdown_marks:
         return LayoutChoice(
             TRANSCRIPT, f"{e.colon_labels} of {e.paragraphs} paragraphs open with Name:", e
         )

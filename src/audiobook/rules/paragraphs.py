@@ -66,13 +66,20 @@ def print_join(previous: Block, piece: Piece, artefact_between: bool, wrapped: b
     return wrapped and not piece.blank_before
 
 
+# A line that opens a new speaker's turn ("BOB: Hello.", "ROMEO. Is the day so young?")
+# starts a paragraph even with no blank line above it.
+TURN_LINE_RE = re.compile(
+    r"^(?:[A-Z][\w'’.-]*(?: [A-Z0-9][\w'’.-]*){0,3}:\s+\S|[A-Z]{2,}[A-Z'’-]*(?: [A-Z]{2,}[A-Z'’-]*){0,3}\.\s+\S)"
+)
+
+
 def blank_line_join(previous: Block, piece: Piece, artefact_between: bool, wrapped: bool) -> bool:
     """A clean e-text: lines straight below each other are one paragraph; a blank line ends
     it. A text with a paragraph per line (no wrapping) joins only a line that plainly
     continues a sentence."""
     if len(previous.text) >= MAX_PARAGRAPH_CHARS:
         return False
-    if not piece.blank_before:
+    if not piece.blank_before and not TURN_LINE_RE.match(piece.text):
         return wrapped or not ends_sentence(previous.text)
     return False
 
