@@ -69,7 +69,8 @@ def print_join(previous: Block, piece: Piece, artefact_between: bool, wrapped: b
 # A line that opens a new speaker's turn ("BOB: Hello.", "ROMEO. Is the day so young?")
 # starts a paragraph even with no blank line above it.
 TURN_LINE_RE = re.compile(
-    r"^(?:[A-Z][\w'’.-]*(?: [A-Z0-9][\w'’.-]*){0,3}:\s+\S|[A-Z]{2,}[A-Z'’-]*(?: [A-Z]{2,}[A-Z'’-]*){0,3}\.\s+\S)"
+    r"^(?:[A-Z][\w'’.-]*(?: [A-Z0-9][\w'’.-]*){0,3}:\s+\S"
+    r"|[A-Z]{2,}[A-Z'’-]*(?: [A-Z]{2,}[A-Z'’-]*){0,3}\.\s+\S)"
 )
 
 
