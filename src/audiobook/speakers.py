@@ -39,7 +39,10 @@ NAME = r"[A-Z][\w'’.-]*(?: [A-Z0-9][\w'’.-]*){0,3}"  # "Adam Stacoviak", "Sp
 JOINT_NAMES = rf"{NAME}(?:,? {NAME})*,? (?:&|and) {NAME}"
 # "LADY CAPULET", "FIRST CITIZEN", "MRS. UPJOHN", "VON RETTENMAYER"
 CAPS_NAME = r"[A-Z][A-Z'’-]+(?:\.? (?:[A-Z][A-Z'’-]+|OF|DE|LA|LE|DU|VON|VAN))*"
-SECTION_NUMBER = r"(?:\d{1,3}\.\s+)?"  # "2. _Socr._": the section numbers of a dialogue
+# "BLAND, VON RETTENMAYER, DE CASTRO, AND ROPER.": several at once
+JOINT_CAPS = rf"{CAPS_NAME}(?:, {CAPS_NAME})*,? (?:AND|&) {CAPS_NAME}"
+# "2. _Socr._": a dialogue's section number (tried last: "1. Serv." is a play's First Servant)
+SECTION_NUMBER = r"(?:\d{1,3}\.\s+)??"
 # What may follow a label: the speech, starting with a capital, a quote or a bracket.
 SPEECH_START = r"(?=\s+\S|\s*$)"
 # Plain labels are trusted without markup only if this share of paragraphs starts with one.
@@ -98,9 +101,9 @@ ITALIC = LabelForm("italic", r"([_*]){name}(?:[.:]\1|\1[.:])", f"{NAME}?", True)
 # "Q. Who made the world?" / "A: God made the world." — questions and answers
 QUESTION_ANSWER = LabelForm("question-answer", "{name}[.:]", "Q|A|Ques|Ans|Question|Answer", True)
 COLON = LabelForm("colon", "{name}:", f"{NAME}|[A-Z]", False)
-CAPS = LabelForm("caps", r"{name}\.", CAPS_NAME, True)
+CAPS = LabelForm("caps", r"{name}\.", f"{JOINT_CAPS}|{CAPS_NAME}", True)
 ABBREVIATION = LabelForm(
-    "abbreviation", "{name}", r"[A-Z][a-z]{1,7}\.(?: [A-Z][a-z]{0,7}\.)?", False
+    "abbreviation", "{name}", r"(?:\d\. )?[A-Z][a-z]{0,7}\.(?: [A-Z][a-z]{0,7}\.)?", False
 )
 # "Stalin Not so very much.": a bare name, so the speech must open with a capital or a quote
 PLAIN = LabelForm(
@@ -193,6 +196,12 @@ def looks_like_a_name(label: str) -> bool:
     return have_word_list() and not is_english_word(label)
 
 
+def dictionary_word(label: str) -> bool:
+    """ "Yes." is a word that may open a speech; "Serv." and "1. Serv." are cues."""
+    core = re.sub(r"^\d\.\s*", "", label).rstrip(".:")
+    return " " not in core and have_word_list() and is_english_word(core)
+
+
 def count_labels(
     texts: Sequence[str],
 ) -> tuple[dict[str, Counter[str]], dict[tuple[str, str], int]]:
@@ -229,7 +238,14 @@ def accepted_labels(
         accepted |= {(QUESTION_ANSWER.name, n) for n in qa}
     italic = counts[ITALIC.name]
     if sum(italic.values()) >= 3:
-        accepted |= {(ITALIC.name, n) for n, c in italic.items() if c >= 2 and is_person_word(n)}
+        # once the form is established, an italic name with its stop ("_Wat._") is a label
+        # even if it speaks only once
+        established = sum(italic.values()) >= 10
+        accepted |= {
+            (ITALIC.name, n)
+            for n, c in italic.items()
+            if (c >= 2 or established) and is_person_word(n)
+        }
     colon = counts[COLON.name]
     if sum(colon.values()) >= max(COLON_LABEL_MIN_COUNT, PLAIN_LABEL_MIN_SHARE * paragraphs):
         accepted |= {
@@ -249,7 +265,7 @@ def accepted_labels(
         accepted |= {
             (ABBREVIATION.name, n)
             for n, c in abbreviations.items()
-            if (c >= 2 or expand(n, persons) != n.rstrip(".:"))
+            if (c >= 2 or expand(n, persons) != n.rstrip(".:") or not dictionary_word(n))
             and n.split(".")[0].lower() not in TITLES
             and is_person_word(n)
         }
