@@ -66,11 +66,13 @@ def print_join(previous: Block, piece: Piece, artefact_between: bool, wrapped: b
     return wrapped and not piece.blank_before
 
 
-# A line that opens a new speaker's turn ("BOB: Hello.", "ROMEO. Is the day so young?")
+# A line that opens a new speaker's turn ("BOB: Hello.", "ROMEO. Is the day so young?",
+# "2. Serv. When good manners…")
 # starts a paragraph even with no blank line above it.
 TURN_LINE_RE = re.compile(
     r"^(?:[A-Z][\w'’.-]*(?: [A-Z0-9][\w'’.-]*){0,3}:\s+\S"
-    r"|[A-Z]{2,}[A-Z'’-]*(?: [A-Z]{2,}[A-Z'’-]*){0,3}\.\s+\S)"
+    r"|[A-Z]{2,}[A-Z'’-]*(?: [A-Z]{2,}[A-Z'’-]*){0,3}\.\s+\S"
+    r"|(?:\d\. )?(?!(?:Mr|Mrs|Ms|Dr|St|Mt|No)\.)[A-Z][a-z]{0,7}\.(?: [A-Z][a-z]{0,7}\.)? +[A-Z])"
 )
 
 
