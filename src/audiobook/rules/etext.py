@@ -423,7 +423,17 @@ def _footnotes(draft: Draft) -> Draft:
             text = " ".join([body.group(2), *(p.text for p in pieces[i + 1 : end])]).strip()
             if bracketed and text.endswith("]"):
                 text = text[:-1].rstrip()
-            removed += [Removal(RULE_FOOTNOTE, p.line, p.text) for p in pieces[i:end]]
+            # the marker is not read; the body's words are, as a note
+            marker = piece.text[: len(piece.text) - len(body.group(2))].strip()
+            removed.append(Removal(RULE_FOOTNOTE_REF, piece.line, marker))
+            lines = [body.group(2), *(p.text for p in pieces[i + 1 : end])]
+            if bracketed and lines[-1].endswith("]"):
+                lines[-1] = lines[-1][:-1]
+            removed += [
+                Removal(RULE_FOOTNOTE, p.line, line)
+                for p, line in zip(pieces[i:end], lines, strict=True)
+                if line.strip()
+            ]
             out.append(replace(piece, text=text, kind=NOTE))
             out += [replace(p, kind=GONE) for p in pieces[i + 1 : end]]
             i = end
