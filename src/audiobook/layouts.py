@@ -85,6 +85,9 @@ class Layout:
     example: str  # a line of such a text, for the README and `--help`
     rules: tuple[Rule, ...]
     chapters: str  # HEADING_LEVELS or BOOK_STRUCTURE
+    # A paragraph without a label continues the last speaker (an interview, a dialogue);
+    # in a play every speech has its cue, and what has none is the narrator's.
+    turns_continue: bool = True
 
     @property
     def rule_names(self) -> list[str]:
@@ -183,13 +186,14 @@ PLAY = Layout(
         FOOTNOTES,
         SCENE_BREAK,
         PLAY_HEADINGS,
-        STAGE_DIRECTIONS,
         CUE_LINES,
+        STAGE_DIRECTIONS,
         TITLE_PAGE,
         paragraphs(blank_line_join),
         INLINE_DIRECTIONS,
     ),
     BOOK_STRUCTURE,
+    turns_continue=False,
 )
 LAYOUTS: dict[str, Layout] = {
     layout.name: layout for layout in (MARKDOWN, TRANSCRIPT, OCR, ETEXT, PLAY)

@@ -10,6 +10,7 @@ from pathlib import Path
 from audiobook.chapters import find_chapters
 from audiobook.cleaning import clean_text
 from audiobook.errors import UserError
+from audiobook.layouts import get_layout
 from audiobook.model import NARRATOR, ReadOptions, Script
 from audiobook.reading import read_source
 from audiobook.script_io import read_fountain_script, read_json_script
@@ -44,7 +45,9 @@ def text_to_script(
     paragraphs = [b.text for c in chapter_texts for b in c.blocks if b.style == "paragraph"]
     labels = find_labels(paragraphs, clean.persons)
     speakers = labels.names
-    attribute_speakers(chapter_texts, labels)
+    attribute_speakers(
+        chapter_texts, labels, turns_continue=get_layout(clean.layout).turns_continue
+    )
     chapters = [c.chapter for c in chapter_texts if c.chapter.segments]
     for index, chapter in enumerate(chapters, start=1):
         chapter.index = index

@@ -31,16 +31,12 @@ from audiobook.model import (
     ChapterText,
     Segment,
 )
-from audiobook.textforms import strip_inline_markup
+from audiobook.textforms import CAPS_NAME, JOINT_CAPS, strip_inline_markup
 from audiobook.words import have_word_list, is_english_word
 
 NAME = r"[A-Z][\w'’.-]*(?: [A-Z0-9][\w'’.-]*){0,3}"  # "Adam Stacoviak", "Speaker 2"
 # Several people at once, in bold: "**Jason Staten, Safia Abdalla, & Jen Luker**"
 JOINT_NAMES = rf"{NAME}(?:,? {NAME})*,? (?:&|and) {NAME}"
-# "LADY CAPULET", "FIRST CITIZEN", "MRS. UPJOHN", "VON RETTENMAYER"
-CAPS_NAME = r"[A-Z][A-Z'’-]+(?:\.? (?:[A-Z][A-Z'’-]+|OF|DE|LA|LE|DU|VON|VAN))*"
-# "BLAND, VON RETTENMAYER, DE CASTRO, AND ROPER.": several at once
-JOINT_CAPS = rf"{CAPS_NAME}(?:, {CAPS_NAME})*,? (?:AND|&) {CAPS_NAME}"
 # "2. _Socr._": a dialogue's section number (tried last: "1. Serv." is a play's First Servant)
 SECTION_NUMBER = r"(?:\d{1,3}\.\s+)??"
 # What may follow a label: the speech, starting with a capital, a quote or a bracket.
@@ -439,20 +435,29 @@ def split_directions(text: str) -> list[tuple[bool, str]]:
     return out
 
 
-def attribute_speakers(chapters: list[ChapterText], labels: Labels) -> list[ChapterText]:
-    """Fill each chapter's segments: every passage with its speaker and kind."""
-    current: str | None = None
+def attribute_speakers(
+    chapters: list[ChapterText], labels: Labels, *, turns_continue: bool = True
+) -> list[ChapterText]:
+    """Fill each chapter's segments: every passage with its speaker and kind.
+
+    A paragraph without a label continues the last speaker when `turns_continue` (an
+    interview, a dialogue); in a play it is the narrator's (a stage direction or scene).
+    A heading ends every turn: the first paragraph after it has no speaker but its label's.
+    """
     for chapter_text in chapters:
+        current: str | None = None
         segments: list[Segment] = []
         for block in chapter_text.blocks:
-            added, current = block_segments(block, labels, current)
+            if block.style == "heading":
+                current = None
+            added, current = block_segments(block, labels, current, turns_continue)
             segments.extend(added)
         chapter_text.chapter.segments = segments
     return chapters
 
 
 def block_segments(
-    block: Block, labels: Labels, current: str | None
+    block: Block, labels: Labels, current: str | None, turns_continue: bool = True
 ) -> tuple[list[Segment], str | None]:
     """The segments of one block, in order, with its notes after it, and who speaks after it
     (a cue with nothing said yet still passes the turn on)."""
@@ -464,7 +469,7 @@ def block_segments(
     elif block.style == "direction":
         out.append(segment(NARRATOR, DIRECTION, block, unbracket(block.text)))
     else:
-        said, current = paragraph_segments(block, labels, current)
+        said, current = paragraph_segments(block, labels, current if turns_continue else None)
         out.extend(said)
     if out:
         out[0].page = block.page

@@ -71,8 +71,12 @@ def print_join(previous: Block, piece: Piece, artefact_between: bool, wrapped: b
 # starts a paragraph even with no blank line above it.
 TURN_LINE_RE = re.compile(
     r"^(?:[A-Z][\w'’.-]*(?: [A-Z0-9][\w'’.-]*){0,3}:\s+\S"
-    r"|[A-Z]{2,}[A-Z'’-]*(?: [A-Z]{2,}[A-Z'’-]*){0,3}\.\s+\S"
-    r"|(?:\d\. )?(?!(?:Mr|Mrs|Ms|Dr|St|Mt|No)\.)[A-Z][a-z]{0,7}\.(?: [A-Z][a-z]{0,7}\.)? +[A-Z])"
+    r"|[A-Z]{2,}[A-Z'’-]*(?: [A-Z]{2,}[A-Z'’-]*){0,3}\.\s+\S)"
+)
+# "  2. Serv. When good manners…": an abbreviated cue, indented as old editions print them
+# (an indented "Yes. I will." is speech, but a speech's own lines are not indented so)
+INDENTED_CUE_RE = re.compile(
+    r"^\s+(?:\d\. )?(?!(?:Mr|Mrs|Ms|Dr|St|Mt|No)\.)[A-Z][a-z]{0,7}\.(?: [A-Z][a-z]{0,4}\.)? +[A-Z]"
 )
 
 
@@ -82,7 +86,8 @@ def blank_line_join(previous: Block, piece: Piece, artefact_between: bool, wrapp
     continues a sentence."""
     if len(previous.text) >= MAX_PARAGRAPH_CHARS:
         return False
-    if not piece.blank_before and not TURN_LINE_RE.match(piece.text):
+    opens_turn = TURN_LINE_RE.match(piece.text) or INDENTED_CUE_RE.match(piece.raw)
+    if not piece.blank_before and not opens_turn:
         return wrapped or not ends_sentence(previous.text)
     return False
 

@@ -19,7 +19,7 @@ from audiobook.rules import (
     with_pieces,
 )
 from audiobook.rules.printed import unlist_label_runs
-from audiobook.textforms import NUMBER_WORDS, is_uppercase_line, roman_to_int
+from audiobook.textforms import CAPS_NAME, JOINT_CAPS, NUMBER_WORDS, is_uppercase_line, roman_to_int
 
 ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
 NUMBER = rf"(?:[IVXLC]{{1,6}}|\d{{1,2}}|{'|'.join(NUMBER_WORDS)})"
@@ -99,11 +99,10 @@ PLAY_HEADINGS = Rule("play-headings", _play_headings, "ACT is a chapter, SCENE a
 
 def is_direction(piece: Piece) -> bool:
     """ "Enter Romeo.", "[_Exit._]", "_Aside._" on a line of their own, set off by a blank
-    line or by indentation."""
+    line or by indentation (one straight below a line of speech is read inside it)."""
     if not DIRECTION_LINE_RE.match(piece.text) or len(piece.text) > 300:
         return False
-    set_off = piece.blank_before or piece.raw[:1].isspace()
-    return set_off or piece.text.startswith(("[", "_", "("))
+    return piece.blank_before or piece.raw[:1].isspace()
 
 
 def _stage_directions(draft: Draft) -> Draft:
@@ -122,14 +121,16 @@ def _stage_directions(draft: Draft) -> Draft:
                 text += " " + pieces[end].text
                 end += 1
             close = text.find(opener) if opener else -1
-            rest = text[close + 1 :].strip() if close >= 0 else ""
-            if rest:  # "[_Dropping on to the settee…_] There'll be the Baron": speech goes on
-                text = text[: close + 1]
+            if opener and close < 0:
+                end, text = i + 1, piece.text  # never closed: the direction is this line
+            elif close >= 0 and text[close + 1 :].strip():
+                # "[_Dropping on to the settee…_] There'll be the Baron": the speech goes on
+                # after it, so it stays in the speech, where it is read as a direction
+                out.append(piece)
+                i += 1
+                continue
             out.append(replace(piece, text=text, kind=DIRECTION))
             out += [replace(p, kind=GONE) for p in pieces[i + 1 : end]]
-            if rest:
-                last = pieces[end - 1]
-                out.append(replace(last, text=rest, kind=TEXT, blank_before=False, blanks_before=0))
             i = end
             continue
         out.append(piece)
@@ -137,10 +138,7 @@ def _stage_directions(draft: Draft) -> Draft:
     return with_pieces(draft, out)
 
 
-CUE_ALONE_RE = re.compile(
-    r"^(?:[A-Z][A-Z'’-]+(?:\s+(?:[A-Z][A-Z'’-]*|OF|DE|LA|LE|AND|&))*[.:]"
-    r"|[_*][A-Z][\w'’ .]{0,30}[_*][.:]?)$"
-)
+CUE_ALONE_RE = re.compile(rf"^(?:(?:{JOINT_CAPS}|{CAPS_NAME})[.:]|[_*][A-Z][\w'’ .]{{0,30}}[_*][.:]?)$")
 
 
 def _cue_lines(draft: Draft) -> Draft:
