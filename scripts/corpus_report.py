@@ -23,6 +23,7 @@ from audiobook.errors import UserError
 from audiobook.model import SPEECH, Script
 from audiobook.pipeline import load_script
 
+MISTAKES_SHOWN = 6
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
 
 
@@ -98,7 +99,7 @@ def truth_accuracy(script: Script, truth: Path) -> tuple[int, int, int, list[str
         f"{where} …: {want} -> {got or 'no such turn'}"
         for got, want, where in found
         if got is None or stands_for[got] != want
-    ][:6]
+    ][:MISTAKES_SHOWN]
     return named, attributed, len(found), mistakes
 
 
@@ -175,12 +176,18 @@ def report(path: Path, show_removed: bool, show_chapters: bool) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("folder", type=Path)
+    parser.add_argument("folder", type=Path, help="a folder of texts, or one text")
     parser.add_argument("--removed", action="store_true", help="list every removal")
     parser.add_argument("--chapters", action="store_true", help="list every chapter")
+    parser.add_argument("--mistakes", type=int, default=6, help="turn mistakes to show")
     args = parser.parse_args()
+    global MISTAKES_SHOWN
+    MISTAKES_SHOWN = args.mistakes
+    if args.folder.is_file():
+        print(report(args.folder, args.removed, args.chapters))
+        return
     if not args.folder.is_dir():
-        sys.exit(f"error: {args.folder}: not a folder")
+        sys.exit(f"error: {args.folder}: no such file or folder")
     files = sorted(
         p
         for p in args.folder.rglob("*")

@@ -46,16 +46,20 @@ PLAIN_LABEL_MIN_SHARE = 0.10
 COLON_LABEL_MIN_COUNT = 3
 # Words that label text but are never people.
 NOT_SPEAKERS = frozenset(
-    """act scene chapter part book volume the a an and but or if so then this that there
-    break project gutenberg end finis note notes enter exit exeunt prologue epilogue
-    contents index preface introduction appendix footnote footnotes illustration transcriber
-    produced title author language release date editor translator credits update edit link
-    links source photo image caption warning copyright published posted tags summary
-    example examples answer question chapter section figure fig table see ibid cf ch pp ed
-    trans vol no mr mrs ms dr st mt messrs capt col gen lt sgt rev hon sir madam
-    persons dramatis characters personae air song duet trio glee recitative dance finale
-    monday tuesday wednesday thursday friday saturday sunday january february march april
-    june july august september october november december postscript ps nb""".split()
+    """act scene chapter part book volume break project gutenberg end finis note notes enter
+    exit exeunt prologue epilogue contents index preface introduction appendix footnote
+    footnotes illustration transcriber produced title author language release date editor
+    translator credits update edit link links source photo image caption warning copyright
+    published posted tags summary example examples answer question section figure fig table
+    see ibid cf ch pp ed trans vol no persons dramatis characters personae air song duet trio
+    glee recitative dance finale monday tuesday wednesday thursday friday saturday sunday
+    january february march april june july august september october november december
+    postscript ps nb""".split()
+)
+# Words that may open a name ("THE MOTHER", "A BYSTANDER", "MRS. UPJOHN") but are no one alone.
+NAME_OPENERS = frozenset(
+    "the a an and but or if so then this that there mr mrs ms dr st mt messrs capt col gen lt "
+    "sgt rev hon sir madam".split()
 )
 TITLES = frozenset("mr mrs ms dr st mt messrs capt col gen lt sgt rev hon prof no vol fig".split())
 
@@ -72,8 +76,9 @@ class LabelForm:
 
     def pattern(self, names: str | None = None) -> str:
         """The label's regex: any name of this form, or only the `names` alternation."""
-        name = f"(?P<name>{self.name_pattern})" if names is None else f"(?:{names})"
-        return self.template.replace("{name}", name)
+        if names is None:
+            return self.template.replace("{name}", f"(?P<name>{self.name_pattern})")
+        return self.template.replace("{name}", f"(?:{names})").replace("(?P<aside>", "(?:")
 
     @property
     def at_start(self) -> re.Pattern[str]:
@@ -96,8 +101,11 @@ BOLD = LabelForm("bold", r"\*\*{name}(?::\*\*|\*\*:?)", f"{JOINT_NAMES}|{NAME}?"
 ITALIC = LabelForm("italic", r"([_*]){name}(?:[.:]\1|\1[.:])", f"{NAME}?", True)
 # "Q. Who made the world?" / "A: God made the world." — questions and answers
 QUESTION_ANSWER = LabelForm("question-answer", "{name}[.:]", "Q|A|Ques|Ans|Question|Answer", True)
-COLON = LabelForm("colon", "{name}:", f"{NAME}|[A-Z]", False)
-CAPS = LabelForm("caps", r"{name}\.", f"{JOINT_CAPS}|{CAPS_NAME}", True)
+# A direction may stand between a name and its stop: "LIGNIÈRE (faisant mine de sortir):",
+# "CONRAD BAUMGARTEN (rushing in breathless).", and Shaw's "THE DAUGHTER [in the space…]"
+ASIDE = r"(?:\s*\((?P<aside>[^()]{1,160})\))?"
+COLON = LabelForm("colon", f"{{name}}{ASIDE}:", f"{NAME}|[A-Z]", False)
+CAPS = LabelForm("caps", rf"{{name}}{ASIDE}(?:\.|(?=\s+\[_))", f"{JOINT_CAPS}|{CAPS_NAME}", True)
 ABBREVIATION = LabelForm(
     "abbreviation", "{name}", r"(?:\d\. )?[A-Z][a-z]{0,7}\.(?: [A-Z][a-z]{0,7}\.)?", False
 )
@@ -126,14 +134,16 @@ class Labels:
     def names(self) -> list[str]:
         return list(dict.fromkeys(self.speakers.values()))
 
-    def at_start(self, text: str) -> tuple[str, int] | None:
-        """(speaker, end of the label) when the paragraph opens with a known label."""
+    def at_start(self, text: str) -> tuple[str, int, str] | None:
+        """(speaker, end of the label, a direction inside the label) when the paragraph
+        opens with a known label."""
         for form in LABEL_FORMS:
             m = form.at_start.match(text)
             if m:
                 speaker = self.speakers.get((form.name, m.group("name")))
                 if speaker is not None:
-                    return speaker, m.end()
+                    aside = m.groupdict().get("aside") or ""
+                    return speaker, m.end(), aside
         return None
 
     @functools.cached_property
@@ -178,8 +188,8 @@ def is_person_word(name: str) -> bool:
     return (
         bool(words)
         and len(name.strip(".:")) > 1
-        and (words[0] not in NOT_SPEAKERS or (words[0] in TITLES and len(words) > 1))
-        and not all(w in NOT_SPEAKERS for w in words)
+        and words[0] not in NOT_SPEAKERS
+        and not all(w in NOT_SPEAKERS or w in NAME_OPENERS for w in words)
     )
 
 
@@ -389,9 +399,9 @@ def split_turns(text: str, labels: Labels) -> list[tuple[str | None, str]]:
     pieces: list[tuple[str | None, str]] = []
     opening = labels.at_start(text)
     speaker: str | None = None
-    start = 0
+    start, aside = 0, ""
     if opening is not None:
-        speaker, start = opening
+        speaker, start, aside = opening
     pattern = labels.mid_paragraph
     if pattern is not None:
         for m in pattern.finditer(text, start):
@@ -399,12 +409,17 @@ def split_turns(text: str, labels: Labels) -> list[tuple[str | None, str]]:
             if inner is None:
                 continue
             before = text[start : m.start()].strip()
-            if before:
-                pieces.append((speaker, before))
-            speaker = inner[0]
+            if before or aside:
+                pieces.append((speaker, with_aside(aside, before)))
+            speaker, aside = inner[0], inner[2]
             start = m.end()
-    pieces.append((speaker, text[start:].strip()))
+    pieces.append((speaker, with_aside(aside, text[start:].strip())))
     return [(s, t) for s, t in pieces if t or (s and (s, t) == pieces[-1])]
+
+
+def with_aside(aside: str, text: str) -> str:
+    """The direction printed inside a label, read as a direction before the speech."""
+    return f"[_{aside.strip(' _')}_] {text}".strip() if aside.strip(" _") else text
 
 
 # Stage directions and sounds inside a turn: "[Laughter]" between sentences, "[_Exit._]" or

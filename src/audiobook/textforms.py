@@ -77,9 +77,11 @@ CHAPTER_LABEL_RE = re.compile(
     re.IGNORECASE,
 )
 # A name in capitals, as plays print cues: "LADY CAPULET", "FIRST CITIZEN", "MRS. UPJOHN",
-# "VON RETTENMAYER", "LIGNIÈRE"
+# "VON RETTENMAYER", "LIGNIÈRE", "A BYSTANDER"
 UPPER = "A-ZÀ-ÖØ-ÞŒ"
-CAPS_NAME = rf"[{UPPER}][{UPPER}'’-]+(?:\.? (?:[{UPPER}][{UPPER}'’-]+|OF|DE|LA|LE|DU|VON|VAN))*"
+CAPS_NAME = (
+    rf"(?:A |AN )?[{UPPER}][{UPPER}'’-]+(?:\.? (?:[{UPPER}][{UPPER}'’-]+|OF|DE|LA|LE|DU|VON|VAN))*"
+)
 # "BLAND, VON RETTENMAYER, DE CASTRO, AND ROPER.": several at once
 JOINT_CAPS = rf"{CAPS_NAME}(?:, {CAPS_NAME})*,? (?:AND|&) {CAPS_NAME}"
 ROMAN_RE = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")

@@ -71,7 +71,7 @@ def print_join(previous: Block, piece: Piece, artefact_between: bool, wrapped: b
 # starts a paragraph even with no blank line above it.
 TURN_LINE_RE = re.compile(
     r"^(?:[A-Z][\w'’.-]*(?: [A-Z0-9][\w'’.-]*){0,3}:\s+\S"
-    r"|[A-Z]{2,}[A-Z'’-]*(?: [A-Z]{2,}[A-Z'’-]*){0,3}\.\s+\S)"
+    r"|(?:A |THE )?[A-Z]{2,}[A-Z'’-]*(?: [A-Z]{2,}[A-Z'’-]*){0,3}\.\s+\S)"
 )
 # "  2. Serv. When good manners…": an abbreviated cue, indented as old editions print them
 # (an indented "Yes. I will." is speech, but a speech's own lines are not indented so)
@@ -110,8 +110,10 @@ class _Assembler:
         scene_break = False
         artefact_between = False  # a page number, header or note interrupted the text
         pending_notes: list[str] = []
+        gone_between = False  # removed lines (a contents list, boilerplate) end a paragraph
         for piece in pieces:
             if piece.kind == GONE:
+                gone_between = True
                 continue
             if piece.kind in ARTEFACTS:
                 if piece.page is not None:
@@ -135,6 +137,7 @@ class _Assembler:
                 and previous is not None
                 and previous.style == "paragraph"
                 and not scene_break
+                and not gone_between
             ):
                 dropped = self.drop_duplicate(previous, piece) if self.repairs else None
                 if dropped == "piece":
@@ -146,6 +149,7 @@ class _Assembler:
                     previous, piece, artefact_between, self.wrapped
                 ):
                     self.join(previous, piece)
+                    gone_between = False
                     if pending_page and previous.page is None:
                         previous.page = pending_page
                         pending_page = None
@@ -168,6 +172,7 @@ class _Assembler:
             pending_page = None
             scene_break = False
             artefact_between = False
+            gone_between = False
         if pending_notes:  # notes with no paragraph before them at all
             target = next((b for b in reversed(blocks) if b.style == "paragraph"), None)
             if target is None:

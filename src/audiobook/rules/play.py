@@ -138,7 +138,9 @@ def _stage_directions(draft: Draft) -> Draft:
     return with_pieces(draft, out)
 
 
-CUE_ALONE_RE = re.compile(rf"^(?:(?:{JOINT_CAPS}|{CAPS_NAME})[.:]|[_*][A-Z][\w'’ .]{{0,30}}[_*][.:]?)$")
+CUE_ALONE_RE = re.compile(
+    rf"^(?:(?:{JOINT_CAPS}|{CAPS_NAME})[.:]|[_*][A-Z][\w'’ .]{{0,30}}[_*][.:]?)$"
+)
 
 
 def _cue_lines(draft: Draft) -> Draft:
