@@ -46,12 +46,14 @@ def source_tokens(text: str, layout: str | None = None) -> tuple[list[tuple[str,
     whole = {r.line for r in whole_removals}
     heading_blocks = [b for b in clean.blocks if b.style in ("heading", "numeral", "title")]
     captions = {b.line for b in clean.blocks if b.style == "caption"}
-    headings = {b.line for b in heading_blocks} | {
-        n  # the second line of a heading printed on two lines ("SIBERIA:" / "LAND OF …")
-        for b in heading_blocks
-        for n in range(b.line + 1, b.line + 3)
-        if by_number.get(n) and b.text.endswith(": " + by_number[n])
-    }
+    headings = {b.line for b in heading_blocks}
+    for b in heading_blocks:  # a heading printed over several lines ("SIBERIA:" / "LAND OF …")
+        for n in range(b.line + 1, b.line + 6):
+            if not by_number.get(n):
+                continue  # a blank line between the heading's lines
+            if " " + by_number[n] not in b.text:
+                break
+            headings.add(n)
     notes = [w for r in clean.removed if r.rule == RULE_FOOTNOTE for w in tokens(r.text)]
     scene_breaks = {r.line for r in clean.removed if r.rule == "scene-break"}
     fragment_lines = {r.line for r in clean.removed if r.text.endswith("-")}

@@ -228,8 +228,8 @@ def book_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
         else:
             drafts.append(_Draft(clean.title or default_title, pending[0].line, None, list(path)))
             drafts[-1].blocks.extend(pending)
-    drafts = merge_title_pages(drafts)
-    numbers = infer_numbers(drafts)
+    drafts = merge_front_matter(merge_title_pages(drafts))
+    numbers = infer_numbers(drafts, missing=get_layout(clean.layout).numbers_go_missing)
     return [finish(i, d, n) for i, (d, n) in enumerate(zip(drafts, numbers, strict=True), 1)]
 
 
@@ -296,12 +296,50 @@ def merge_title_pages(drafts: list[_Draft]) -> list[_Draft]:
     return merged
 
 
-def infer_numbers(drafts: list[_Draft]) -> list[str | None]:
-    """Chapter numbers as printed where legible; missing or garbled ones from the sequence.
+# A scrap of front matter shorter than this (a publisher's imprint, "MILANO", a dedication)
+# is read with the front matter before it rather than made a chapter of its own.
+FRONT_MATTER_SCRAP_WORDS = 60
+
+
+def merge_front_matter(drafts: list[_Draft]) -> list[_Draft]:
+    """Before the first numbered chapter, short unnumbered scraps (title page, imprint, place
+    of publication, dedication) are one opening chapter, not a run of tiny ones."""
+    first_numbered = next((i for i, d in enumerate(drafts) if d.numeral), len(drafts))
+    merged: list[_Draft] = []
+    for i, draft in enumerate(drafts):
+        previous = merged[-1] if merged else None
+        if (
+            i < first_numbered
+            and previous is not None
+            and words_of_draft(previous) < FRONT_MATTER_SCRAP_WORDS
+            and words_of_draft(draft) < FRONT_MATTER_SCRAP_WORDS
+            and previous.path == draft.path
+            and not is_front_matter(draft.title)
+        ):
+            previous.blocks += [
+                Block(b.text, b.line, "title-page", page=b.page)
+                if b.style == "chapter-title"
+                else b
+                for b in draft.blocks
+            ]
+            continue
+        merged.append(draft)
+    return merged
+
+
+def words_of_draft(draft: _Draft) -> int:
+    return sum(len(b.text.split()) for b in draft.blocks if b.style == "paragraph")
+
+
+def infer_numbers(drafts: list[_Draft], *, missing: bool = True) -> list[str | None]:
+    """Chapter numbers as printed where legible; garbled ones (and, where OCR may lose a
+    number line, `missing` ones) from the sequence.
 
     An unnumbered chapter after a numbered one gets the next number; one before the first
     legible number of its division counts back from it, so a book's title page or an
-    introduction before CHAPTER I is not numbered, while a lost "I" before "II" is.
+    introduction before CHAPTER I is not numbered, while a lost "I" before "II" is. In a
+    clean text no number is lost: an unnumbered heading after the chapters (prayers, an
+    appendix) stays unnumbered.
     """
     numbers: list[str | None] = [None] * len(drafts)
     divisions: dict[tuple[str, ...], list[int]] = {}
@@ -310,7 +348,11 @@ def infer_numbers(drafts: list[_Draft]) -> list[str | None]:
     for members in divisions.values():
         if not any(drafts[i].numeral for i in members):
             continue  # a division printed without chapter numbers
-        counted = [i for i in members if drafts[i].numeral or not is_front_matter(drafts[i].title)]
+        counted = [
+            i
+            for i in members
+            if drafts[i].numeral or (missing and not is_front_matter(drafts[i].title))
+        ]
         printed = {i: parse_numeral_line(drafts[i].numeral or "") for i in counted}
         last: int | None = None
         for position, i in enumerate(counted):

@@ -88,6 +88,9 @@ class Layout:
     # A paragraph without a label continues the last speaker (an interview, a dialogue);
     # in a play every speech has its cue, and what has none is the narrator's.
     turns_continue: bool = True
+    # OCR loses chapter-number lines: an unnumbered chapter amid numbered ones gets its number
+    # from the sequence. In clean texts an unnumbered heading is meant so (an appendix).
+    numbers_go_missing: bool = False
 
     @property
     def rule_names(self) -> list[str]:
@@ -151,6 +154,7 @@ OCR = Layout(
         SIGNED_AUTHOR,
     ),
     BOOK_STRUCTURE,
+    numbers_go_missing=True,
 )
 ETEXT = Layout(
     "etext",

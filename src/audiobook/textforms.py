@@ -70,7 +70,14 @@ ORDINAL_WORDS = (
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
     "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
 ).split()
-NUMBER_ALTERNATIVES = "|".join(NUMBER_WORDS + ORDINAL_WORDS)
+TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+TENTHS = "twentieth thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth".split()
+# "twenty-first", "thirty-two", "fortieth"
+COMPOUND_NUMBER = (
+    rf"(?:{'|'.join(TENS)})-(?:{'|'.join(NUMBER_WORDS[:9] + ORDINAL_WORDS[:9])})"
+    rf"|{'|'.join(TENTHS)}"
+)
+NUMBER_ALTERNATIVES = "|".join([COMPOUND_NUMBER, *NUMBER_WORDS, *ORDINAL_WORDS])
 CHAPTER_LABEL_RE = re.compile(
     rf"^({'|'.join(LABEL_WORDS)})\s+([IVXLC]+|\d{{1,3}}|{NUMBER_ALTERNATIVES})\b\.?"
     r"(?:\s*[.:—–-]?\s+(\S.*))?$",
@@ -180,6 +187,13 @@ def parse_numeral_line(text: str) -> int | None:
         return NUMBER_WORDS.index(word) + 1
     if word in ORDINAL_WORDS:
         return ORDINAL_WORDS.index(word) + 1
+    if word in TENTHS:
+        return 20 + 10 * TENTHS.index(word)
+    tens, _, unit = word.partition("-")
+    if tens in TENS and unit:
+        units = NUMBER_WORDS[:9] if unit in NUMBER_WORDS[:9] else ORDINAL_WORDS[:9]
+        if unit in units:
+            return 20 + 10 * TENS.index(tens) + units.index(unit) + 1
     mapped = "".join(NUMERAL_GLYPHS.get(ch, "?") for ch in text.strip())
     return roman_to_int(mapped)
 

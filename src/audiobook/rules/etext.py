@@ -268,7 +268,7 @@ def contents_end(pieces: list[Piece], start: int, *, by_gap: bool) -> int | None
                 words == first or (first.startswith(words + " ") and len(words.split()) >= 2)
             ):
                 return i
-            if PERSONS_RE.match(piece.text) or CONTENTS_RE.match(piece.text):
+            if any(r.match(piece.text) for r in (PERSONS_RE, CONTENTS_RE, ILLUSTRATIONS_RE)):
                 return i
             if by_gap and piece.blanks_before >= 3:
                 return i
@@ -454,7 +454,12 @@ FOOTNOTES = Rule(RULE_FOOTNOTE, _footnotes, "footnote bodies become notes, marke
 
 # Block.level of a heading that opens a chapter whatever else is open (audiobook.chapters)
 CHAPTER_HEADING = 1
-NUMERAL_ALONE_RE = re.compile(r"^([IVXLC]{1,7}|\d{1,3})\.?$")
+# "IV.", "12", "-II-", "— III —"
+NUMERAL_ALONE_RE = re.compile(r"^(?:[-–—]+\s*)?([IVXLC]{1,7}|\d{1,3})(?:\.|\s*[-–—]+)?$")
+# A book's last word is not a heading: "THE END", "FINIS", "Fine.", "Ende", "Fin".
+THE_END_RE = re.compile(
+    r"^(?:THE\s+END|END|FINIS|FINE|FIN|ENDE|SLUT|KONIEC|EINDE)\.?$", re.IGNORECASE
+)
 # "I. The Period", "IV.  LAYING PLANS": a numbered chapter and its title on one line
 NUMERAL_TITLE_RE = re.compile(r"^([IVXLC]{1,7})\.\s+([^\d]{1,80})$")
 # "Book the First--Recalled to Life", "PART II. THE RETURN", "Volume One"
@@ -511,8 +516,44 @@ def heading_after_gap(piece: Piece, following: Piece | None) -> bool:
     )
 
 
+def join_title_lines(pieces: list[Piece]) -> list[Piece]:
+    """ "CRITO;" / "OR," / "THE DUTY OF A CITIZEN.": a title set off by blank lines but
+    printed over a few short lines in capitals is one line, so it can be one heading."""
+    out: list[Piece] = []
+    i = 0
+    while i < len(pieces):
+        piece = pieces[i]
+        end = i + 1
+        while (
+            end < len(pieces)
+            and end - i < 5
+            and pieces[end].kind == TEXT
+            and pieces[end].blanks_before == 0
+            and len(pieces[end].text) <= 60
+            and is_uppercase_line(pieces[end].text)
+        ):
+            end += 1
+        after = pieces[end] if end < len(pieces) else None
+        if (
+            end > i + 1
+            and piece.kind == TEXT
+            and piece.blanks_before >= 2
+            and len(piece.text) <= 60
+            and is_uppercase_line(piece.text)
+            and (after is None or after.blanks_before >= 1)
+        ):
+            text = " ".join(p.text for p in pieces[i:end])
+            out.append(replace(piece, text=text))
+            out += [replace(p, kind=GONE) for p in pieces[i + 1 : end]]
+            i = end
+            continue
+        out.append(piece)
+        i += 1
+    return out
+
+
 def _etext_headings(draft: Draft) -> Draft:
-    pieces = list(draft.pieces)
+    pieces = join_title_lines(list(draft.pieces))
     labelled = any(
         p.kind == TEXT and p.blank_before and CHAPTER_LABEL_RE.match(p.text) for p in pieces
     )
@@ -520,7 +561,12 @@ def _etext_headings(draft: Draft) -> Draft:
     visible = [p for p in pieces if p.kind != GONE]
     after = {id(p): visible[k + 1] if k + 1 < len(visible) else None for k, p in enumerate(visible)}
     for piece in pieces:
-        if piece.kind != TEXT or not piece.blank_before or len(piece.text) > 100:
+        if (
+            piece.kind != TEXT
+            or not piece.blank_before
+            or len(piece.text) > 100
+            or THE_END_RE.match(piece.text)
+        ):
             out.append(piece)
             continue
         following = after.get(id(piece))

@@ -86,7 +86,10 @@ def blank_line_join(previous: Block, piece: Piece, artefact_between: bool, wrapp
     continues a sentence."""
     if len(previous.text) >= MAX_PARAGRAPH_CHARS:
         return False
-    opens_turn = TURN_LINE_RE.match(piece.text) or INDENTED_CUE_RE.match(piece.raw)
+    broken_word = re.search(r"[^\W\d_]-$", previous.text[-2:])
+    opens_turn = not broken_word and (
+        TURN_LINE_RE.match(piece.text) or INDENTED_CUE_RE.match(piece.raw)
+    )
     if not piece.blank_before and not opens_turn:
         return wrapped or not ends_sentence(previous.text)
     return False

@@ -21,14 +21,34 @@ from audiobook.rules import (
 from audiobook.rules.printed import unlist_label_runs
 from audiobook.textforms import CAPS_NAME, JOINT_CAPS, NUMBER_WORDS, is_uppercase_line, roman_to_int
 
-ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
-NUMBER = rf"(?:[IVXLC]{{1,6}}|\d{{1,2}}|{'|'.join(NUMBER_WORDS)})"
-# "ACT I", "ACT II. SCENE 1. A room.", "FIRST ACT", "Act Three"
+# Ordinals that number acts and scenes, in the languages plays come in; each list from one.
+ORDINAL_LISTS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth".split(),
+    "primus secundus tertius quartus quintus".split(),
+    "prima secunda tertia quarta quinta sexta septima octava nona decima".split(),
+    "premier deuxième troisième quatrième cinquième".split(),
+    "erster zweiter dritter vierter fünfter".split(),
+    "primo secondo terzo quarto quinto".split(),
+)
+ORDINALS = [word for words in ORDINAL_LISTS for word in words]
+NUMBER = rf"(?:[IVXLC]{{1,6}}|\d{{1,2}}|{'|'.join(NUMBER_WORDS + ORDINALS)})"
+# "ACT", "Acte", "Akt", "Aufzug", "Atto", "Acto", "Actus"
+ACT_WORD = r"(?:ACTE|Acte|ACTUS|Actus|ACTO|Acto|ACT|Act|AKT|Akt|AUFZUG|Aufzug|ATTO|Atto)\b"
+# "ACT I", "ACT II. SCENE 1. A room.", "FIRST ACT", "Act Three", "Actus Primus. Scoena Prima.",
+# "Acte I.", "Erster Aufzug"
 ACT_RE = re.compile(
-    rf"^(?:(?:ACT|Act)\s+((?i:{NUMBER}))\b\.?|(?:THE\s+|The\s+)?((?i:{'|'.join(ORDINALS)}))\s+(?:ACT|Act)\b\.?)"
+    rf"^(?:{ACT_WORD}\s+((?i:{NUMBER}))\b\.?|(?:THE\s+|The\s+)?((?i:{'|'.join(ORDINALS)}))\s+"
+    rf"{ACT_WORD}\b\.?)"
     r"(?:\s*[.:—–-]\s*(.*)|\s*)$"
 )
-SCENE_RE = re.compile(rf"^SCENE\s+(?:{NUMBER}|the\s+\w+)\b|^SCENE\s*[.:—–-]", re.IGNORECASE)
+SCENE_WORD = (
+    r"(?:SCENE|Scene|SCÈNE|Scène|SZENE|Szene|AUFTRITT|Auftritt|SCENA|Scena|ESCENA|Escena"
+    r"|SCOENA|Scoena|SCAENA|Scaena)"
+)
+# "SCENE III. A street.", "Scène 1.II.", "Scoena Prima.", "SCENE.—Verona."
+SCENE_RE = re.compile(
+    rf"^{SCENE_WORD}(?:\s+(?:(?i:{NUMBER})(?:\.(?i:{NUMBER}))*|the\s+\w+)\b|\s*[.:—–-])"
+)
 PLAY_FRONT_RE = re.compile(r"^(?:THE\s+)?(?:PROLOGUE|EPILOGUE|INDUCTION)\.?$", re.IGNORECASE)
 DIRECTION_WORDS = (
     "Enter|Re-enter|Reenter|Exit|Exeunt|Manet|Manent|Flourish|Alarum|Alarums|Sennet|"
@@ -43,12 +63,17 @@ def act_number(text: str) -> str | None:
     m = ACT_RE.match(text)
     if not m:
         return None
-    if m.group(2):
-        return str(ORDINALS.index(m.group(2).lower()) + 1)
-    number = m.group(1)
-    if number.lower() in NUMBER_WORDS:
-        return str(NUMBER_WORDS.index(number.lower()) + 1)
+    number = (m.group(1) or m.group(2)).lower()
+    for words in (NUMBER_WORDS, *ORDINAL_LISTS):
+        if number in words:
+            return str(words.index(number) + 1)
     return number.upper() if roman_to_int(number.upper()) else number
+
+
+def act_word(text: str) -> str:
+    """The word the play calls an act by, as a chapter's label: "ACT", "Acte", "Aufzug"."""
+    m = re.search(ACT_WORD, text)
+    return m.group(0) if m else "ACT"
 
 
 def _play_headings(draft: Draft) -> Draft:
@@ -72,7 +97,8 @@ def _play_headings(draft: Draft) -> Draft:
         number = act_number(piece.text) if piece.blank_before else None
         if number:
             rest = (ACT_RE.match(piece.text).group(3) or "").strip()  # type: ignore[union-attr]
-            out.append(replace(piece, text=number, kind=NUMERAL, level=-1, label="ACT"))
+            label = act_word(piece.text)
+            out.append(replace(piece, text=number, kind=NUMERAL, level=-1, label=label))
             if rest:
                 kind = SECTION if SCENE_RE.match(rest) else HEADING
                 out.append(replace(piece, text=rest, kind=kind, blank_before=True))
