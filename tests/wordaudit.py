@@ -23,6 +23,15 @@ WHOLE_LINE_RULES = {
     RULE_FOOTNOTE,
 }
 MARKUP_TOKENS = {"mathcal"}
+# Rules whose lines are taken out of the text altogether, ending the paragraph before them
+# (page numbers and running headers, by contrast, stand inside a paragraph).
+GONE_RULES = {
+    "table-of-contents",
+    "etext-boilerplate",
+    "list-of-illustrations",
+    "illustration",
+    "timestamp",
+}
 TOKEN_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 
 
@@ -44,6 +53,7 @@ def source_tokens(text: str, layout: str | None = None) -> tuple[list[tuple[str,
         or (r.rule != RULE_DOUBLED_WORD and r.text == by_number.get(r.line))
     ]
     whole = {r.line for r in whole_removals}
+    gone = {r.line for r in whole_removals if r.rule in GONE_RULES}
     heading_blocks = [b for b in clean.blocks if b.style in ("heading", "numeral", "title")]
     captions = {b.line for b in clean.blocks if b.style == "caption"}
     headings = {b.line for b in heading_blocks}
@@ -65,6 +75,8 @@ def source_tokens(text: str, layout: str | None = None) -> tuple[list[tuple[str,
             continue
         if not line.text.strip() and not joins_across_blanks:
             join_next = False
+        if line.number in gone:
+            join_next = False  # lines removed outright (contents, boilerplate) end a paragraph
         if line.number in whole or not line.text.strip():
             continue
         if line.number in captions:

@@ -107,7 +107,7 @@ ASIDE = r"(?:\s*\((?P<aside>[^()]{1,160})\))?"
 COLON = LabelForm("colon", f"{{name}}{ASIDE}:", f"{NAME}|[A-Z]", False)
 CAPS = LabelForm("caps", rf"{{name}}{ASIDE}(?:\.|(?=\s+\[_))", f"{JOINT_CAPS}|{CAPS_NAME}", True)
 ABBREVIATION = LabelForm(
-    "abbreviation", "{name}", r"(?:\d\. )?[A-Z][a-z]{0,7}\.(?: [A-Z][a-z]{0,7}\.)?", False
+    "abbreviation", "{name}", r"(?:\d\. )?[A-Z][a-z]{0,7}\.(?: [A-Z][a-z]{0,4}\.)?", False
 )
 # "Stalin Not so very much.": a bare name, so the speech must open with a capital or a quote
 PLAIN = LabelForm(
@@ -358,6 +358,7 @@ def find_labels(paragraphs: Iterable[str], persons: Sequence[str] = ()) -> Label
     qa_first = min((first[k] for k in qa_keys), default=None)
     qa = question_answer_names(texts, qa_first) if qa_first is not None else {}
     full_labels = [label for _, label in accepted if not label.endswith(".")]
+    spellings = spelling_variants([label.rstrip(".:") for _, label in accepted])
     speakers: dict[tuple[str, str], str] = {}
     for form, label in sorted(accepted, key=lambda k: (first.get(k, 0), k)):
         role = ROLES.get(label.rstrip(".:"))
@@ -367,7 +368,30 @@ def find_labels(paragraphs: Iterable[str], persons: Sequence[str] = ()) -> Label
             speakers[(form, label)] = expand(label, persons)
         else:
             speakers[(form, label)] = expand_by_labels(label, full_labels)
+        bare = label.rstrip(".:")
+        if bare in spellings and speakers[(form, label)] == bare:
+            speakers[(form, label)] = spellings[bare]
     return Labels(speakers)
+
+
+def spelling_variants(labels: Sequence[str]) -> dict[str, str]:
+    """Old editions shorten one name several ways ("Pol." and "Polon.", "Hor." and
+    "Horat."): each short form as the longest form it begins, where only one fits."""
+    found: dict[str, str] = {}
+    for short in labels:
+        if len(short) < 3 or " " in short:
+            continue
+        longer = {
+            other
+            for other in labels
+            if other != short
+            and " " not in other
+            and other.startswith(short)
+            and len(other) <= len(short) + 5
+        }
+        if longer and len({max(longer, key=len).startswith(o) for o in longer}) == 1:
+            found[short] = max(longer, key=len)
+    return found
 
 
 def expand_by_labels(label: str, labels: Sequence[str]) -> str:

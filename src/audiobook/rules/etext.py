@@ -116,6 +116,14 @@ def header_facts(pieces: list[Piece]) -> dict[str, str]:
                 facts.setdefault("language", code)
         elif key in ("title", "author"):
             facts.setdefault(key, value)
+    if "author" not in facts:  # an old header: "The Tragedie of Hamlet" over "by William …"
+        for i, piece in enumerate(pieces[1:], start=1):
+            m = BY_LINE_RE.match(piece.text)
+            above = pieces[i - 1].text
+            if m and len(above) <= 80 and not GUTENBERG_RE.search(above):
+                facts["author"] = m.group(1)
+                facts.setdefault("title", above)
+                break
     return facts
 
 
@@ -130,7 +138,12 @@ def _boilerplate(draft: Draft) -> Draft:
         # the producers' credits follow the start marker, a paragraph each
         i = start + 1
         while i < min(len(pieces), start + 40):
-            if CREDIT_RE.match(pieces[i].text):
+            if PRODUCER_NOTES_RE.match(pieces[i].text):
+                end = notes_end(pieces, i, facts.get("title"))
+                pieces, more = drop_range(RULE_BOILERPLATE, tuple(pieces), i, end)
+                removed += more
+                i = end
+            elif CREDIT_RE.match(pieces[i].text):
                 end = paragraph_end(pieces, i)
                 pieces, more = drop_range(RULE_BOILERPLATE, tuple(pieces), i, end)
                 removed += more
@@ -187,6 +200,25 @@ ETEXT_BOILERPLATE = Rule(
     _boilerplate,
     "Project Gutenberg header, licence, credits, transcriber's notes",
 )
+
+
+# "Executive Director's Notes:", "Scanner's Notes: What this is and isn't.": producers'
+# notes standing between an old header and the book
+PRODUCER_NOTES_RE = re.compile(r"^[A-Z][\w ]{0,40}['’]s\s+Notes?\s*:", re.IGNORECASE)
+NOTES_LIMIT_PIECES = 200
+
+
+def notes_end(pieces: list[Piece], start: int, title: str | None) -> int:
+    """Where producers' notes end: at the book's title or its first chapter, act or
+    contents. Nothing is removed when neither comes soon after."""
+    wanted = normalise_title(title) if title else None
+    for i in range(start + 1, min(len(pieces), start + NOTES_LIMIT_PIECES)):
+        text = pieces[i].text
+        if (wanted and normalise_title(text) == wanted) or CHAPTER_LABEL_RE.match(text):
+            return i
+        if CONTENTS_RE.match(text) or re.match(r"^(?:ACT|Act|Actus|Acte)\b", text):
+            return i
+    return start
 
 
 def paragraph_end(pieces: list[Piece], start: int) -> int:
@@ -413,6 +445,12 @@ def _footnotes(draft: Draft) -> Draft:
     pieces = list(draft.pieces)
     out: list[Piece] = []
     removed: list[Removal] = []
+    # a lettered marker ("[A]", "[*]") is one only where a footnote carries its label
+    labels = {
+        m.group(1).lower()
+        for p in pieces
+        if p.kind == TEXT and p.blank_before and (m := FOOTNOTE_BODY_RE.match(p.text))
+    }
     i = 0
     while i < len(pieces):
         piece = pieces[i]
@@ -439,9 +477,15 @@ def _footnotes(draft: Draft) -> Draft:
             i = end
             continue
         if piece.kind == TEXT and "[" in piece.text and FOOTNOTE_REF_RE.search(piece.text):
-            for m in FOOTNOTE_REF_RE.finditer(piece.text):
-                removed.append(Removal(RULE_FOOTNOTE_REF, piece.line, m.group(0)))
-            piece = replace(piece, text=FOOTNOTE_REF_RE.sub("", piece.text))
+
+            def marker(m: re.Match[str], line: int = piece.line) -> str:
+                label = m.group(0).strip(" []")
+                if not label.isdigit() and label.lower() not in labels:
+                    return m.group(0)  # "fro[m]": an editor's letter, no footnote has it
+                removed.append(Removal(RULE_FOOTNOTE_REF, line, m.group(0).strip()))
+                return ""
+
+            piece = replace(piece, text=FOOTNOTE_REF_RE.sub(marker, piece.text))
         out.append(piece)
         i += 1
     return with_pieces(draft, out, removed)
