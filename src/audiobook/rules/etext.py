@@ -462,8 +462,8 @@ def _footnotes(draft: Draft) -> Draft:
             if bracketed and text.endswith("]"):
                 text = text[:-1].rstrip()
             # the marker is not read; the body's words are, as a note
-            marker = piece.text[: len(piece.text) - len(body.group(2))].strip()
-            removed.append(Removal(RULE_FOOTNOTE_REF, piece.line, marker))
+            label = piece.text[: len(piece.text) - len(body.group(2))].strip()
+            removed.append(Removal(RULE_FOOTNOTE_REF, piece.line, label))
             lines = [body.group(2), *(p.text for p in pieces[i + 1 : end])]
             if bracketed and lines[-1].endswith("]"):
                 lines[-1] = lines[-1][:-1]
