@@ -183,11 +183,11 @@ class _Usage:
 
 
 def is_person_word(name: str) -> bool:
-    """Not a word that labels text without being anyone (SCENE, Note, Project)."""
+    """Not a word that labels text without being anyone (SCENE, Note, Project). A single
+    letter is someone only in forms that cannot be a numeral or "I" ("P:", "**B**")."""
     words = [w.strip(".'’").lower() for w in name.split()]
     return (
         bool(words)
-        and len(name.strip(".:")) > 1
         and words[0] not in NOT_SPEAKERS
         and not all(w in NOT_SPEAKERS or w in NAME_OPENERS for w in words)
     )
@@ -273,21 +273,22 @@ def accepted_labels(
             for n, c in abbreviations.items()
             if (c >= 2 or expand(n, persons) != n.rstrip(".:") or not dictionary_word(n))
             and n.split(".")[0].lower() not in TITLES
+            and len(n.rstrip(".")) > 1
             and is_person_word(n)
         }
     plain = counts[PLAIN.name]
     if plain:
         usage = _Usage.of(texts)
         known = {n for _, n in accepted}
-        # A capitalised name needs two turns and to be a proper noun (or a name confirmed by
-        # markup); a name in capitals (a play's convention) one.
+        # A name needs two turns, and to be a proper noun, a name confirmed by markup, or in
+        # capitals (a play's convention)
         labels = {
             n: c
             for n, c in plain.items()
             if is_person_word(n)
             and (
                 (c >= 2 and (n in known or usage.is_proper_noun(n)))
-                or (n.isupper() and len(n) > 1 and not re.fullmatch(r"[IVXLC]+", n))
+                or (c >= 2 and n.isupper() and len(n) > 1 and not re.fullmatch(r"[IVXLC]+", n))
             )
         }
         if known:

@@ -305,6 +305,8 @@ def strip_inline_markup(text: str) -> str:
         text = text.replace("[", " ").replace("]", " ")
     if "(" in text:
         text = re.sub(r"\(\s*\)", "", text)  # "(*)" once its star is gone
+    if "|" in text:
+        text = text.replace("|", " ")  # a table's rule, as e-texts draw lists of persons
     if "_" in text:
         # _italics_ of e-texts and Markdown; snake_case inside a word stays as it is
         text = re.sub(r"(?<![^\W_])_+(?=[^\s_])(.+?)(?<=[^\s_])_+(?![^\W_])", r"\1", text)

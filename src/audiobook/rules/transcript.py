@@ -9,9 +9,13 @@ from audiobook.model import Removal
 from audiobook.rules import GONE, TEXT, Draft, Rule, with_pieces
 
 RULE_TIMESTAMP = "timestamp"
+RULE_DATA = "transcript-data"
+# "_page : 148", "_tape :": a transcript's bookkeeping, a field name and its value
+DATA_LINE_RE = re.compile(r"^_[a-z][a-z_]*\s*:")
 
-# [00:04:03], [4:03], (00:04:03.15), 00:04:03 alone; escapes were undone before this rule.
-STAMP = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
+# [00:04:03], [4:03], (00:04:03.15), 00:04:03 alone, and mission time counted in days and
+# from before the start, [-00:00:00:03]; escapes were undone before this rule.
+STAMP = r"-?\d{1,3}(?::\d{2}){1,3}(?:[.,]\d{1,3})?"
 TIMESTAMP_RE = re.compile(rf"[\[(]{STAMP}[\])]|(?<![\w:]){STAMP}(?![\w:])")
 # "Jane Doe  0:05", "**Speaker 2** 00:01:02": a speaker's name, then the time, on a line
 TRAILING_RE = re.compile(
@@ -25,7 +29,8 @@ BRACKETED_RE = re.compile(rf"\s*[\[(]{STAMP}[\])]")
 # second, which no time of day has: "01:06:52.23".
 EMBEDDED_RE = re.compile(
     rf"\s*(?:(?<=[\[(])\s*{STAMP}(?=\s*[\])])|(?<=\s){STAMP}(?=\s*[\])])|"
-    r"(?<![\w:])\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?(?![\w:])|(?<![\w:])\d{1,2}:\d{2}[.,]\d{1,3}(?![\w:]))"
+    r"(?<![\w:])-?\d{1,3}:\d{2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?(?![\w:])"
+    r"|(?<![\w:])\d{1,2}:\d{2}[.,]\d{1,3}(?![\w:]))"
 )
 LEADING_RE = re.compile(
     rf"^((?:\*\*[^*]{{1,60}}\*\*:?|[A-Za-z][^\s:]{{0,39}}(?:\s[^\s:]{{1,40}}){{0,3}}:)?\s*)"
@@ -39,6 +44,10 @@ def _timestamps(draft: Draft) -> Draft:
     for piece in draft.pieces:
         if piece.kind != TEXT or ":" not in piece.text:
             pieces.append(piece)
+            continue
+        if DATA_LINE_RE.match(piece.text):
+            removed.append(Removal(RULE_DATA, piece.line, piece.text))
+            pieces.append(replace(piece, kind=GONE))
             continue
         if TIMESTAMP_LINE_RE.match(piece.text):
             removed.append(Removal(RULE_TIMESTAMP, piece.line, piece.text))
