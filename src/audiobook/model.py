@@ -54,7 +54,7 @@ class Block:
     text: str  # clean text, lines joined, hyphenation repaired, markup kept for speakers
     line: int  # source line where the block starts
     # "paragraph", "heading", "section" (never a chapter), "numeral", "caption", "title",
-    # "direction" (a stage direction)
+    # "direction" (a stage direction), "list" (a line of a list: the persons of a play)
     style: str = "paragraph"
     level: int = 0  # heading depth from Markdown (#=1, ##=2 …); 0 when not Markdown
     page: str | None = None  # print page that begins at (or inside) this block

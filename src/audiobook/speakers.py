@@ -259,7 +259,7 @@ def accepted_labels(
             for n, c in colon.items()
             if is_person_word(n) and (c >= 2 or looks_like_a_name(n))
         }
-    caps = counts[CAPS.name]
+    caps = Counter({n: c for n, c in counts[CAPS.name].items() if is_person_word(n)})
     if sum(caps.values()) >= max(3, PLAIN_LABEL_MIN_SHARE * paragraphs):
         accepted |= {
             (CAPS.name, n)
@@ -323,6 +323,7 @@ def expand(label: str, persons: Sequence[str]) -> str:
 
 
 INTRO_NAMES = (
+    (re.compile(rf"\binterview(?:ed)?\s+(?:with|of)\s+({NAME}),?\s+by\s+({NAME})"), "AQ"),
     (re.compile(rf"\binterview(?:ed)?\s+(?:with|of)\s+({NAME})"), "A"),
     (re.compile(rf"\b(?:[Ii]nterviewed|[Qq]uestions(?:\s+asked)?)\s+by\s+({NAME})"), "Q"),
     (
@@ -345,7 +346,9 @@ def question_answer_names(texts: Sequence[str], first_label: int) -> dict[str, s
             continue
         if role == "QA":
             names["Q"], names["A"] = m.group(1).rstrip("."), m.group(2).rstrip(".")
-        else:
+        elif role == "AQ":
+            names["A"], names["Q"] = m.group(1).rstrip("."), m.group(2).rstrip(".")
+        elif names[role] == QA_DEFAULTS[role]:  # a name found earlier stands
             names[role] = m.group(1).rstrip(".")
     return names
 
@@ -508,6 +511,8 @@ def block_segments(
         out.append(segment(NARRATOR, CAPTION, block, block.text))
     elif block.style == "direction":
         out.append(segment(NARRATOR, DIRECTION, block, unbracket(block.text)))
+    elif block.style == "list":
+        out.append(segment(NARRATOR, NARRATION, block, block.text))
     else:
         said, current = paragraph_segments(block, labels, current if turns_continue else None)
         out.extend(said)

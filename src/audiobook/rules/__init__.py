@@ -25,6 +25,7 @@ TITLE = "title"  # the title of an article (Markdown "# …")
 CAPTION = "caption"  # a picture's caption, read apart from the paragraphs
 DIRECTION = "direction"  # a stage direction, read by the narrator
 NOTE = "note"  # a footnote's body
+LIST = "list"  # a line of a list the narrator reads (the persons of a play)
 SCENE = "scene"  # a scene break (* * *)
 PAGE = "page"  # a page number or a printer's mark: the page it gives starts here
 HEADER = "header"  # a running page header

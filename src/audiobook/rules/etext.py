@@ -18,6 +18,7 @@ from audiobook.rules import (
     CAPTION,
     GONE,
     HEADING,
+    LIST,
     NOTE,
     NUMERAL,
     SECTION,
@@ -365,9 +366,10 @@ def person_name(entry: str) -> str | None:
 
 
 def _persons(draft: Draft) -> Draft:
-    """The persons of a play or dialogue, as its list names them: kept to be read, and
-    remembered so that abbreviated labels ("Socr.") can be given their full names."""
-    pieces = draft.pieces
+    """The persons of a play or dialogue, as its list names them: read by the narrator as a
+    list (an entry "FIRST CITIZEN." is no cue), and remembered so that abbreviated labels
+    ("Socr.") can be given their full names."""
+    pieces = list(draft.pieces)
     for i, piece in enumerate(pieces[: max(100, len(pieces) // 5)]):
         m = PERSONS_RE.match(piece.text) if piece.kind == TEXT else None
         if not m:
@@ -376,6 +378,7 @@ def _persons(draft: Draft) -> Draft:
         inline = m.group(1).strip()
         if inline:
             names += [n for part in re.split(r"[,;]|\band\b", inline) if (n := person_name(part))]
+        end = i + 1
         for nxt in pieces[i + 1 : i + 80]:
             if nxt.kind != TEXT or (names and nxt.blanks_before >= 3):
                 break
@@ -383,12 +386,11 @@ def _persons(draft: Draft) -> Draft:
                 break
             if len(nxt.text) > 100:
                 break
-            for part in re.split(r";", nxt.text):
-                name = person_name(part)
-                if name:
-                    names.append(name)
+            names += [name for part in nxt.text.split(";") if (name := person_name(part))]
+            end += 1
         if names:
-            return with_facts(draft, persons=tuple(dict.fromkeys(names)))
+            pieces[i:end] = [replace(p, kind=LIST) for p in pieces[i:end]]
+            return with_facts(with_pieces(draft, pieces), persons=tuple(dict.fromkeys(names)))
     return draft
 
 

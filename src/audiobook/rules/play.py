@@ -94,7 +94,9 @@ def _play_headings(draft: Draft) -> Draft:
         if piece.kind != TEXT or len(piece.text) > 120:
             out.append(piece)
             continue
-        number = act_number(piece.text) if piece.blank_before else None
+        listed = i + 1 < len(pieces) and pieces[i + 1].blanks_before == 0
+        listed = listed and bool(ACT_RE.match(pieces[i + 1].text))  # "ACT I" over "ACT II"
+        number = act_number(piece.text) if piece.blank_before and not listed else None
         if number:
             rest = (ACT_RE.match(piece.text).group(3) or "").strip()  # type: ignore[union-attr]
             label = act_word(piece.text)
@@ -110,6 +112,7 @@ def _play_headings(draft: Draft) -> Draft:
         elif (
             i < first_act
             and piece.blanks_before >= 2
+            and not CUE_ALONE_RE.match(piece.text)
             and is_uppercase_line(piece.text)
             and len(piece.text) <= 80
             and (i + 1 >= len(pieces) or pieces[i + 1].blanks_before >= 1)

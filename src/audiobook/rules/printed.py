@@ -46,6 +46,7 @@ from audiobook.textforms import (
     looks_like_numeral_line,
     looks_like_title,
     page_label,
+    parse_numeral_line,
     repair_heading_glyphs,
     same_title,
     split_numeral_title,
@@ -289,7 +290,11 @@ def unlist_label_runs(pieces: list[Piece]) -> list[Piece]:
     in_run: set[int] = set()
     for a, b in itertools.pairwise(labelled):
         between = sum(1 for p in pieces[a + 1 : b] if p.kind == TEXT)
-        if between == 0 and pieces[b].line - pieces[a].line < 12:
+        # a list counts up; the real ACT I after a list of acts starts again
+        counts_up = (parse_numeral_line(pieces[b].text) or 0) > (
+            parse_numeral_line(pieces[a].text) or 0
+        )
+        if between == 0 and pieces[b].line - pieces[a].line < 12 and counts_up:
             in_run |= {a, b}
     if not in_run:
         return pieces
