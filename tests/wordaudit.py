@@ -3,6 +3,7 @@ appears in the script exactly once and in order."""
 
 from __future__ import annotations
 
+import html
 import re
 
 from audiobook.cleaning import (
@@ -13,6 +14,7 @@ from audiobook.cleaning import (
     split_lines,
 )
 from audiobook.model import HEADING, NOTE, Script
+from audiobook.speakers import find_labels
 
 WHOLE_LINE_RULES = {
     "table-of-contents",
@@ -54,7 +56,9 @@ def source_tokens(text: str, layout: str | None = None) -> tuple[list[tuple[str,
     ]
     whole = {r.line for r in whole_removals}
     gone = {r.line for r in whole_removals if r.rule in GONE_RULES}
-    heading_blocks = [b for b in clean.blocks if b.style in ("heading", "numeral", "title")]
+    heading_blocks = [
+        b for b in clean.blocks if b.style in ("heading", "section", "numeral", "title")
+    ]
     captions = {b.line for b in clean.blocks if b.style == "caption"}
     headings = {b.line for b in heading_blocks}
     for b in heading_blocks:  # a heading printed over several lines ("SIBERIA:" / "LAND OF …")
@@ -81,7 +85,7 @@ def source_tokens(text: str, layout: str | None = None) -> tuple[list[tuple[str,
             continue
         if line.number in captions:
             join_next = False  # a caption is never part of a paragraph
-        words = tokens(line.text)
+        words = tokens(html.unescape(line.text))  # "&amp;" is said "and", never "amp"
         if (
             join_next
             and words
@@ -127,7 +131,12 @@ def lost_words(text: str, script: Script) -> list[str]:
                 noted += tokens(seg.text)
             elif seg.kind != HEADING:
                 spoken += tokens(seg.text)
-    labels = {t for name in script.speakers for t in tokens(name)}
+    # labels are read as voices, not words: the names as printed ("Socr.", "Q") and as cast
+    printed = [
+        label
+        for _, label in find_labels(b.text for b in clean_text(text, script.layout).blocks).speakers
+    ]
+    labels = {t for name in [*script.speakers, *printed] for t in tokens(name)}
     problems = []
     i = j = 0
     while i < len(expected) and j < len(spoken):
@@ -137,6 +146,8 @@ def lost_words(text: str, script: Script) -> list[str]:
             j += 1
         elif word in labels or word in MARKUP_TOKENS:
             i += 1
+        elif word.isdigit() and i + 1 < len(expected) and expected[i + 1][0] in labels:
+            i += 1  # "2. _Socr._": a dialogue's section number, read as part of its label
         else:
             context = " ".join(w for w, _ in expected[i : i + 8])
             problems.append(f"line {line}: expected {context!r}, script has {spoken[j : j + 8]}")

@@ -61,11 +61,17 @@ LIST_ITEM_RE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
 
 
 def _markdown_links(draft: Draft) -> Draft:
-    """ "[the text](https://…)" says its text; an image "![alt](…)" its alternative text."""
-    pieces = [
-        replace(p, text=LINK_RE.sub(r"\1", p.text)) if "](" in p.text else p for p in draft.pieces
-    ]
-    return with_pieces(draft, pieces)
+    """ "[the text](https://…)" says its text; an image "![alt](…)" its alternative text.
+    The address is recorded as removed."""
+    pieces, removed = [], []
+    for piece in draft.pieces:
+        if "](" in piece.text:
+            for m in LINK_RE.finditer(piece.text):
+                target = m.group(0)[m.group(0).index("](") + 1 :]
+                removed.append(Removal("markdown-link", piece.line, target))
+            piece = replace(piece, text=LINK_RE.sub(r"\1", piece.text))
+        pieces.append(piece)
+    return with_pieces(draft, pieces, removed)
 
 
 MARKDOWN_LINKS = Rule("markdown-link", _markdown_links, "[text](url) says its text")
