@@ -489,18 +489,23 @@ def attribute_speakers(
     """
     for chapter_text in chapters:
         current: str | None = None
+        handed_over = False  # a cue alone in its paragraph ("LADY CAPULET.") gives the next
         segments: list[Segment] = []
         for block in chapter_text.blocks:
             if block.style == "heading":
-                current = None
-            added, current = block_segments(block, labels, current, turns_continue)
+                current, handed_over = None, False
+            carried = current if (turns_continue or handed_over) else None
+            added, after = block_segments(block, labels, carried)
+            if block.style == "paragraph":
+                handed_over = after is not None and not any(a.kind == SPEECH for a in added)
+            current = after if after is not None else current
             segments.extend(added)
         chapter_text.chapter.segments = segments
     return chapters
 
 
 def block_segments(
-    block: Block, labels: Labels, current: str | None, turns_continue: bool = True
+    block: Block, labels: Labels, current: str | None
 ) -> tuple[list[Segment], str | None]:
     """The segments of one block, in order, with its notes after it, and who speaks after it
     (a cue with nothing said yet still passes the turn on)."""
@@ -514,7 +519,7 @@ def block_segments(
     elif block.style == "list":
         out.append(segment(NARRATOR, NARRATION, block, block.text))
     else:
-        said, current = paragraph_segments(block, labels, current if turns_continue else None)
+        said, current = paragraph_segments(block, labels, current)
         out.extend(said)
     if out:
         out[0].page = block.page

@@ -97,6 +97,9 @@ def language_code(name: str) -> str | None:
     return LANGUAGE_NAMES.get(first) or (first if re.fullmatch(r"[a-z]{2}", first) else None)
 
 
+HEADER_MAX_PIECES = 400  # a Project Gutenberg header runs to some 30-300 lines
+
+
 def header_facts(pieces: list[Piece]) -> dict[str, str]:
     """Title, author and language from a Project Gutenberg header."""
     facts: dict[str, str] = {}
@@ -133,7 +136,11 @@ def _boilerplate(draft: Draft) -> Draft:
     removed: list[Removal] = []
     start = next((i for i, p in enumerate(pieces) if START_RE.match(p.text)), None)
     facts: dict[str, str] = {}
-    if start is not None and start < len(pieces) * 0.5:
+    header = pieces[:start] if start is not None else []
+    # a short e-text's header may be most of it; a marker late in a text with no header
+    # before it is the text's own words
+    headed = any(GUTENBERG_RE.search(p.text) or HEADER_FIELD_RE.match(p.text) for p in header)
+    if start is not None and (start < len(pieces) * 0.5 or (start < HEADER_MAX_PIECES and headed)):
         facts = header_facts(pieces[:start])
         pieces, removed = drop_range(RULE_BOILERPLATE, tuple(pieces), 0, start + 1)
         # the producers' credits follow the start marker, a paragraph each
@@ -255,7 +262,7 @@ def _title_page(draft: Draft) -> Draft:
         m = BY_LINE_RE.match(piece.text)
         if not m:
             continue
-        name = m.group(1)
+        name = m.group(1).rstrip(".")
         author = titlecase_name(name) if name.isupper() else name
         above = [p.text for p in pieces[max(0, i - 3) : i] if len(p.text) <= 80]
         title = " ".join(above[-2:]) if above and pieces[i - 1].kind in (TEXT, HEADING) else None
@@ -307,7 +314,8 @@ def contents_end(pieces: list[Piece], start: int, *, by_gap: bool) -> int | None
                 return i
             nxt = pieces[i + 1] if i + 1 < len(pieces) else None
             prose = (
-                len(piece.text) >= 50
+                not CHAPTER_LABEL_RE.match(piece.text)
+                and len(piece.text) >= 50
                 and nxt is not None
                 and nxt.blanks_before == 0
                 and len(nxt.text) >= 40
@@ -355,7 +363,11 @@ ILLUSTRATIONS_LIST = list_rule(
 
 def person_name(entry: str) -> str | None:
     """ "ROMEO, son to Montague." -> "ROMEO"; "Lady Bracknell." -> "Lady Bracknell"."""
-    name = re.split(r",|;|:| [-–—] |\s{2,}|\(|\.(?:\s|$)", entry.strip(), maxsplit=1)[0].strip()
+    name = re.split(
+        r",|;|:| -{1,2} | [–—] |\s{2,}|\(|(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)\.(?:\s|$)",
+        entry.strip(),
+        maxsplit=1,
+    )[0].strip()
     name = name.strip("_*. ")
     words = name.split()
     if not 1 <= len(words) <= 4 or not words[0][:1].isupper():

@@ -14,6 +14,7 @@ from dataclasses import replace
 from audiobook.model import Removal
 from audiobook.rules import (
     CAPTION,
+    GONE,
     HEADING,
     TEXT,
     TITLE,
@@ -65,7 +66,7 @@ def _markdown_links(draft: Draft) -> Draft:
     The address is recorded as removed."""
     pieces, removed = [], []
     for piece in draft.pieces:
-        if "](" in piece.text:
+        if "](" in piece.text and piece.kind != GONE:
             for m in LINK_RE.finditer(piece.text):
                 target = m.group(0)[m.group(0).index("](") + 1 :]
                 removed.append(Removal("markdown-link", piece.line, target))

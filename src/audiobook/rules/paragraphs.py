@@ -80,6 +80,9 @@ INDENTED_CUE_RE = re.compile(
 )
 
 
+CUE_RE = re.compile(r"^(?:A |THE )?[A-Z]{2,}[A-Z'’.-]*(?: [A-Z]{2,}[A-Z'’.-]*){0,3}[.:]$")
+
+
 def blank_line_join(previous: Block, piece: Piece, artefact_between: bool, wrapped: bool) -> bool:
     """A clean e-text: lines straight below each other are one paragraph; a blank line ends
     it. A text with a paragraph per line (no wrapping) joins only a line that plainly
@@ -91,7 +94,8 @@ def blank_line_join(previous: Block, piece: Piece, artefact_between: bool, wrapp
         TURN_LINE_RE.match(piece.text) or INDENTED_CUE_RE.match(piece.raw)
     )
     if not piece.blank_before and not opens_turn:
-        return wrapped or not ends_sentence(previous.text)
+        # a cue alone ("LADY CAPULET.") takes the speech below it, however long its lines
+        return wrapped or not ends_sentence(previous.text) or bool(CUE_RE.match(previous.text))
     return False
 
 

@@ -167,6 +167,8 @@ def _stage_directions(draft: Draft) -> Draft:
     return with_pieces(draft, out)
 
 
+# Cues alone on their lines that make the convention: fewer may be a heading or a signature.
+MIN_CUES_ALONE = 3
 CUE_ALONE_RE = re.compile(
     rf"^(?:(?:{JOINT_CAPS}|{CAPS_NAME})[.:]|[_*][A-Z][\w'’ .]{{0,30}}[_*][.:]?)$"
 )
@@ -177,10 +179,14 @@ def _cue_lines(draft: Draft) -> Draft:
     speech below is still the cue's, so it joins the cue's paragraph."""
     pieces = list(draft.pieces)
     cues = [i for i, p in enumerate(pieces) if p.kind == TEXT and CUE_ALONE_RE.match(p.text)]
-    if len(cues) < 10:
+    if len(cues) < MIN_CUES_ALONE:
         return draft
     for i in cues:
-        if i + 1 < len(pieces) and pieces[i + 1].kind == TEXT and pieces[i + 1].blank_before:
+        if (
+            i + 1 < len(pieces)
+            and pieces[i + 1].kind == TEXT
+            and not CUE_ALONE_RE.match(pieces[i + 1].text)
+        ):
             pieces[i + 1] = replace(pieces[i + 1], blank_before=False, blanks_before=0)
     return with_pieces(draft, pieces)
 
