@@ -203,3 +203,12 @@ def test_emphasis_and_bold_are_never_spoken() -> None:
         "narration",
         "It was very dark and very cold, and nobody slept.",
     )
+
+
+def test_a_byline_on_its_own_line_names_the_author_and_is_read() -> None:
+    """Issue 9 (review): only a byline glued to the standfirst gave the author."""
+    from audiobook.pipeline import text_to_script
+
+    script = text_to_script("# The Lamp\n\nBy Jane Doe\n\n## One\n\nText here.\n")
+    assert script.author == "Jane Doe"
+    assert [s.text for c in script.chapters for s in c.segments][1] == "By Jane Doe"

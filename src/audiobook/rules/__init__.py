@@ -122,6 +122,23 @@ def classify(rule: str, kind: str, test: Callable[[Piece], bool], *, record: boo
     return Rule(rule, apply)
 
 
+def relabel(rule: str, change: Callable[[Piece], Piece | None], doc: str) -> Rule:
+    """A rule that replaces each TEXT piece `change` has a new piece for, recording the line
+    as removed from the spoken text (a page number, a printer's mark, a footnote line)."""
+
+    def apply(draft: Draft) -> Draft:
+        pieces, removed = [], []
+        for piece in draft.pieces:
+            new = change(piece) if piece.kind == TEXT else None
+            if new is not None:
+                removed.append(Removal(rule, piece.line, piece.text))
+                piece = new
+            pieces.append(piece)
+        return with_pieces(draft, pieces, removed)
+
+    return Rule(rule, apply, doc)
+
+
 def drop_range(
     rule: str, pieces: tuple[Piece, ...], start: int, end: int
 ) -> tuple[list[Piece], list[Removal]]:

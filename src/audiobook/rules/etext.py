@@ -11,6 +11,7 @@ emphasis, letters' addresses and signatures.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from audiobook.model import Removal
@@ -131,6 +132,67 @@ def header_facts(pieces: list[Piece]) -> dict[str, str]:
     return facts
 
 
+# Where a stretch of boilerplate that begins at piece i ends, or None where none begins there.
+StretchEnd = Callable[[list[Piece], int], int | None]
+
+
+def drop_stretches(
+    pieces: list[Piece], end_of: StretchEnd, within: range | None = None
+) -> tuple[list[Piece], list[Removal]]:
+    """Every stretch `end_of` finds (in `within`, or anywhere) removed as boilerplate."""
+    removed: list[Removal] = []
+    i = within.start if within else 0
+    stop = min(within.stop, len(pieces)) if within else len(pieces)
+    while i < stop:
+        end = end_of(pieces, i) if pieces[i].kind == TEXT else None
+        if end is None or end <= i:
+            i += 1
+            continue
+        pieces, more = drop_range(RULE_BOILERPLATE, tuple(pieces), i, end)
+        removed += more
+        i = end
+    return pieces, removed
+
+
+def credits_end(title: str | None) -> StretchEnd:
+    """Producers' credits and notes just after the start marker."""
+
+    def end_of(pieces: list[Piece], i: int) -> int | None:
+        if PRODUCER_NOTES_RE.match(pieces[i].text):
+            return notes_end(pieces, i, title)
+        return paragraph_end(pieces, i) if CREDIT_RE.match(pieces[i].text) else None
+
+    return end_of
+
+
+def gutenberg_paragraph_end(pieces: list[Piece], i: int) -> int | None:
+    """A paragraph that speaks of Project Gutenberg is not the book."""
+    if not pieces[i].blank_before:
+        return None
+    end = paragraph_end(pieces, i)
+    return end if GUTENBERG_RE.search(" ".join(p.text for p in pieces[i:end])) else None
+
+
+def transcriber_note_end(pieces: list[Piece], i: int) -> int | None:
+    if not TRANSCRIBER_NOTE_RE.match(pieces[i].text):
+        return None
+    return bracket_end(pieces, i) if pieces[i].text[:1] in "[(" else paragraph_end(pieces, i)
+
+
+def transcriber_section_start(pieces: list[Piece]) -> int | None:
+    """ "ERRATA (noted by transcriber)" in the last tenth: a section running to the end."""
+    live = [i for i, p in enumerate(pieces) if p.kind != GONE]
+    tail = live[int(len(live) * 0.9) :] if len(live) > 50 else []
+    return next(
+        (
+            i
+            for i in tail
+            if len(pieces[i].text) <= 80 and TRANSCRIBER_SECTION_RE.search(pieces[i].text)
+        ),
+        None,
+    )
+
+
 def _boilerplate(draft: Draft) -> Draft:
     pieces = list(draft.pieces)
     removed: list[Removal] = []
@@ -141,65 +203,25 @@ def _boilerplate(draft: Draft) -> Draft:
     # before it is the text's own words
     headed = any(GUTENBERG_RE.search(p.text) or HEADER_FIELD_RE.match(p.text) for p in header)
     if start is not None and (start < len(pieces) * 0.5 or (start < HEADER_MAX_PIECES and headed)):
-        facts = header_facts(pieces[:start])
+        facts = header_facts(header)
         pieces, removed = drop_range(RULE_BOILERPLATE, tuple(pieces), 0, start + 1)
-        # the producers' credits follow the start marker, a paragraph each
-        i = start + 1
-        while i < min(len(pieces), start + 40):
-            if PRODUCER_NOTES_RE.match(pieces[i].text):
-                end = notes_end(pieces, i, facts.get("title"))
-                pieces, more = drop_range(RULE_BOILERPLATE, tuple(pieces), i, end)
-                removed += more
-                i = end
-            elif CREDIT_RE.match(pieces[i].text):
-                end = paragraph_end(pieces, i)
-                pieces, more = drop_range(RULE_BOILERPLATE, tuple(pieces), i, end)
-                removed += more
-                i = end
-            else:
-                i += 1
+        pieces, more = drop_stretches(
+            pieces, credits_end(facts.get("title")), range(start + 1, start + 40)
+        )
+        removed += more
     end_marker = next(
         (i for i, p in enumerate(pieces) if i > len(pieces) * 0.5 and END_RE.match(p.text)), None
     )
-    if end_marker is not None:
+    if end_marker is not None:  # the licence follows the end marker
         pieces, more = drop_range(RULE_BOILERPLATE, tuple(pieces), end_marker, len(pieces))
         removed += more
-    live = [i for i, p in enumerate(pieces) if p.kind != GONE]
-    tail = live[int(len(live) * 0.9) :] if len(live) > 50 else []
-    section = next(
-        (
-            i
-            for i in tail
-            if len(pieces[i].text) <= 80 and TRANSCRIBER_SECTION_RE.search(pieces[i].text)
-        ),
-        None,
-    )
+    section = transcriber_section_start(pieces)  # once the licence is gone
     if section is not None:
-        last = max(live) + 1
-        pieces, more = drop_range(RULE_BOILERPLATE, tuple(pieces), section, last)
+        pieces, more = drop_range(RULE_BOILERPLATE, tuple(pieces), section, len(pieces))
         removed += more
-    i = 0
-    while i < len(pieces):  # a paragraph that speaks of Project Gutenberg is not the book
-        if (
-            pieces[i].kind == TEXT
-            and pieces[i].blank_before
-            and GUTENBERG_RE.search(" ".join(p.text for p in pieces[i : paragraph_end(pieces, i)]))
-        ):
-            end = paragraph_end(pieces, i)
-            pieces, more = drop_range(RULE_BOILERPLATE, tuple(pieces), i, end)
-            removed += more
-            i = end
-        else:
-            i += 1
-    i = 0
-    while i < len(pieces):
-        if pieces[i].kind == TEXT and TRANSCRIBER_NOTE_RE.match(pieces[i].text):
-            end = bracket_end(pieces, i) if pieces[i].text[:1] in "[(" else paragraph_end(pieces, i)
-            pieces, more = drop_range(RULE_BOILERPLATE, tuple(pieces), i, end)
-            removed += more
-            i = end
-        else:
-            i += 1
+    for end_of in (gutenberg_paragraph_end, transcriber_note_end):
+        pieces, more = drop_stretches(pieces, end_of)
+        removed += more
     return with_facts(with_pieces(draft, pieces, removed), **facts)
 
 

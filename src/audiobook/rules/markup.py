@@ -138,6 +138,9 @@ BYLINE_RE = re.compile(
 )
 
 
+STANDALONE_BYLINE_RE = re.compile(rf"^[Bb][Yy]\s+({NAME_WORD}(?:\s+{NAME_WORD}){{0,4}})\.?$")
+
+
 def _byline(draft: Draft) -> Draft:
     """A dated byline near the top is the author and year, not something to read."""
     blocks = list(draft.blocks or ())
@@ -150,6 +153,10 @@ def _byline(draft: Draft) -> Draft:
             removal = Removal(RULE_BYLINE, block.line, m.group(0).strip())
             drafted = replace(draft, blocks=tuple(blocks), removed=(*draft.removed, removal))
             return with_facts(drafted, author=author, year=m.group(3) or m.group(4))
+        alone = STANDALONE_BYLINE_RE.match(block.text) if block.style == "paragraph" else None
+        if alone:  # "By Jane Doe" on its own: read as it stands, and the author
+            name = alone.group(1).rstrip(".")
+            return with_facts(draft, author=titlecase_name(name) if name.isupper() else name)
     return draft
 
 

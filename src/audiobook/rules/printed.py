@@ -26,6 +26,7 @@ from audiobook.rules import (
     Rule,
     classify,
     drop_range,
+    relabel,
     with_facts,
     with_pieces,
 )
@@ -120,46 +121,32 @@ def is_scene_break(piece: Piece) -> bool:
 SCENE_BREAK = classify(RULE_SCENE_BREAK, SCENE, is_scene_break, record=True)
 
 
-def _page_numbers(draft: Draft) -> Draft:
-    pieces, removed = [], []
-    for piece in draft.pieces:
-        if piece.kind == TEXT and PAGE_NUMBER_RE.match(piece.text):
-            removed.append(Removal(RULE_PAGE_NUMBER, piece.line, piece.text))
-            piece = replace(piece, kind=PAGE, page=page_label(piece.text))
-        pieces.append(piece)
-    return with_pieces(draft, pieces, removed)
+def page_number(piece: Piece) -> Piece | None:
+    if not PAGE_NUMBER_RE.match(piece.text):
+        return None
+    return replace(piece, kind=PAGE, page=page_label(piece.text))
 
 
-PAGE_NUMBER = Rule(RULE_PAGE_NUMBER, _page_numbers, "bare page numbers (t85 for 185 too)")
+PAGE_NUMBER = relabel(RULE_PAGE_NUMBER, page_number, "bare page numbers (t85 for 185 too)")
 
 
-def _signature_marks(draft: Draft) -> Draft:
-    pieces, removed = [], []
-    for piece in draft.pieces:
-        m = SIGNATURE_RE.match(piece.text) if piece.kind == TEXT else None
-        if m:
-            removed.append(Removal(RULE_SIGNATURE, piece.line, piece.text))
-            # a signature mark stands at the foot of its page: the next page follows it
-            piece = replace(piece, kind=PAGE, page=str(int(m.group(1)) + 1))
-        pieces.append(piece)
-    return with_pieces(draft, pieces, removed)
+def signature_mark(piece: Piece) -> Piece | None:
+    m = SIGNATURE_RE.match(piece.text)
+    # a signature mark stands at the foot of its page: the next page follows it
+    return replace(piece, kind=PAGE, page=str(int(m.group(1)) + 1)) if m else None
 
 
-SIGNATURE_MARK = Rule(RULE_SIGNATURE, _signature_marks, "printer's marks like R.E. 305")
+SIGNATURE_MARK = relabel(RULE_SIGNATURE, signature_mark, "printer's marks like R.E. 305")
 
 
-def _footnote_lines(draft: Draft) -> Draft:
-    pieces, removed = [], []
-    for piece in draft.pieces:
-        m = FOOTNOTE_RE.match(piece.text) if piece.kind == TEXT else None
-        if m and m.group(1) and (piece.text.startswith("^{") or piece.text.count("*") % 2 == 1):
-            removed.append(Removal(RULE_FOOTNOTE, piece.line, piece.text))
-            piece = replace(piece, kind=NOTE, text=strip_inline_markup(m.group(1)))
-        pieces.append(piece)
-    return with_pieces(draft, pieces, removed)
+def footnote_line(piece: Piece) -> Piece | None:
+    m = FOOTNOTE_RE.match(piece.text)
+    if m and m.group(1) and (piece.text.startswith("^{") or piece.text.count("*") % 2 == 1):
+        return replace(piece, kind=NOTE, text=strip_inline_markup(m.group(1)))
+    return None
 
 
-FOOTNOTE_LINE = Rule(RULE_FOOTNOTE, _footnote_lines, "a ^{*} or * footnote becomes a note")
+FOOTNOTE_LINE = relabel(RULE_FOOTNOTE, footnote_line, "a ^{*} or * footnote becomes a note")
 
 
 # ---------------------------------------------------------------- headings of a printed book
