@@ -6,9 +6,11 @@ A turn starts with a name used as a label, in one of the forms below (`LABEL_FOR
 own above the speech), an abbreviation (`Ham. …`) or a plain name (`Stalin Not so very
 much.`). A section number may stand before it (`2. _Socr._ …`). Labels open a paragraph
 or, for the forms that allow it, a sentence inside one. A paragraph without a label
-continues the last speaker. Abbreviated labels get the full names of the persons the text
-lists (`PERSONS OF THE DIALOGUE: Socrates, Crito`); `Q:`/`A:` get the names the
-introduction gives, or Interviewer and Interviewee. No names are written into the code.
+continues the last speaker (in a play it is the narrator's); a heading ends every turn; a
+direction inside a cue (`NAME (aside):`) is the narrator's. Abbreviated labels get the full
+names of the persons the text lists (`PERSONS OF THE DIALOGUE: Socrates, Crito`); `Q:`/`A:`
+get the names the introduction gives, or Interviewer and Interviewee. No names are written
+into the code.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ NAME = r"[A-Z][\w'’.-]*(?: [A-Z0-9][\w'’.-]*){0,3}"  # "Adam Stacoviak", "Sp
 JOINT_NAMES = rf"{NAME}(?:,? {NAME})*,? (?:&|and) {NAME}"
 # "2. _Socr._": a dialogue's section number (tried last: "1. Serv." is a play's First Servant)
 SECTION_NUMBER = r"(?:\d{1,3}\.\s+)??"
-# What may follow a label: the speech, starting with a capital, a quote or a bracket.
+# What may follow a label: the speech, or nothing (a cue above its speech).
 SPEECH_START = r"(?=\s+\S|\s*$)"
 # Plain labels are trusted without markup only if this share of paragraphs starts with one.
 PLAIN_LABEL_MIN_SHARE = 0.10
@@ -121,7 +123,6 @@ LABEL_FORMS = (BOLD, ITALIC, QUESTION_ANSWER, COLON, CAPS, ABBREVIATION, PLAIN)
 # Forms marked clearly enough to be counted inside paragraphs as well as at their start.
 MARKED_MID_FORMS = (BOLD, ITALIC, QUESTION_ANSWER)
 ROLES = {"Q": "Q", "Ques": "Q", "Question": "Q", "A": "A", "Ans": "A", "Answer": "A"}
-FORMS = {form.name: form for form in LABEL_FORMS}
 
 
 @dataclass(frozen=True)
