@@ -115,11 +115,12 @@ NOISE = {
 
 
 def spoken_noise(script: Script) -> dict[str, list[str]]:
-    """Examples of noise in the spoken text, by kind."""
+    """Examples of noise in the spoken text, by kind (times of day in a story are words)."""
     found: dict[str, list[str]] = {}
+    kinds = {k: p for k, p in NOISE.items() if k != "timestamp" or script.layout == "transcript"}
     for chapter in script.chapters:
         for seg in chapter.segments:
-            for kind, pattern in NOISE.items():
+            for kind, pattern in kinds.items():
                 m = pattern.search(seg.text)
                 if m:
                     start = max(0, m.start() - 30)

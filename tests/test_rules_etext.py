@@ -511,3 +511,29 @@ def test_italics_are_never_spoken_as_underscores() -> None:
     said = " ".join(text for _, _, text in rows(script))
     assert "Ada liked them best that way" in said
     assert "_" not in said
+
+
+def test_stories_labelled_adventure_and_numbered_titles_after_a_wide_gap_are_chapters() -> None:
+    """Issue 9 (adversarial run): ADVENTURE I. was not a chapter but its parts I., II. were;
+    "VII. THE ADVENTURE OF …" set off by four blank lines was a section."""
+    from audiobook.pipeline import text_to_script
+
+    story = "It was a dark evening, and the fog lay thick upon the river.\n\n"
+    text = (
+        "ADVENTURE I. THE LAMP\n\nI.\n\n"
+        + story
+        + "II.\n\n"
+        + story
+        + "\n\n\n\nADVENTURE II. THE KEY\n\nI.\n\n"
+        + story
+        + "\n\n\n\nIII. THE ADVENTURE OF THE DOOR\n\n"
+        + story
+    )
+    script = text_to_script(text, layout="etext")
+    assert [(c.number, c.title) for c in script.chapters] == [
+        ("I", "THE LAMP"),
+        ("II", "THE KEY"),
+        ("III", "THE ADVENTURE OF THE DOOR"),
+    ]
+    sections = [s.text for s in script.chapters[0].segments if s.kind == "heading"]
+    assert sections == ["Adventure One. The Lamp.", "I.", "II."]

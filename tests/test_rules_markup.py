@@ -212,3 +212,25 @@ def test_a_byline_on_its_own_line_names_the_author_and_is_read() -> None:
     script = text_to_script("# The Lamp\n\nBy Jane Doe\n\n## One\n\nText here.\n")
     assert script.author == "Jane Doe"
     assert [s.text for c in script.chapters for s in c.segments][1] == "By Jane Doe"
+
+
+def test_a_star_bullet_in_markdown_is_not_a_footnote() -> None:
+    """Issue 9 (adversarial run): "* Jensen: …" lines of a Markdown play became notes."""
+    from audiobook.pipeline import text_to_script
+
+    text = "# The Lamp\n\n## One\n\n* Jensen: Is it true, what folks say?\n\nMore text.\n"
+    script = text_to_script(text)
+    assert [s.kind for c in script.chapters for s in c.segments] == [
+        "heading",
+        "heading",
+        "narration",
+        "narration",
+    ]
+    assert script.removed == []
+
+
+def test_a_contents_heading_is_not_the_books_title() -> None:
+    from audiobook.pipeline import text_to_script
+
+    script = text_to_script("# CONTENTS\n\nOne, two.\n\n# The Lamp\n\n## One\n\nText.\n")
+    assert script.title == "The Lamp"

@@ -97,3 +97,43 @@ def test_the_fixtures_laughs_are_directions() -> None:
         ("Owen Pryce", "speech", "I have been looking forward to this."),
     ]
     assert [s for s in said if s[1] == "direction"] == [("Narrator", "direction", "laughs")] * 2
+
+
+SUBTITLES = """1
+00:00:05,758 --> 00:00:07,452
+Bekka: Hello and welcome to
+episode seven of
+
+2
+00:00:07,452 --> 00:00:09,146
+the Lantern podcast.
+
+3
+00:00:09,147 --> 00:00:11,537
+Dan: Thanks for having me,
+it is good to be here.
+
+4
+00:00:11,600 --> 00:00:13,000
+Bekka: So tell us about
+the lanterns.
+
+5
+00:00:13,100 --> 00:00:15,000
+Dan: They are red.
+"""
+
+
+def test_a_subtitle_file_reads_as_turns_without_its_cue_numbers() -> None:
+    """Issue 9 (adversarial run): an SRT transcript read "1 --> Bekka: Hello" and found nobody."""
+    from audiobook.pipeline import text_to_script
+
+    script = text_to_script(SUBTITLES)
+    assert script.layout == "transcript"
+    said = [(s.speaker, s.text) for c in script.chapters for s in c.segments]
+    assert said == [
+        ("Bekka", "Hello and welcome to episode seven of the Lantern podcast."),
+        ("Dan", "Thanks for having me, it is good to be here."),
+        ("Bekka", "So tell us about the lanterns."),
+        ("Dan", "They are red."),
+    ]

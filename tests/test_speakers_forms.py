@@ -296,3 +296,38 @@ def test_a_turn_that_begins_with_a_timestamp_is_still_its_labels(template: str) 
     script = text_to_script(text + "\n")
     assert script.layout == "transcript"
     assert rows(script) == [(name, "speech", s) for name, s in zip(names, said, strict=True)]
+
+
+def test_cues_of_several_words_or_with_a_title_as_translations_print_them() -> None:
+    """Issue 9 (adversarial run): "Mrs. Stockmann. …" and "Peter Stockmann. …" were lost."""
+    from audiobook.pipeline import text_to_script
+
+    turns = [
+        ("Mrs. Lantern", "You are late again."),
+        ("Peter Lantern", "Good evening, Kate."),
+        ("Mrs. Lantern", "Sit down."),
+        ("Dr. Lantern (cheerfully)", "Here I am!"),
+        ("Peter Lantern", "So I see."),
+    ] * 3
+    text = "ACT I\n\n" + "".join(f"{name}. {said}\n\n" for name, said in turns)
+    script = text_to_script(text, layout="play")
+    said = [(s.speaker, s.kind, s.text) for s in script.chapters[-1].segments[1:5]]
+    assert said == [
+        ("Mrs. Lantern", "speech", "You are late again."),
+        ("Peter Lantern", "speech", "Good evening, Kate."),
+        ("Mrs. Lantern", "speech", "Sit down."),
+        ("Narrator", "direction", "cheerfully"),
+    ]
+
+
+def test_an_entrys_heading_in_italics_is_not_a_speaker() -> None:
+    """Issue 9 (adversarial run): a journal novel's "_Dr. Seward's Diary._" became a voice."""
+    from audiobook.pipeline import text_to_script
+
+    entries = "".join(
+        f"_{who}'s Diary._ The {day} day passed quietly, and nothing was seen at the window.\n\n"
+        for who in ("Dr. Hale", "Mina Grey", "Dr. Hale")
+        for day in ("first", "second", "third", "fourth")
+    )
+    script = text_to_script(entries, layout="etext")
+    assert script.speakers == ["Narrator"]

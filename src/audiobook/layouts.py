@@ -111,7 +111,6 @@ MARKDOWN = Layout(
         CAPTIONS,
         SCENE_BREAK,
         PAGE_NUMBER,
-        FOOTNOTE_LINE,
         paragraphs(print_join, OCR_REPAIRS, damaged_only=True),
         when_damaged(DOUBLED_WORD),
         BYLINE,
@@ -232,6 +231,7 @@ class Evidence:
     directions: int  # stage directions on lines of their own
     timestamps: int
     colon_labels: int  # paragraphs opening with "Name:" or "**Name:**"
+    name_cues: int  # paragraphs opening with "Mrs. Stockmann." or "Peter Stockmann (aside)."
     markdown_marks: int  # lines with **bold** or Markdown escapes (\[ \* \_)
     paragraphs: int
 
@@ -270,6 +270,11 @@ ABBREVIATED_CUE_RE = re.compile(
 ITALIC_CUE_RE = re.compile(r"^\s*(?:\d{1,3}\.\s+)?([_*])[A-Z][\w'’ ]{0,20}\.?\1[.:]?\s")
 COLON_LABEL_RE = re.compile(
     r"^\s*(?:\*\*[^*\n]{1,40}:\*\*|\*\*[^*\n]{1,40}\*\*:|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}:)\s"
+)
+NAME_CUE_RE = re.compile(
+    r"^\s*(?:(?:Mr|Mrs|Ms|Dr|St|Sir|Lady|Lord)\. [A-Z][a-z'’-]+"
+    r"|[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){1,2})"
+    r"(?:\s*\([^()]{1,160}\))?\.\s+\S"
 )
 NOT_CUES = frozenset(
     "ACT SCENE CHAPTER PART BOOK VOLUME THE END FINIS CONTENTS PROLOGUE EPILOGUE NOTE "
@@ -344,6 +349,7 @@ def gather_evidence(lines: list[SourceLine]) -> Evidence:
         ),
         timestamps=sum(1 for t in texts if TIMESTAMP_RE.search(t)),
         colon_labels=sum(1 for i in nonblank if blank_before[i] and COLON_LABEL_RE.match(texts[i])),
+        name_cues=sum(1 for i in nonblank if blank_before[i] and NAME_CUE_RE.match(texts[i])),
         markdown_marks=sum(1 for t in texts if "**" in t or re.search(r"\\[\[\]*_]", t)),
         paragraphs=sum(1 for i in nonblank if blank_before[i]),
     )
@@ -352,8 +358,11 @@ def gather_evidence(lines: list[SourceLine]) -> Evidence:
 def detect_layout(lines: list[SourceLine]) -> LayoutChoice:
     """The layout the text shows, with the evidence said in words."""
     e = gather_evidence(lines)
-    cues = e.cues + (e.colon_labels if e.acts >= 2 else 0)  # "HAMLET: …" in a play
-    if cues >= 20 and (e.acts >= 2 or e.directions >= 10):
+    cues = e.cues + (e.colon_labels + e.name_cues if e.acts >= 2 else 0)  # "HAMLET: …"
+    # acts make a play of a few cues; without them only cues on a tenth of the paragraphs do
+    # (a novel's journal headings in italics look like stage directions)
+    many_cues = cues >= max(100, 0.1 * e.paragraphs)
+    if cues >= 20 and (e.acts >= 2 or (e.directions >= 10 and many_cues)):
         return LayoutChoice(
             PLAY,
             f"{cues} speaker cues, {e.acts} ACT/SCENE headings, {e.directions} stage directions",

@@ -25,7 +25,8 @@ def example_path(name: str = "example.md") -> Path:
 
 
 def title_from_file_name(path: Path) -> str:
-    words = re.sub(r"[_\-]+", " ", path.stem).strip()
+    stem = re.sub(r"(?:\.(?:srt|vtt|txt|md|text))+$", "", path.name, flags=re.IGNORECASE)
+    words = re.sub(r"[_\-]+", " ", stem).strip()
     return words[:1].upper() + words[1:] if words else "Untitled"
 
 
@@ -43,11 +44,10 @@ def text_to_script(
     default_title = title or clean.title or title_from_file_name(Path(source))
     chapter_texts = find_chapters(clean, default_title)
     paragraphs = [b.text for c in chapter_texts for b in c.blocks if b.style == "paragraph"]
-    labels = find_labels(paragraphs, clean.persons)
+    turns_continue = get_layout(clean.layout).turns_continue
+    labels = find_labels(paragraphs, clean.persons, cues_expected=not turns_continue)
     speakers = labels.names
-    attribute_speakers(
-        chapter_texts, labels, turns_continue=get_layout(clean.layout).turns_continue
-    )
+    attribute_speakers(chapter_texts, labels, turns_continue=turns_continue)
     chapters = [c.chapter for c in chapter_texts if c.chapter.segments]
     for index, chapter in enumerate(chapters, start=1):
         chapter.index = index

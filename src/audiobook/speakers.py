@@ -58,6 +58,10 @@ NOT_SPEAKERS = frozenset(
     january february march april june july august september october november december
     postscript ps nb""".split()
 )
+# Words that name a document, not a person: "_Mina Harker's Journal._", "_Telegram._"
+DOCUMENT_WORDS = frozenset(
+    "diary journal memorandum letter telegram extract continued postscript report".split()
+)
 # Words that may open a name ("THE MOTHER", "A BYSTANDER", "MRS. UPJOHN") but are no one alone.
 NAME_OPENERS = frozenset(
     "the a an and but or if so then this that there mr mrs ms dr st mt messrs capt col gen lt "
@@ -108,8 +112,22 @@ QUESTION_ANSWER = LabelForm("question-answer", "{name}[.:]", "Q|A|Ques|Ans|Quest
 ASIDE = r"(?:\s*\((?P<aside>[^()]{1,160})\))?"
 COLON = LabelForm("colon", f"{{name}}{ASIDE}:", f"{NAME}|[A-Z]", False)
 CAPS = LabelForm("caps", rf"{{name}}{ASIDE}(?:\.|(?=\s+\[_))", f"{JOINT_CAPS}|{CAPS_NAME}", True)
+# "Mrs. Stockmann. You see…", "Peter Stockmann. Good evening.", "Dr. Stockmann (composedly).",
+# "1st Citizen.": a name of several words (or with its title) and a stop, as translations of
+# plays print cues
+NAME_CUE = LabelForm(
+    "name-cue",
+    rf"{{name}}{ASIDE}\.",
+    r"(?:Mr|Mrs|Ms|Dr|St|Sir|Lady|Lord)\. [A-Z][a-z'’-]+"
+    r"|(?:\d(?:st|nd|rd|th) )?[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){1,2}"
+    r"|(?:\d(?:st|nd|rd|th) )?[A-Z][a-z'’-]+(?=\s*\()",
+    False,
+)
 ABBREVIATION = LabelForm(
-    "abbreviation", "{name}", r"(?:\d\. )?[A-Z][a-z]{0,7}\.(?: [A-Z][a-z]{0,4}\.)?", False
+    "abbreviation",
+    "{name}",
+    r"(?:\d\. )?(?:[A-Z][a-z]{0,3}\. [A-Z][a-z]{0,4}\.|[A-Z][a-z]{0,7}\.)",  # "La. Cap.", "Rom."
+    False,
 )
 # "Stalin Not so very much.": a bare name, so the speech must open with a capital or a quote
 PLAIN = LabelForm(
@@ -119,7 +137,7 @@ PLAIN = LabelForm(
     True,
     r"(?=\s+[A-Z\"“‘'(\[]|\s*$)",
 )
-LABEL_FORMS = (BOLD, ITALIC, QUESTION_ANSWER, COLON, CAPS, ABBREVIATION, PLAIN)
+LABEL_FORMS = (BOLD, ITALIC, QUESTION_ANSWER, COLON, CAPS, NAME_CUE, ABBREVIATION, PLAIN)
 # Forms marked clearly enough to be counted inside paragraphs as well as at their start.
 MARKED_MID_FORMS = (BOLD, ITALIC, QUESTION_ANSWER)
 ROLES = {"Q": "Q", "Ques": "Q", "Question": "Q", "A": "A", "Ans": "A", "Answer": "A"}
@@ -189,6 +207,8 @@ def is_person_word(name: str) -> bool:
     words = [w.strip(".'’").lower() for w in name.split()]
     return (
         bool(words)
+        and not re.search(r"\w['’]s\b", name)  # "Dr. Seward's Diary" heads an entry
+        and not any(w in DOCUMENT_WORDS for w in words)
         and words[0] not in NOT_SPEAKERS
         and not all(w in NOT_SPEAKERS or w in NAME_OPENERS for w in words)
     )
@@ -230,7 +250,10 @@ def count_labels(
 
 
 def accepted_labels(
-    texts: Sequence[str], counts: dict[str, Counter[str]], persons: Sequence[str] = ()
+    texts: Sequence[str],
+    counts: dict[str, Counter[str]],
+    persons: Sequence[str] = (),
+    cues_expected: bool = False,
 ) -> set[tuple[str, str]]:
     """The labels believed to be speakers' names, form by form."""
     paragraphs = len(texts)
@@ -245,9 +268,9 @@ def accepted_labels(
         accepted |= {(QUESTION_ANSWER.name, n) for n in qa}
     italic = counts[ITALIC.name]
     if sum(italic.values()) >= 3:
-        # once the form is established, an italic name with its stop ("_Wat._") is a label
-        # even if it speaks only once
-        established = sum(italic.values()) >= 10
+        # once the form is established in a play, an italic name with its stop ("_Wat._") is
+        # a label even if it speaks only once (in a novel it is a dateline: "_Whitby._")
+        established = cues_expected and sum(italic.values()) >= 10
         accepted |= {
             (ITALIC.name, n)
             for n, c in italic.items()
@@ -267,6 +290,9 @@ def accepted_labels(
             for n, c in caps.items()
             if is_person_word(n) and len(n) > 1 and not re.fullmatch(r"[IVXLC]+", n)
         }
+    named = counts[NAME_CUE.name]
+    if sum(named.values()) >= max(10, PLAIN_LABEL_MIN_SHARE * paragraphs):
+        accepted |= {(NAME_CUE.name, n) for n, c in named.items() if c >= 2 and is_person_word(n)}
     abbreviations = counts[ABBREVIATION.name]
     if sum(abbreviations.values()) >= max(10, PLAIN_LABEL_MIN_SHARE * paragraphs):
         accepted |= {
@@ -354,15 +380,21 @@ def question_answer_names(texts: Sequence[str], first_label: int) -> dict[str, s
     return names
 
 
-def find_labels(paragraphs: Iterable[str], persons: Sequence[str] = ()) -> Labels:
-    """The labels the text uses as turn labels, each with the speaker it names."""
+def find_labels(
+    paragraphs: Iterable[str], persons: Sequence[str] = (), *, cues_expected: bool = False
+) -> Labels:
+    """The labels the text uses as turn labels, each with the speaker it names.
+
+    `cues_expected` (a play) lets a label of an established form speak only once.
+    """
     texts = list(paragraphs)
     counts, first = count_labels(texts)
-    accepted = accepted_labels(texts, counts, persons)
+    accepted = accepted_labels(texts, counts, persons, cues_expected)
     qa_keys = [k for k in accepted if k[0] == QUESTION_ANSWER.name or k[1] in ("Q", "A")]
     qa_first = min((first[k] for k in qa_keys), default=None)
     qa = question_answer_names(texts, qa_first) if qa_first is not None else {}
     full_labels = [label for _, label in accepted if not label.endswith(".")]
+    labelled = {label.rstrip(".:") for _, label in accepted}
     spellings = spelling_variants([label.rstrip(".:") for _, label in accepted])
     speakers: dict[tuple[str, str], str] = {}
     for form, label in sorted(accepted, key=lambda k: (first.get(k, 0), k)):
@@ -370,7 +402,10 @@ def find_labels(paragraphs: Iterable[str], persons: Sequence[str] = ()) -> Label
         if role and (form, label) in qa_keys:
             speakers[(form, label)] = qa[role]
         elif persons and (form in (ITALIC.name, ABBREVIATION.name) or "." in label):
-            speakers[(form, label)] = expand(label, persons)
+            # "Morten." is not "Morten Kiil." when the text labels both: two people
+            bare = label.rstrip(".:")
+            others = [p for p in persons if not (p in labelled and bare in p.split())]
+            speakers[(form, label)] = expand(label, others)
         else:
             speakers[(form, label)] = expand_by_labels(label, full_labels)
         bare = label.rstrip(".:")

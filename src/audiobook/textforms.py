@@ -62,10 +62,24 @@ NUMBER_WORDS = (
 ).split()
 # Words that label a numbered listening unit: "CHAPTER IV", "Letter 3", "ACT II", "STAVE ONE".
 LABEL_WORDS = (
-    "CHAPTER", "LETTER", "STAVE", "ACT", "LESSON",
+    "CHAPTER", "LETTER", "STAVE", "ACT", "LESSON", "ADVENTURE", "STORY", "TALE", "LECTURE",
+    "CANTO",
     "CHAPITRE", "KAPITEL", "CAPÍTULO", "CAPITULO", "CAPITOLO", "HOOFDSTUK", "KAPITTEL", "LUKU",
 )  # fmt: skip
-ENGLISH_LABEL_WORDS = frozenset(("CHAPTER", "LETTER", "STAVE", "ACT", "LESSON"))
+ENGLISH_LABEL_WORDS = frozenset(
+    (
+        "CHAPTER",
+        "LETTER",
+        "STAVE",
+        "ACT",
+        "LESSON",
+        "ADVENTURE",
+        "STORY",
+        "TALE",
+        "LECTURE",
+        "CANTO",
+    )
+)
 ORDINAL_WORDS = (
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
     "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"

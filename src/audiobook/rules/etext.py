@@ -671,7 +671,10 @@ def _etext_headings(draft: Draft) -> Draft:
             and is_title_case(numbered.group(2))
             and not re.search(r"[,;:]$", numbered.group(2))
         ):
-            kind = SECTION if labelled else NUMERAL
+            # in a book of labelled chapters a numbered title is a section, unless a wide gap
+            # sets it off as a chapter ("VII. THE ADVENTURE OF THE BLUE CARBUNCLE")
+            wide = piece.blanks_before >= 3
+            kind = SECTION if labelled and not wide else NUMERAL
             out.append(replace(piece, text=numbered.group(1), kind=kind, label=""))
             if kind == NUMERAL:
                 out.append(replace(piece, text=numbered.group(2).rstrip("."), kind=HEADING))

@@ -25,7 +25,13 @@ from audiobook.rules import (
     with_facts,
     with_pieces,
 )
-from audiobook.textforms import CAPTION_RE, CONTENTS_RE, MARKDOWN_HEADING_RE, titlecase_name
+from audiobook.textforms import (
+    CAPTION_RE,
+    CHAPTER_LABEL_RE,
+    CONTENTS_RE,
+    MARKDOWN_HEADING_RE,
+    titlecase_name,
+)
 
 RULE_BYLINE = "byline"
 
@@ -99,6 +105,13 @@ def _markdown_contents(draft: Draft) -> Draft:
 MARKDOWN_CONTENTS = Rule("table-of-contents", _markdown_contents, "a Contents list of links")
 
 
+# A first heading that is a list's, not the book's: "# CONTENTS", "# CHARACTERS"
+NOT_A_TITLE_RE = re.compile(
+    r"^(?:(?:table\s+of\s+)?contents|characters|dramatis\s+person\w*|persons\b.*)\.?$",
+    re.IGNORECASE,
+)
+
+
 def _markdown_headings(draft: Draft) -> Draft:
     pieces: list[Piece] = []
     for piece in draft.pieces:
@@ -107,7 +120,16 @@ def _markdown_headings(draft: Draft) -> Draft:
             kind = TITLE if len(m.group(1)) == 1 else HEADING
             piece = replace(piece, text=m.group(2), kind=kind, level=len(m.group(1)))
         pieces.append(piece)
-    title = next((p.text for p in pieces if p.kind == TITLE), None)
+    title = next(
+        (
+            p.text
+            for p in pieces
+            if p.kind == TITLE
+            and not NOT_A_TITLE_RE.match(p.text)
+            and not CHAPTER_LABEL_RE.match(p.text)
+        ),
+        None,
+    )
     return with_facts(with_pieces(draft, pieces), title=title)
 
 

@@ -59,6 +59,8 @@ def print_join(previous: Block, piece: Piece, artefact_between: bool, wrapped: b
         return True
     if not ends_sentence(prev_text):
         first = piece.text.lstrip("\"'“‘([")[:1]
+        if artefact_between and TURN_LINE_RE.match(piece.text):
+            return False  # a subtitle's next cue opens another speaker's turn
         if first.islower() or artefact_between or not piece.blank_before:
             return True
     # In a hard-wrapped text (a line of ~70 characters, paragraphs between blank lines), a

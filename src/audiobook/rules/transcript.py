@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from audiobook.model import Removal
-from audiobook.rules import GONE, TEXT, Draft, Rule, with_pieces
+from audiobook.rules import GONE, HEADER, TEXT, Draft, Rule, with_pieces
 
 RULE_TIMESTAMP = "timestamp"
 RULE_DATA = "transcript-data"
@@ -22,7 +22,10 @@ TRAILING_RE = re.compile(
     rf"^(?P<name>(?:\*\*)?[A-Z][\w'’.-]*(?: [A-Z0-9][\w'’.-]*){{0,3}}(?:\*\*)?:?)\s+"
     rf"(?P<stamp>[\[(]?{STAMP}[\])]?)\s*$"
 )
-TIMESTAMP_LINE_RE = re.compile(rf"^\s*(?:[\[(]?{STAMP}[\])]?\s*(?:[-–—]\s*)?)+$")
+TIMESTAMP_LINE_RE = re.compile(rf"^\s*(?:[\[(]?{STAMP}[\])]?\s*(?:(?:-->|[-–—])\s*)?)+$")
+# A subtitle file's cue (SRT): its number, then "00:00:05,758 --> 00:00:07,452"; the words
+# run on from cue to cue, so these are page furniture, not paragraph ends.
+CUE_TIMES_RE = re.compile(rf"^\s*{STAMP}\s*-->\s*{STAMP}\s*$")
 # A timestamp in brackets anywhere, or a bare one at the start of a turn or after its label.
 BRACKETED_RE = re.compile(rf"\s*[\[(]{STAMP}[\])]")
 # Inside a bracket ("[unintelligible 01:06:52.23]"), or anywhere with hours or fractions of a
@@ -48,6 +51,14 @@ def _timestamps(draft: Draft) -> Draft:
         if DATA_LINE_RE.match(piece.text):
             removed.append(Removal(RULE_DATA, piece.line, piece.text))
             pieces.append(replace(piece, kind=GONE))
+            continue
+        if CUE_TIMES_RE.match(piece.text):
+            removed.append(Removal(RULE_TIMESTAMP, piece.line, piece.text))
+            pieces.append(replace(piece, kind=HEADER))
+            number = pieces[-2] if len(pieces) > 1 else None
+            if number is not None and number.kind == TEXT and number.text.isdigit():
+                removed.append(Removal(RULE_TIMESTAMP, number.line, number.text))
+                pieces[-2] = replace(number, kind=HEADER)
             continue
         if TIMESTAMP_LINE_RE.match(piece.text):
             removed.append(Removal(RULE_TIMESTAMP, piece.line, piece.text))
