@@ -536,4 +536,4 @@ def test_stories_labelled_adventure_and_numbered_titles_after_a_wide_gap_are_cha
         ("III", "THE ADVENTURE OF THE DOOR"),
     ]
     sections = [s.text for s in script.chapters[0].segments if s.kind == "heading"]
-    assert sections == ["Adventure One. The Lamp.", "I.", "II."]
+    assert sections == ["Adventure One. The Lamp.", "One.", "Two."]

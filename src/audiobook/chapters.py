@@ -230,7 +230,10 @@ def book_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
             drafts[-1].blocks.extend(pending)
     drafts = merge_front_matter(merge_title_pages(drafts))
     numbers = infer_numbers(drafts, missing=get_layout(clean.layout).numbers_go_missing)
-    return [finish(i, d, n) for i, (d, n) in enumerate(zip(drafts, numbers, strict=True), 1)]
+    return [
+        finish(i, d, n, clean.language)
+        for i, (d, n) in enumerate(zip(drafts, numbers, strict=True), 1)
+    ]
 
 
 def open_labelled_chapter(
@@ -386,8 +389,17 @@ def spoken_chapter_label(word: str, value: int | None) -> str | None:
 SECTION_LABEL_RE = re.compile(r"^(SCENE|Scene)\s+([IVXLC]{1,6}|\d{1,3})\b\.?\s*[.:—–-]?\s*(.*)$")
 
 
-def spoken_section(text: str) -> str:
-    """ "SCENE III. A street." -> "Scene Three. A street."; other headings as they are."""
+def spoken_section(text: str, language: str = "en") -> str:
+    """ "SCENE III. A street." -> "Scene Three. A street."; a numeral alone ("II.", which an
+    engine would read as letters or "I") -> "Two." in English, "2." in other languages."""
+    alone = re.fullmatch(r"([IVXLC]{1,7}|\d{1,3})\.?", text.strip())
+    value = (
+        roman_to_int(alone.group(1)) or (int(alone.group(1)) if alone.group(1).isdigit() else None)
+        if alone
+        else None
+    )
+    if value:
+        return f"{number_to_words(value).title()}." if language == "en" else f"{value}."
     m = SECTION_LABEL_RE.match(text)
     if not m:
         return spoken_heading(None, text)
@@ -401,7 +413,7 @@ def heading_block(block: Block, spoken: str, level: int) -> Block:
     return Block(text=spoken, line=block.line, style="heading", level=level, page=block.page)
 
 
-def finish(index: int, draft: _Draft, number: str | None) -> ChapterText:
+def finish(index: int, draft: _Draft, number: str | None, language: str = "en") -> ChapterText:
     """Headings get their spoken form and their depth; the chapter its metadata."""
     depth = len(draft.path)
     blocks: list[Block] = []
@@ -423,7 +435,7 @@ def finish(index: int, draft: _Draft, number: str | None) -> ChapterText:
             spoken = spoken_heading(chapter_label, None if label_only else draft.title)
             blocks.append(heading_block(block, spoken, depth + 1))
         elif block.style in ("heading", "section"):
-            blocks.append(heading_block(block, spoken_section(block.text), depth + 2))
+            blocks.append(heading_block(block, spoken_section(block.text, language), depth + 2))
         elif block.style == "title-page":
             blocks.append(heading_block(block, spoken_heading(None, block.text), depth + 1))
         else:
