@@ -8,8 +8,6 @@ text in, CleanText out.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from audiobook.language import detect_language
 from audiobook.layouts import LayoutChoice, choose_layout
 from audiobook.model import CleanText
@@ -58,7 +56,7 @@ def clean_text(text: str, layout: str | None = None, language: str | None = None
     """
     choice = choose_layout(split_lines(text), layout)
     draft = run_layout(text, choice)
-    blocks = [replace(b) for b in draft.blocks or ()]
+    blocks = list(draft.blocks or ())
     facts = draft.facts
     spoken = " ".join(b.text for b in blocks if b.style == "paragraph")
     found_language = language or facts.language or detect_language(spoken)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import sys
 from pathlib import Path
 
@@ -69,8 +70,8 @@ def checked_language(language: str | None) -> str | None:
     from audiobook.language_codes import language_code
 
     code = language_code(language)
-    if code is None:
-        raise UserError(f"--language {language}: not a language this knows (try de, fr, es …)")
+    if not re.fullmatch(r"[a-z]{2,3}", code):
+        raise UserError(f"--language {language}: not a language code or name (try de, fr, es …)")
     return code
 
 

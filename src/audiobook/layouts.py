@@ -152,6 +152,7 @@ OCR = Layout(
         paragraphs(print_join, OCR_REPAIRS),
         DOUBLED_WORD,
         SIGNED_AUTHOR,
+        TITLE_PAGE,
     ),
     BOOK_STRUCTURE,
     numbers_go_missing=True,

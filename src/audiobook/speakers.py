@@ -236,12 +236,14 @@ def count_labels(
     counts: dict[str, Counter[str]] = {form.name: Counter() for form in LABEL_FORMS}
     first: dict[tuple[str, str], int] = {}
     for i, text in enumerate(texts):
-        for form in LABEL_FORMS:
+        # the first form that matches is how the paragraph is labelled; a plain name counts
+        # too ("Keeper Perhaps." may be Keeper saying "Perhaps.")
+        matched = next((form for form in LABEL_FORMS if form.at_start.match(text)), None)
+        for form in {matched, PLAIN} if matched is not None else ():
             m = form.at_start.match(text)
             if m:
                 counts[form.name][m.group("name")] += 1
                 first.setdefault((form.name, m.group("name")), i)
-                break  # the first form that matches is how the paragraph is labelled
         for form in MARKED_MID_FORMS:  # these also open turns inside paragraphs
             for m in form.inside.finditer(text):
                 counts[form.name][m.group("name")] += 1
@@ -322,7 +324,40 @@ def accepted_labels(
             accepted |= {(PLAIN.name, n) for n in labels if n in known}
         elif sum(labels.values()) >= max(3, PLAIN_LABEL_MIN_SHARE * paragraphs):
             accepted |= {(PLAIN.name, n) for n in labels}
+    if not cues_expected:
+        # a name the text also marks as a label ("**Keeper**") is one in plain form too
+        marked = {n for f, n in accepted if f in (BOLD.name, ITALIC.name)}
+        accepted = {
+            (f, n)
+            for f, n in accepted
+            if n in marked or not common_word_label(f, n, texts, counts, persons)
+        }
     return {(f, n) for f, n in accepted if n != NARRATOR}
+
+
+def common_word_label(
+    form: str,
+    label: str,
+    texts: Sequence[str],
+    counts: dict[str, Counter[str]],
+    persons: Sequence[str],
+) -> bool:
+    """Outside a play, "Yes." / "STOP." / "Remember:" opening paragraphs are words, not
+    names: a one-word label the text also writes in lower case, and no listed person, is
+    taken for a word. Colon labels on a good share of the paragraphs (a transcript) and
+    bold ones stand."""
+    bare = re.sub(r"^\d\.\s*", "", label).rstrip(".:")
+    if form in (BOLD.name, QUESTION_ANSWER.name) or " " in bare:
+        return False
+    colon = counts[COLON.name]
+    if form == COLON.name and len(colon) >= 2 and sum(colon.values()) >= 0.3 * len(texts):
+        return False
+    if expand(label, persons) != bare or any(p.lower() == bare.lower() for p in persons):
+        return False
+    lower = bare.lower()
+    if form == ABBREVIATION.name and dictionary_word(label):
+        return True
+    return any(re.search(rf"(?<![\w'’]){re.escape(lower)}(?![\w'’])", t) for t in texts)
 
 
 def expand(label: str, persons: Sequence[str]) -> str:

@@ -20,10 +20,6 @@ INLINE_NOTE_MARK_RE = re.compile(r"\^\{[^}]{1,4}\}")
 CAPTION_RE = re.compile(
     r"(?:Image|Photo|Photograph|Illustration|Picture|Credit|Source)s?:\s*[^.]{2,80}$"
 )
-BYLINE_RE = re.compile(
-    r"\s*\bBY\s+([A-Z][A-Z .'-]+?)\s+PUBLISHED\s+(\d{1,2}\s+[A-Z]+,?\s+(\d{4}))"
-    r"(?:\s*[-–]\s*\d{1,2}:\d{2})?\s*$"
-)
 # Words that never legitimately stand twice in a row ("agreeing to to this").
 NEVER_DOUBLED = frozenset("a an the to of in on at by for from with and or is are was".split())
 DOUBLED_WORD_RE = re.compile(
@@ -323,7 +319,9 @@ def strip_inline_markup(text: str) -> str:
         text = text.replace("|", " ")  # a table's rule, as e-texts draw lists of persons
     if "_" in text:
         # _italics_ of e-texts and Markdown; snake_case inside a word stays as it is
-        text = re.sub(r"(?<![^\W_])_+(?=[^\s_])(.+?)(?<=[^\s_])_+(?![^\W_])", r"\1", text)
+        # (an italic span is bounded: an underscore that never closes must not make every
+        # later one scan to the end of the line)
+        text = re.sub(r"(?<![^\W_])_+(?=[^\s_])(.{1,300}?)(?<=[^\s_])_+(?![^\W_])", r"\1", text)
         text = re.sub(r"(?<![^\W_])_+|_+(?![^\W_])", " ", text)
     if ". ." in text:
         text = re.sub(r"(?<!\s)\s*\.\s\.\s\.(\s\.)?", "…", text)

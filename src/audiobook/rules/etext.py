@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
+from audiobook.language_codes import language_code
 from audiobook.model import Removal
 from audiobook.rules import (
     CAPTION,
@@ -45,6 +46,7 @@ from audiobook.textforms import (
     NUMBER_WORDS,
     ORDINAL_WORDS,
     STRUCTURE_RE,
+    ends_sentence,
     int_to_roman,
     is_uppercase_line,
     normalise_title,
@@ -83,19 +85,13 @@ TRANSCRIBER_SECTION_RE = re.compile(r"\btranscriber|\berrata\b", re.IGNORECASE)
 GUTENBERG_RE = re.compile(
     r"Project\s+Gutenberg|Gutenberg-tm|\bPG\s+e-?(?:text|book)", re.IGNORECASE
 )
-LANGUAGE_NAMES = {
-    "english": "en", "german": "de", "french": "fr", "spanish": "es", "italian": "it",
-    "portuguese": "pt", "dutch": "nl", "latin": "la", "finnish": "fi", "swedish": "sv",
-    "danish": "da", "norwegian": "no", "russian": "ru", "polish": "pl", "greek": "el",
-    "hungarian": "hu", "czech": "cs", "esperanto": "eo", "catalan": "ca", "chinese": "zh",
-    "japanese": "ja", "tagalog": "tl", "welsh": "cy", "irish": "ga", "icelandic": "is",
-}  # fmt: skip
 
 
-def language_code(name: str) -> str | None:
+def header_language(name: str) -> str | None:
     """ "English" -> "en"; the first language of "English, French"."""
-    first = re.split(r"[,;/]| and ", name.strip().lower())[0].strip()
-    return LANGUAGE_NAMES.get(first) or (first if re.fullmatch(r"[a-z]{2}", first) else None)
+    first = re.split(r"[,;/]| and ", name.strip())[0].strip()
+    code = language_code(first)
+    return code if re.fullmatch(r"[a-z]{2,3}", code) else None
 
 
 HEADER_MAX_PIECES = 400  # a Project Gutenberg header runs to some 30-300 lines
@@ -116,7 +112,7 @@ def header_facts(pieces: list[Piece]) -> dict[str, str]:
             else:
                 break
         if key == "language":
-            code = language_code(value)
+            code = header_language(value)
             if code:
                 facts.setdefault("language", code)
         elif key in ("title", "author"):
@@ -173,6 +169,20 @@ def gutenberg_paragraph_end(pieces: list[Piece], i: int) -> int | None:
     return end if GUTENBERG_RE.search(" ".join(p.text for p in pieces[i:end])) else None
 
 
+# "This file was typed in by volunteers of Project Gutenberg": the file speaking of itself
+PG_CREDIT_RE = re.compile(
+    r"\b(?:this|the)\s+(?:file|e-?text|e-?book|edition)\b.{0,120}Project\s+Gutenberg", re.IGNORECASE
+)
+
+
+def gutenberg_credit_end(pieces: list[Piece], i: int) -> int | None:
+    """Without a Gutenberg header, only a paragraph crediting the file itself goes."""
+    end = gutenberg_paragraph_end(pieces, i)
+    if end is None:
+        return None
+    return end if PG_CREDIT_RE.search(" ".join(p.text for p in pieces[i:end])) else None
+
+
 def transcriber_note_end(pieces: list[Piece], i: int) -> int | None:
     if not TRANSCRIBER_NOTE_RE.match(pieces[i].text):
         return None
@@ -187,10 +197,31 @@ def transcriber_section_start(pieces: list[Piece]) -> int | None:
         (
             i
             for i in tail
-            if len(pieces[i].text) <= 80 and TRANSCRIBER_SECTION_RE.search(pieces[i].text)
+            if len(pieces[i].text) <= 80
+            and TRANSCRIBER_SECTION_RE.search(pieces[i].text)
+            and not ends_sentence(pieces[i].text)  # a heading, not "The transcriber looked up."
         ),
         None,
     )
+
+
+# What scanning projects put before a book: "Digitized by the Internet Archive in 2015 …",
+# Google's notice on using its scans (several paragraphs, to its web address)
+SCAN_NOTE_RE = re.compile(
+    r"^Digiti[sz]ed\s+(?:\w+\s+)?by\b|archive\.org/details|^This is a digital copy of a book",
+    re.IGNORECASE,
+)
+SCAN_NOTICE_END_RE = re.compile(r"books\.google\.com|google\.com/books", re.IGNORECASE)
+
+
+def scan_note_end(pieces: list[Piece], i: int) -> int | None:
+    if not SCAN_NOTE_RE.search(pieces[i].text):
+        return None
+    if pieces[i].text.lower().startswith("this is a digital copy"):
+        for k in range(i, min(len(pieces), i + 80)):
+            if SCAN_NOTICE_END_RE.search(pieces[k].text):
+                return paragraph_end(pieces, k)
+    return paragraph_end(pieces, i)
 
 
 def _boilerplate(draft: Draft) -> Draft:
@@ -215,11 +246,15 @@ def _boilerplate(draft: Draft) -> Draft:
     if end_marker is not None:  # the licence follows the end marker
         pieces, more = drop_range(RULE_BOILERPLATE, tuple(pieces), end_marker, len(pieces))
         removed += more
-    section = transcriber_section_start(pieces)  # once the licence is gone
+    gutenberg = start is not None or end_marker is not None
+    section = transcriber_section_start(pieces) if gutenberg else None  # once the licence is gone
     if section is not None:
         pieces, more = drop_range(RULE_BOILERPLATE, tuple(pieces), section, len(pieces))
         removed += more
-    for end_of in (gutenberg_paragraph_end, transcriber_note_end):
+    # in a Project Gutenberg book, a paragraph about Project Gutenberg is the producers'; in
+    # an article about it, it is the article
+    about_pg = gutenberg_paragraph_end if gutenberg else gutenberg_credit_end
+    for end_of in (about_pg, transcriber_note_end, scan_note_end):
         pieces, more = drop_stretches(pieces, end_of)
         removed += more
     return with_facts(with_pieces(draft, pieces, removed), **facts)
@@ -273,7 +308,8 @@ def bracket_end(pieces: list[Piece] | tuple[Piece, ...], start: int, limit: int 
 # ---------------------------------------------------------------- title page
 
 BY_LINE_RE = re.compile(
-    r"^(?:by|BY|By)\s+([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*|\s+(?:de|van|von|la|le|du|da|di)){0,5})\.?$"
+    r"^(?:by|BY|By)\s+([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*|\s+(?:de|van|von|la|le|du|da|di)){0,5})"
+    r"[.,]?$"
 )
 
 
@@ -450,9 +486,14 @@ def _illustrations(draft: Draft) -> Draft:
             i += 1
             continue
         end = bracket_end(pieces, i, limit=15)
+        if not pieces[end - 1].text.endswith("]"):
+            end = i + 1  # never closed at a line's end: only this line is the picture's
         text = " ".join(p.text for p in pieces[i:end])
         m = ILLUSTRATION_RE.match(text)
+        # "[Illustration: A view]", or "[Illustration" over "A view of the river]"
         caption = m.group(1).strip() if m and m.group(1) else ""
+        if not caption:
+            caption = re.sub(r"^\[\s*Illustrations?\s*:?", "", text, flags=re.I).strip(" ]")
         if caption:
             out.append(
                 replace(piece, text=f"Illustration: {caption.rstrip(']').strip()}", kind=CAPTION)
@@ -472,7 +513,8 @@ FOOTNOTE_REF_RE = re.compile(
     r"(?<=[^\s\[(])\[(?:\d{1,3}|\*{1,3}|[A-Z]|[a-z]|[†‡§])\]|(?<=[\w.,;:!?”’\"']) \[\d{1,3}\](?!\w)"
 )
 FOOTNOTE_BODY_RE = re.compile(
-    r"^\[(?:Footnote\s+)?(\d{1,3}|\*{1,3}|[A-Z]|[a-z]|[†‡§])(?:\]|:)\s*(.*)$", re.IGNORECASE
+    r"^\[(?:Footnote\s+)?(\d{1,3}|\*{1,3}|[A-Z]|[a-z]|[†‡§])(?:\](?=\s)|:)\s*(.*)$",
+    re.IGNORECASE,
 )
 
 

@@ -215,8 +215,13 @@ class _Assembler:
             previous.text = prev + " " + text
 
     def drop_paste_repeat(self, previous: Block, piece: Piece) -> str:
-        """A continuation that opens with words already pasted in just before them."""
-        if RULE_PASTE_REPEAT not in self.repairs:
+        """A continuation that opens with words already pasted in just before them.
+
+        Only across a break (a blank line, a page): that is where a copy went wrong. A line
+        straight below another that repeats earlier words is the author's ("they are
+        commonly produced by the same discharge" twice in a chapter).
+        """
+        if RULE_PASTE_REPEAT not in self.repairs or not piece.blank_before:
             return piece.text
         words = piece.text.split()
         if " ".join(words[:PASTE_REPEAT_MIN_WORDS]) not in previous.text:

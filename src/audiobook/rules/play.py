@@ -50,12 +50,18 @@ SCENE_RE = re.compile(
     rf"^{SCENE_WORD}(?:\s+(?:(?i:{NUMBER})(?:\.(?i:{NUMBER}))*|the\s+\w+)\b|\s*[.:—–-])"
 )
 PLAY_FRONT_RE = re.compile(r"^(?:THE\s+)?(?:PROLOGUE|EPILOGUE|INDUCTION)\.?$", re.IGNORECASE)
-DIRECTION_WORDS = (
-    "Enter|Re-enter|Reenter|Exit|Exeunt|Manet|Manent|Flourish|Alarum|Alarums|Sennet|"
-    "Trumpets|Hautboys|Music|Thunder|Curtain|Dies|Dying|They\\s+fight|Retreat|Excursions"
+# Verbs of entrances and exits open a direction whatever follows; nouns ("Music", "Thunder")
+# only alone or as a sentence of their own ("Flourish. Enter the King."): "Music, moody food
+# of us that trade in love" is a verse of speech.
+DIRECTION_VERBS = "Enter|Re-enter|Reenter|Exit|Exeunt|Manet|Manent|They\\s+fight"
+DIRECTION_NOUNS = (
+    "Flourish|Alarum|Alarums|Sennet|Trumpets|Hautboys|Music|Thunder|Curtain|Dies|Dying|Retreat|"
+    "Excursions"
 )
+DIRECTION_WORDS = f"{DIRECTION_VERBS}|{DIRECTION_NOUNS}"
 DIRECTION_LINE_RE = re.compile(
-    rf"^_?(?:{DIRECTION_WORDS})\b|^\[[^\]]*\]?$|^_[^_]+_\.?$|^\([^)]*\)?$"
+    rf"^_?(?:{DIRECTION_VERBS})\b|^_?(?:{DIRECTION_NOUNS})(?:\.|\s+(?:within|without|heard|plays?|"
+    r"sounds?)\b|_?$)|^\[[^\]]*\]?$|^_[^_]+_\.?$|^\([^)]*\)?$"
 )
 
 

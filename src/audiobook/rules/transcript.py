@@ -35,9 +35,13 @@ EMBEDDED_RE = re.compile(
     r"(?<![\w:])-?\d{1,3}:\d{2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?(?![\w:])"
     r"|(?<![\w:])\d{1,2}:\d{2}[.,]\d{1,3}(?![\w:]))"
 )
+# A bare time at the start of a turn is a timestamp only with seconds ("0:00:13.8 …",
+# "Jane: 00:04:03 …") or a dash after it ("Ann: 04:03 - Welcome"); "Q: 10:30, I think."
+# says a time of day.
+LONG_STAMP = r"-?\d{1,3}(?::\d{2}){2,3}(?:[.,]\d{1,3})?|\d{1,2}:\d{2}[.,]\d{1,3}"
 LEADING_RE = re.compile(
     rf"^((?:\*\*[^*]{{1,60}}\*\*:?|[A-Za-z][^\s:]{{0,39}}(?:\s[^\s:]{{1,40}}){{0,3}}:)?\s*)"
-    rf"{STAMP}\s*[-–—]?\s*"
+    rf"(?:{LONG_STAMP}|{STAMP}(?=\s*[-–—]\s))\s*[-–—]?\s*"
 )
 
 
