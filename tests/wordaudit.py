@@ -21,6 +21,7 @@ WHOLE_LINE_RULES = {
     "page-number",
     "signature-mark",
     "running-header",
+    "repeated-header",
     "scene-break",
     RULE_FOOTNOTE,
 }

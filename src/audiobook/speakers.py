@@ -296,7 +296,10 @@ def accepted_labels(
     if sum(named.values()) >= max(10, PLAIN_LABEL_MIN_SHARE * paragraphs):
         accepted |= {(NAME_CUE.name, n) for n, c in named.items() if c >= 2 and is_person_word(n)}
     abbreviations = counts[ABBREVIATION.name]
-    if sum(abbreviations.values()) >= max(10, PLAIN_LABEL_MIN_SHARE * paragraphs):
+    # abbreviated cues ("Ham.", "Socr.") are a play's or a dialogue's, which lists its
+    # persons; elsewhere "R. Rad." is a prescription
+    dramatic = cues_expected or bool(persons)
+    if dramatic and sum(abbreviations.values()) >= max(10, PLAIN_LABEL_MIN_SHARE * paragraphs):
         accepted |= {
             (ABBREVIATION.name, n)
             for n, c in abbreviations.items()

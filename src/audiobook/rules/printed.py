@@ -7,8 +7,10 @@ in a clean e-text "page numbers" are real numbers and a repeated line is the aut
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import re
+from collections import Counter
 from dataclasses import replace
 
 from audiobook.model import Block, Removal
@@ -59,6 +61,7 @@ RULE_TOC = "table-of-contents"
 RULE_PAGE_NUMBER = "page-number"
 RULE_SIGNATURE = "signature-mark"
 RULE_RUNNING_HEADER = "running-header"
+RULE_REPEATED_HEADER = "repeated-header"
 RULE_FOOTNOTE = "footnote"  # moved out of the sentence into a note, not lost
 RULE_SCENE_BREAK = "scene-break"
 RULE_DOUBLED_WORD = "doubled-word"
@@ -357,6 +360,66 @@ def _running_headers(draft: Draft) -> Draft:
 
 
 RUNNING_HEADER = Rule(RULE_RUNNING_HEADER, _running_headers, "titles repeated atop pages")
+
+
+# A header as OCR leaves it: "88 Physiology of Marriojge. •", "THE SILENT FRIEND. 143",
+# "SYPHILITIC DISEASES." — a short title with or without the page number beside it.
+EDGE_NUMBER_RE = re.compile(r"^\W*([0-9IlO]{1,4})\b\W*|\W*\b([0-9IlO]{1,4})\W*$")
+HEADER_MIN_REPEATS = 4
+HEADER_MAX_CHARS = 60
+
+
+def header_key(piece: Piece) -> tuple[str, str | None] | None:
+    """(the title's letters, the page number beside it) when the line could be a header."""
+    text = piece.text
+    if len(text) > HEADER_MAX_CHARS or CHAPTER_LABEL_RE.match(text) or STRUCTURE_RE.match(text):
+        return None
+    m = EDGE_NUMBER_RE.search(text)
+    number = (m.group(1) or m.group(2)) if m else None
+    title = EDGE_NUMBER_RE.sub(" ", text) if number else text
+    if number is None and not is_uppercase_line(title):
+        return None
+    key = "".join(ch for ch in title.lower() if ch.isalpha())
+    if len(key) < 6:
+        return None
+    page = number if number and number.isdigit() else None
+    return key, page
+
+
+def _repeated_headers(draft: Draft) -> Draft:
+    """Short lines printed again and again atop pages, with or without their page number,
+    OCR spelling them a little differently each time: running headers the headings did not
+    explain (runs after `running-header`). A line needs four near-copies to count; the first
+    without a page number is left, as it may be the heading they repeat."""
+    keys = {i: k for i, p in enumerate(draft.pieces) if p.kind == TEXT and (k := header_key(p))}
+    counts = Counter(key for key, _ in keys.values())
+    common = [key for key, _ in counts.most_common(40)]
+    cluster: dict[str, str] = {}
+    for key in counts:
+        cluster[key] = next(
+            (
+                c
+                for c in common
+                if c == key or difflib.SequenceMatcher(None, c, key).ratio() >= 0.85
+            ),
+            key,
+        )
+    totals: Counter[str] = Counter()
+    for key, n in counts.items():
+        totals[cluster[key]] += n
+    pieces, removed = list(draft.pieces), []
+    seen: set[str] = set()
+    for i, (key, page) in keys.items():
+        if cluster[key] not in seen and page is None:
+            seen.add(cluster[key])  # the first, without a page number, may be the heading
+            continue
+        if totals[cluster[key]] >= HEADER_MIN_REPEATS:
+            removed.append(Removal(RULE_REPEATED_HEADER, pieces[i].line, pieces[i].text))
+            pieces[i] = replace(pieces[i], kind=PAGE if page else HEADER, page=page)
+    return with_pieces(draft, pieces, removed)
+
+
+REPEATED_HEADER = Rule(RULE_REPEATED_HEADER, _repeated_headers, "a short line repeated atop pages")
 
 
 # ---------------------------------------------------------------- after paragraphs
