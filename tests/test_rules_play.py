@@ -295,3 +295,14 @@ def test_the_dramatis_personae_is_read_by_the_narrator() -> None:
     said = rows(text_to_script(text, layout="play"))
     front = said[: said.index(("Narrator", "heading", "Act One."))]
     assert {speaker for speaker, _, _ in front} == {"Narrator"}
+
+
+def test_a_list_of_acts_whose_entries_run_over_two_lines_is_not_chapters() -> None:
+    """Issue 9 (review, An Ideal Husband): "ACT I.  _The Octagon Room in …_" over two
+    lines, in the list of scenes, became a chapter of its own."""
+    text = (
+        "ACT I.  _The Octagon Room in a House in Grosvenor\nSquare_.\n\n"
+        "ACT II.  _Morning-room in the same House_.\n\n\n" + BODY
+    )
+    script = text_to_script(text, layout="play")
+    assert [c.number for c in script.chapters] == [None, "I", "II"]

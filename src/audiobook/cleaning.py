@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from audiobook.language import detect_language
 from audiobook.layouts import LayoutChoice, choose_layout
-from audiobook.model import CleanText
+from audiobook.model import CleanText, SourceLine
 from audiobook.rules import Draft, pieces_of
 from audiobook.rules.paragraphs import RULE_DUPLICATE, RULE_HYPHEN, RULE_PASTE_REPEAT
 from audiobook.rules.printed import (
@@ -41,9 +41,9 @@ __all__ = [
 ]
 
 
-def run_layout(text: str, choice: LayoutChoice) -> Draft:
+def run_layout(lines: list[SourceLine], choice: LayoutChoice) -> Draft:
     """Every rule of the chosen layout, in order, over the text's lines."""
-    draft = Draft(pieces=pieces_of(split_lines(text)), damaged=choice.damaged)
+    draft = Draft(pieces=pieces_of(lines), damaged=choice.damaged)
     for rule in choice.layout.rules:
         draft = rule.apply(draft)
     return draft
@@ -54,8 +54,9 @@ def clean_text(text: str, layout: str | None = None, language: str | None = None
 
     `layout` forces a layout by name; `language` (ISO 639-1) overrides detection.
     """
-    choice = choose_layout(split_lines(text), layout)
-    draft = run_layout(text, choice)
+    lines = split_lines(text)  # once: a long book's lines are many
+    choice = choose_layout(lines, layout)
+    draft = run_layout(lines, choice)
     blocks = list(draft.blocks or ())
     facts = draft.facts
     spoken = " ".join(b.text for b in blocks if b.style == "paragraph")

@@ -431,7 +431,6 @@ def find_labels(
     qa_keys = [k for k in accepted if k[0] == QUESTION_ANSWER.name or k[1] in ("Q", "A")]
     qa_first = min((first[k] for k in qa_keys), default=None)
     qa = question_answer_names(texts, qa_first) if qa_first is not None else {}
-    full_labels = [label for _, label in accepted if not label.endswith(".")]
     labelled = {label.rstrip(".:") for _, label in accepted}
     spellings = spelling_variants([label.rstrip(".:") for _, label in accepted])
     speakers: dict[tuple[str, str], str] = {}
@@ -445,7 +444,7 @@ def find_labels(
             others = [p for p in persons if not (p in labelled and bare in p.split())]
             speakers[(form, label)] = expand(label, others)
         else:
-            speakers[(form, label)] = expand_by_labels(label, full_labels)
+            speakers[(form, label)] = label.rstrip(".:").strip()
         bare = label.rstrip(".:")
         if bare in spellings and speakers[(form, label)] == bare:
             speakers[(form, label)] = spellings[bare]
@@ -453,8 +452,9 @@ def find_labels(
 
 
 def spelling_variants(labels: Sequence[str]) -> dict[str, str]:
-    """Old editions shorten one name several ways ("Pol." and "Polon.", "Hor." and
-    "Horat."): each short form as the longest form it begins, where only one fits."""
+    """One name printed short and long ("PHIL." and "PHILONOUS.", "Pol." and "Polon."): each
+    short form as the longest label it begins, where those it begins form one chain.
+    "CAPULET" does not begin "CAPULET'S COUSIN", nor "Morten" "Morten Kiil": whole words."""
     found: dict[str, str] = {}
     for short in labels:
         if len(short) < 3 or " " in short:
@@ -462,30 +462,14 @@ def spelling_variants(labels: Sequence[str]) -> dict[str, str]:
         longer = {
             other
             for other in labels
-            if other != short
-            and " " not in other
-            and other.startswith(short)
-            and len(other) <= len(short) + 5
+            if len(short) < len(other.split()[0]) <= len(short) + 5
+            and other.upper().startswith(short.upper())
+            and other[len(short)].isalpha()
         }
-        if longer and len({max(longer, key=len).startswith(o) for o in longer}) == 1:
-            found[short] = max(longer, key=len)
+        longest = max(longer, key=len, default=None)
+        if longest and all(longest.upper().startswith(o.upper()) for o in longer):
+            found[short] = longest
     return found
-
-
-def expand_by_labels(label: str, labels: Sequence[str]) -> str:
-    """ "PHIL." as "PHILONOUS" when the text also labels turns with the full name, and no
-    other name starts the same way."""
-    bare = label.rstrip(".:").strip()
-    if len(bare) < 3:
-        return bare
-    longer = {
-        other
-        for other in labels
-        if len(other.split()[0]) > len(bare)
-        and other.upper().startswith(bare.upper())
-        and other[len(bare)].isalpha()
-    }
-    return longer.pop() if len(longer) == 1 else bare
 
 
 def find_speakers(paragraphs: Iterable[str], persons: Sequence[str] = ()) -> list[str]:

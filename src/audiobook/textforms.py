@@ -231,11 +231,17 @@ def same_title(candidate: str, title: str) -> bool:
     short, long_ = sorted((a, b), key=len)
     if len(short.split()) >= 2 and long_.startswith(short + " "):
         return True
+    return similar(a, b, 0.9)
+
+
+def similar(a: str, b: str, at_least: float) -> bool:
+    """Near-copies, as OCR prints one title twice; the cheap bounds first, the exact ratio
+    only for the few pairs they let through."""
     matcher = difflib.SequenceMatcher(None, a, b)
     return (
-        matcher.real_quick_ratio() >= 0.9
-        and matcher.quick_ratio() >= 0.9
-        and (matcher.ratio() >= 0.9)
+        matcher.real_quick_ratio() >= at_least
+        and matcher.quick_ratio() >= at_least
+        and matcher.ratio() >= at_least
     )
 
 

@@ -106,22 +106,6 @@ def with_facts(draft: Draft, **facts: Any) -> Draft:
     return replace(draft, facts=replace(draft.facts, **kept)) if kept else draft
 
 
-def classify(rule: str, kind: str, test: Callable[[Piece], bool], *, record: bool) -> Rule:
-    """A rule that gives every TEXT piece passing `test` a new kind (and records it removed)."""
-
-    def apply(draft: Draft) -> Draft:
-        pieces, removed = [], []
-        for piece in draft.pieces:
-            if piece.kind == TEXT and test(piece):
-                piece = replace(piece, kind=kind)
-                if record:
-                    removed.append(Removal(rule, piece.line, piece.text))
-            pieces.append(piece)
-        return with_pieces(draft, pieces, removed)
-
-    return Rule(rule, apply)
-
-
 def relabel(rule: str, change: Callable[[Piece], Piece | None], doc: str) -> Rule:
     """A rule that replaces each TEXT piece `change` has a new piece for, recording the line
     as removed from the spoken text (a page number, a printer's mark, a footnote line)."""

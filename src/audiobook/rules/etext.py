@@ -254,7 +254,10 @@ def _boilerplate(draft: Draft) -> Draft:
     # in a Project Gutenberg book, a paragraph about Project Gutenberg is the producers'; in
     # an article about it, it is the article
     about_pg = gutenberg_paragraph_end if gutenberg else gutenberg_credit_end
+    mentioned = any(GUTENBERG_RE.search(p.text) for p in pieces if p.kind == TEXT)
     for end_of in (about_pg, transcriber_note_end, scan_note_end):
+        if end_of is about_pg and not mentioned:
+            continue  # no paragraph to look for: spare joining every paragraph to search it
         pieces, more = drop_stretches(pieces, end_of)
         removed += more
     return with_facts(with_pieces(draft, pieces, removed), **facts)

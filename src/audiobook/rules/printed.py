@@ -7,7 +7,6 @@ in a clean e-text "page numbers" are real numbers and a repeated line is the aut
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import re
 from collections import Counter
@@ -26,7 +25,6 @@ from audiobook.rules import (
     Draft,
     Piece,
     Rule,
-    classify,
     drop_range,
     relabel,
     with_facts,
@@ -52,6 +50,7 @@ from audiobook.textforms import (
     parse_numeral_line,
     repair_heading_glyphs,
     same_title,
+    similar,
     split_numeral_title,
     strip_inline_markup,
     titlecase_name,
@@ -121,7 +120,11 @@ def is_scene_break(piece: Piece) -> bool:
     )
 
 
-SCENE_BREAK = classify(RULE_SCENE_BREAK, SCENE, is_scene_break, record=True)
+SCENE_BREAK = relabel(
+    RULE_SCENE_BREAK,
+    lambda p: replace(p, kind=SCENE) if is_scene_break(p) else None,
+    "* * * is a pause, not words",
+)
 
 
 def page_number(piece: Piece) -> Piece | None:
@@ -279,7 +282,9 @@ def unlist_label_runs(pieces: list[Piece]) -> list[Piece]:
     labelled = [i for i, p in enumerate(pieces) if p.kind == NUMERAL and p.level == -1]
     in_run: set[int] = set()
     for a, b in itertools.pairwise(labelled):
-        between = sum(1 for p in pieces[a + 1 : b] if p.kind == TEXT)
+        # a list entry may run over a second line ("ACT I. The Octagon Room in … /
+        # Square."): only a paragraph of its own stands between chapters
+        between = sum(1 for p in pieces[a + 1 : b] if p.kind == TEXT and p.blank_before)
         # a list counts up; the real ACT I after a list of acts starts again
         counts_up = (parse_numeral_line(pieces[b].text) or 0) > (
             parse_numeral_line(pieces[a].text) or 0
@@ -396,14 +401,7 @@ def _repeated_headers(draft: Draft) -> Draft:
     common = [key for key, _ in counts.most_common(40)]
     cluster: dict[str, str] = {}
     for key in counts:
-        cluster[key] = next(
-            (
-                c
-                for c in common
-                if c == key or difflib.SequenceMatcher(None, c, key).ratio() >= 0.85
-            ),
-            key,
-        )
+        cluster[key] = next((c for c in common if c == key or similar(c, key, 0.85)), key)
     totals: Counter[str] = Counter()
     for key, n in counts.items():
         totals[cluster[key]] += n
