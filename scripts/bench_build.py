@@ -36,7 +36,8 @@ def cpu_seconds() -> float:
 
 def child_build(text: Path, out: Path, cache: Path, engine: str, jobs: int | None) -> None:
     """Run one build in this (child) process and print its measurements as JSON."""
-    from audiobook.build import BuildOptions, build
+    from audiobook.build import BuildOptions
+    from audiobook.pipeline import build
 
     started = time.monotonic()
     options = BuildOptions(out_dir=out, formats="mp3", jobs=jobs, cache_dir=cache)
@@ -65,7 +66,7 @@ def run_child(text: Path, out: Path, cache: Path, engine: str, jobs: int | None)
 def measure_floor(text: Path, engine_name: str, work: Path) -> dict:
     """Bare engine on the script's text, then ffmpeg encoding that audio to the same MP3."""
     from audiobook import processes
-    from audiobook.build import resolve_cast
+    from audiobook.casting import resolve_cast
     from audiobook.engines import get_engine
     from audiobook.pipeline import load_script
     from audiobook.writers.mp3 import DEFAULT_MP3_BITRATE_KBPS

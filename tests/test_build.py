@@ -14,18 +14,13 @@ import mutagen
 import pytest
 
 from audiobook import processes
-from audiobook.build import (
-    MANIFEST_NAME,
-    BuildOptions,
-    BuildResult,
-    build_book,
-    make_preview,
-    parse_chapter_ranges,
-)
+from audiobook.build import BuildOptions, BuildResult, build_book, parse_chapter_ranges
 from audiobook.errors import AudiobookError, UserError
 from audiobook.filenames import safe_name
 from audiobook.loudness import ACX_PEAK_MAX_DBFS, ACX_RMS_MAX_DBFS, ACX_RMS_MIN_DBFS, measure_pcm
+from audiobook.manifest import MANIFEST_NAME
 from audiobook.model import AUDIO_SAMPLE_RATE_HZ, HEADING, Cast, Script, VoiceSettings
+from audiobook.preview import make_preview
 from audiobook.stitching import ChapterPlan, plan_chapter
 from audiobook.synthesis import synthesize_script
 from audiobook.writers.mp3 import Mp3Writer

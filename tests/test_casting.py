@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from audiobook.build import resolve_cast
-from audiobook.casting import auto_cast, cast_to_toml, load_cast, shipped_cast_for
+from audiobook.casting import auto_cast, cast_to_toml, load_cast, resolve_cast, shipped_cast_for
 from audiobook.cli import cli
 from audiobook.engines import get_engine
 from audiobook.engines.espeak_ng import EspeakNgEngine

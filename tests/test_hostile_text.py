@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from audiobook import processes
-from audiobook.build import MANIFEST_NAME, BuildOptions, build_book
+from audiobook.build import BuildOptions, build_book
 from audiobook.engines import get_engine
 from audiobook.engines.espeak_ng import EspeakNgEngine
 from audiobook.engines.flite import FliteEngine
@@ -26,6 +26,7 @@ from audiobook.engines.rhvoice import RhvoiceEngine
 from audiobook.errors import UserError
 from audiobook.filenames import DEFAULT_MAX_NAME_BYTES
 from audiobook.lexicon import apply_lexicon
+from audiobook.manifest import MANIFEST_NAME
 from audiobook.model import (
     AUDIO_SAMPLE_RATE_HZ,
     HEADING,

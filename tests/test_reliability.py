@@ -28,13 +28,15 @@ from pathlib import Path
 import pytest
 
 from audiobook import engines
-from audiobook.build import MANIFEST_NAME, BuildOptions, build_book, resolve_cast
+from audiobook.build import BuildOptions, build_book
 from audiobook.cache import ClipCache
+from audiobook.casting import resolve_cast
 from audiobook.engines import get_engine
 from audiobook.engines.espeak_ng import EspeakNgEngine
 from audiobook.errors import AudiobookError, UserError
 from audiobook.filenames import book_folder
 from audiobook.locking import LOCK_NAME, FolderLock
+from audiobook.manifest import MANIFEST_NAME
 from audiobook.model import HEADING, NARRATION, NARRATOR, Cast, Chapter, Script, Segment
 from audiobook.pipeline import load_script
 from audiobook.reading import MAX_INPUT_BYTES

@@ -1,50 +1,59 @@
-"""`audiobook build`: script -> cast -> synthesis -> stitching -> levelling -> writers.
-
-Two promises beyond the pipeline itself:
-- Atomic outputs. Every file is written under a temporary name beside its final one, flushed
-  to disk and renamed over it, so a killed build never leaves a truncated file behind.
-- Incremental rebuilds. A manifest in the book folder records, for each output file, a hash
-  of everything it was made from (clip files, pauses, texts, tags, writer settings). A
-  rebuild skips every file whose hash is unchanged, and renders only chapters that need it.
+"""`audiobook build`: the audio half's executor, from a script and a cast to a book folder.
 
 Chapters are synthesised one after another while finished chapters are levelled and encoded
-on a thread pool (the heavy work is in ffmpeg processes), so both cores stay busy.
+on a thread pool (the heavy work is in ffmpeg processes), so both cores stay busy. What to
+write is decided by audiobook.planning from the manifest (incremental rebuilds); how files
+appear in the folder (atomically, never outside it) by audiobook.bookfolder.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import os
 import re
 import shutil
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from audiobook import processes
+from audiobook.bookfolder import (
+    inside,
+    make_work_folder,
+    remove_file,
+    remove_leftovers,
+    write_atomically,
+)
 from audiobook.errors import UserError, disk_errors_as_user_errors
 from audiobook.filenames import book_folder, chapter_display_name, chapter_stem
 from audiobook.locking import FolderLock
-from audiobook.loudness import DEFAULT_CEILING_DBFS, DEFAULT_TARGET_RMS_DBFS
-from audiobook.model import AUDIO_SAMPLE_RATE_HZ, Cast, ChapterAudio, ReadOptions, Script
+from audiobook.manifest import BookEntry, Manifest, load_manifest, save_manifest
+from audiobook.model import Cast, ChapterAudio, Script
+from audiobook.planning import (
+    FileJob,
+    PlannedChapter,
+    chapter_audio_key,
+    chapter_entry,
+    plan_book_output,
+    plan_outputs,
+    prune,
+    records,
+)
 from audiobook.stitching import (
     DEFAULT_HEAD_MS,
     DEFAULT_TAIL_MS,
     ChapterPlan,
-    Clip,
     master_chapter,
     plan_chapter,
 )
+from audiobook.synthesis import default_jobs
 from audiobook.tagging import BookInfo, Mark, chapter_marks, cover_mime
 from audiobook.writers import (
+    WRITERS,
     BookOutput,
     BookWriter,
     ChapterOutput,
@@ -55,20 +64,14 @@ from audiobook.writers import (
 
 log = logging.getLogger(__name__)
 
-MANIFEST_NAME = ".audiobook-manifest.json"
-MANIFEST_VERSION = 1
 DEFAULT_OUT_DIR = Path("output")
-_PARTIAL = re.compile(r"^\..+\.\d+\.part$")  # temporary names made by write_atomically
-_WORK_PREFIX = ".audiobook-work-"
+Synthesizer = Callable[..., list[ChapterAudio]]  # synthesis.synthesize_script's shape
 
 
 class Progress(Protocol):
     """Told how far a stage has come: `stage` is "segments" or "chapters"."""
 
     def __call__(self, stage: str, done: int, total: int) -> None: ...
-
-
-Synthesizer = Callable[..., list[ChapterAudio]]  # synthesis.synthesize_script's shape
 
 
 @dataclass(frozen=True)
@@ -128,183 +131,33 @@ def parse_chapter_ranges(text: str | None, total: int) -> tuple[int, ...]:
     return tuple(sorted(chosen))
 
 
-# ---------------------------------------------------------------- atomic files
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return  # not possible on every platform; the rename is still atomic
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def partial_path(dest: Path) -> Path:
-    """The temporary name a file is written under before it is renamed into place."""
-    return dest.with_name(f".{dest.name}.{os.getpid()}.part")
-
-
-def write_atomically(dests: Sequence[Path], write: Callable[[list[Path]], object]) -> None:
-    """Call `write` with temporary paths beside `dests`, then flush and rename each into place."""
-    temps = [partial_path(dest) for dest in dests]
-    try:
-        write(temps)
-        for temp in temps:
-            with temp.open("rb+") as f:
-                os.fsync(f.fileno())
-        for temp, dest in zip(temps, dests, strict=True):
-            os.replace(temp, dest)
-    finally:
-        for temp in temps:
-            temp.unlink(missing_ok=True)
-    for folder in {dest.parent for dest in dests}:
-        _fsync_dir(folder)
-
-
-def _write_one(writer: ChapterWriter, output: ChapterOutput, temps: list[Path]) -> None:
-    writer.write(output, temps[0])
-
-
-def remove_leftovers(folder: Path) -> None:
-    """Delete partial files and work folders that a killed build left in the book folder."""
-    for path in folder.iterdir():
-        if path.is_file() and _PARTIAL.match(path.name):
-            log.info("removing %s, left by an interrupted build", path.name)
-            path.unlink(missing_ok=True)
-        elif path.is_dir() and path.name.startswith(_WORK_PREFIX):
-            pid = path.name.removeprefix(_WORK_PREFIX).split("-")[0]
-            if not pid.isdigit() or not _process_alive(int(pid)):
-                shutil.rmtree(path, ignore_errors=True)
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-# ---------------------------------------------------------------- manifest and keys
-
-
-def _digest(*parts: Any) -> str:
-    text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
-
-
-def _file_identity(path: Path | None) -> list[Any]:
-    """Name, size and modification time: cheap, and changes whenever the file is rewritten."""
-    if path is None:
-        return []
-    stat = path.stat()
-    return [str(path.absolute()), stat.st_size, stat.st_mtime_ns]
-
-
-def chapter_audio_key(plan: ChapterPlan, stem: str, book: BookInfo, cover: Path | None) -> str:
-    """Hash of everything a chapter's files are made from."""
-    pieces = [
-        [*_file_identity(piece.path), piece.speaker] if isinstance(piece, Clip) else piece.frames
-        for piece in plan.pieces
-    ]
-    segments = [
-        [t.segment_index, t.segment.speaker, t.segment.kind, t.segment.text, t.start_frame]
-        for t in plan.timings
-    ]
-    chapter = plan.chapter
-    return _digest(
-        pieces,
-        segments,
-        [chapter.index, chapter.number, chapter.title, chapter.path],
-        stem,
-        book,
-        _file_identity(cover),
-        [DEFAULT_TARGET_RMS_DBFS, DEFAULT_CEILING_DBFS, AUDIO_SAMPLE_RATE_HZ],
-    )
-
-
-def _writer_key(writer: ChapterWriter | BookWriter, *parts: Any) -> str:
-    return _digest(writer.NAME, writer.VERSION, vars(writer), *parts)
-
-
-@dataclass
-class Manifest:
-    """What earlier builds wrote into the book folder, and from what."""
-
-    chapters: dict[int, dict[str, Any]] = field(default_factory=dict)
-    book: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, folder: Path) -> Manifest:
-        path = folder / MANIFEST_NAME
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return cls()
-        except (OSError, ValueError) as e:
-            log.warning("ignoring unreadable %s: %s", path, e)
-            return cls()
-        if data.get("version") != MANIFEST_VERSION:
-            return cls()
-        chapters = {int(index): entry for index, entry in data.get("chapters", {}).items()}
-        return cls(chapters, data.get("book", {}))
-
-    def save(self, folder: Path) -> None:
-        data = {
-            "version": MANIFEST_VERSION,
-            "chapters": {str(i): self.chapters[i] for i in sorted(self.chapters)},
-            "book": self.book,
-        }
-        text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
-        write_atomically(
-            [folder / MANIFEST_NAME], lambda temps: temps[0].write_text(text, encoding="utf-8")
-        )
-
-    def file_is_current(self, folder: Path, index: int, writer: str, key: str) -> str | None:
-        """The file name if the manifest says this chapter's file was made from `key`."""
-        entry = self.chapters.get(index, {}).get("files", {}).get(writer)
-        if entry and entry.get("key") == key and (folder / entry["name"]).is_file():
-            return entry["name"]
-        return None
-
-    def records(self, folder: Path) -> list[ChapterRecord]:
-        """Chapters whose files are present in the folder, in reading order."""
-        records = []
-        for index in sorted(self.chapters):
-            entry = self.chapters[index]
-            files = {
-                writer: file["name"]
-                for writer, file in entry.get("files", {}).items()
-                if (folder / file["name"]).is_file()
-            }
-            records.append(
-                ChapterRecord(index, entry["title"], entry["stem"], entry["duration_s"], files)
-            )
-        return records
-
-
 # ---------------------------------------------------------------- the build
+
+
+def _write_chapter_file(writer: ChapterWriter, output: ChapterOutput, temps: list[Path]) -> None:
+    writer.write(output, temps[0])
 
 
 @dataclass
 class _ChapterState:
-    """One chapter in flight: its plan, its rendered audio once needed, its manifest entry."""
+    """One chapter in flight: its plan, its rendered audio once needed, its files."""
 
     audio: ChapterAudio
     plan: ChapterPlan
-    stem: str
+    planned: PlannedChapter
     marks: tuple[Mark, ...]
-    key: str
     wav: Path | None = None
-    entry: dict[str, Any] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)  # writer name -> file name
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, wav: Path | None = None) -> ChapterRecord:
+        planned = self.planned
+        plan = self.plan if wav is not None else None
+        return ChapterRecord(
+            planned.index, planned.title, planned.stem, planned.duration_s, self.files, wav, plan
+        )
 
 
 class _Builder:
@@ -328,9 +181,10 @@ class _Builder:
         self.folder = book_folder(options.out_dir, script.author, script.title)
         processes.require_program("ffmpeg")  # every chapter goes through it: fail before synthesis
         self.manifest = Manifest()
+        self.present: set[str] = set()  # files of the manifest that are in the book folder
         self.work: Path | None = None
         self.keep_audio = any(w.NEEDS_AUDIO for w in self.book_writers)
-        self.manifest_lock = threading.Lock()
+        self.lock = threading.Lock()  # guards the manifest and `present`
 
     def run(self, synthesize: Synthesizer) -> BuildResult:
         started = time.monotonic()
@@ -347,8 +201,16 @@ class _Builder:
     def _run_locked(self, synthesize: Synthesizer) -> BuildResult:
         """The build proper, while no other build writes into the book folder (locking)."""
         remove_leftovers(self.folder)
-        self.manifest = Manifest.load(self.folder)
-        self.work = Path(tempfile.mkdtemp(prefix=f"{_WORK_PREFIX}{os.getpid()}-", dir=self.folder))
+        self.manifest, gone = prune(load_manifest(self.folder), len(self.script.chapters))
+        for name in gone:
+            if remove_file(self.folder, name):
+                log.info("removed %s: the book no longer has its chapter", name)
+        self.present = {
+            name
+            for name in self.manifest.names()
+            if (path := inside(self.folder, name)) is not None and path.is_file()
+        }
+        self.work = make_work_folder(self.folder)
         result = BuildResult(self.folder)
         try:
             states = self._build_chapters(synthesize)
@@ -358,7 +220,7 @@ class _Builder:
                 result.audio_s += state.plan.duration_s
             self._copy_cover(result)
             self._build_book_files(states, result)
-            self.manifest.save(self.folder)
+            save_manifest(self.folder, self.manifest)
         finally:
             shutil.rmtree(self.work, ignore_errors=True)
         result.chapters = len(self.selected)
@@ -383,7 +245,7 @@ class _Builder:
         self._report("segments", 0, total)
         self._report("chapters", 0, len(self.selected))
         futures: list[Future[_ChapterState]] = []
-        with ThreadPoolExecutor(max_workers=self.options.jobs or os.cpu_count() or 1) as pool:
+        with ThreadPoolExecutor(max_workers=self.options.jobs or default_jobs()) as pool:
             try:
                 for index in self.selected:
                     audios = synthesize(
@@ -424,39 +286,43 @@ class _Builder:
         )
         stem = chapter_stem(chapter, self.book.total_chapters)
         key = chapter_audio_key(plan, stem, self.book, self.cover)
-        state = _ChapterState(audio, plan, stem, tuple(chapter_marks(plan)), key)
-        old_files = self.manifest.chapters.get(chapter.index, {}).get("files", {})
-        files: dict[str, dict[str, str]] = {}
-        for writer in self.chapter_writers:
-            name = writer.file_name(stem)
-            writer_key = _writer_key(writer, key)
-            dest = self.folder / name
-            if self.manifest.file_is_current(self.folder, chapter.index, writer.NAME, writer_key):
+        planned = PlannedChapter(
+            chapter.index, chapter_display_name(chapter), stem, plan.duration_s, key
+        )
+        state = _ChapterState(audio, plan, planned, tuple(chapter_marks(plan)))
+        with self.lock:
+            jobs = plan_outputs(self.manifest, planned, self.chapter_writers, self.present)
+        for job, writer in zip(jobs, self.chapter_writers, strict=True):
+            dest = self.folder / job.names[0]
+            if job.current:
                 state.unchanged.append(dest)
             else:
                 output = ChapterOutput(
                     self.book, chapter, plan, self._rendered(state), state.marks, self.cover
                 )
-                write_atomically([dest], partial(_write_one, writer, output))
+                write_atomically([dest], partial(_write_chapter_file, writer, output))
                 state.written.append(dest)
-                old = old_files.get(writer.NAME, {}).get("name")
-                if old and old != name:
-                    (self.folder / old).unlink(missing_ok=True)  # the chapter was renamed
-            files[writer.NAME] = {"name": name, "key": writer_key}
-        state.entry = {
-            "title": chapter_display_name(chapter),
-            "stem": stem,
-            "duration_s": plan.duration_s,
-            "key": key,
-            "files": files,
-        }
-        with self.manifest_lock:  # saved per chapter, so a failed build keeps what it did
-            self.manifest.chapters[chapter.index] = state.entry
-            self.manifest.save(self.folder)
+            self._replaced(job)
+            state.files[job.writer] = job.names[0]
+        with self.lock:  # saved per chapter, so a failed build keeps what it did
+            old = self.manifest.chapters.get(chapter.index)
+            entry = chapter_entry(planned, jobs)
+            if old is not None:  # files of writers not in this build stay the chapter's
+                entry.files.update({w: f for w, f in old.files.items() if w not in entry.files})
+            self.manifest.chapters[chapter.index] = entry
+            save_manifest(self.folder, self.manifest)
         if state.wav is not None and not self.keep_audio:
             state.wav.unlink(missing_ok=True)
             state.wav = None
         return state
+
+    def _replaced(self, job: FileJob) -> None:
+        """Note the job's files as present; delete the files it replaces."""
+        with self.lock:
+            self.present.update(job.names)
+            for name in job.stale:
+                if name not in job.names and remove_file(self.folder, name):
+                    self.present.discard(name)
 
     def _rendered(self, state: _ChapterState) -> Path:
         """The chapter's finished WAV, rendering it on first use."""
@@ -482,58 +348,58 @@ class _Builder:
         write_atomically([dest], lambda temps: temps[0].write_bytes(data))
         result.written.append(dest)
 
+    def _book_writers(self) -> list[BookWriter]:
+        """The book writers asked for, and those of earlier builds that only name files
+        (playlists): they are brought up to date with the folder, never left naming a file
+        that is gone or missing one that came."""
+        asked = {w.NAME for w in self.book_writers}
+        earlier = [
+            writer
+            for name, cls in WRITERS.items()
+            if name in self.manifest.book and name not in asked
+            for writer in [cls()]
+            if isinstance(writer, BookWriter) and not writer.NEEDS_AUDIO
+        ]
+        return sorted([*self.book_writers, *earlier], key=lambda w: list(WRITERS).index(w.NAME))
+
     def _build_book_files(self, states: list[_ChapterState], result: BuildResult) -> None:
-        if not self.book_writers:
-            return
         built = {state.plan.chapter.index: state for state in states}
         is_partial = len(self.selected) < self.book.total_chapters
-        book_files: dict[str, list[str]] = {}
-        for writer in self.book_writers:
+        book_files = {
+            name: list(entry.names)
+            for name, entry in self.manifest.book.items()
+            if all(n in self.present for n in entry.names)
+        }
+        order = list(WRITERS)
+        for writer in self._book_writers():
             if writer.NEEDS_AUDIO:
                 # Only this build's chapters, so a partial build makes a partial book.
-                keys = [built[i].key for i in self.selected]
-                records = [self._record(built[i], wav=None) for i in self.selected]
+                keys = [built[i].planned.key for i in self.selected]
+                chapters = tuple(built[i].record() for i in self.selected)
             else:
                 keys = []
-                records = self.manifest.records(self.folder)
-            output = BookOutput(self.book, tuple(records), self.cover, is_partial, book_files)
-            names = writer.file_names(output)
-            key = _writer_key(writer, keys, records, self.book, _file_identity(self.cover))
-            dests = [self.folder / name for name in names]
-            old = self.manifest.book.get(writer.NAME, {})
-            if (
-                old.get("key") == key
-                and old.get("names") == names
-                and all(dest.is_file() for dest in dests)
-            ):
+                chapters = tuple(records(self.manifest, self.present))
+            # The files of the book writers before this one, which it may name (a playlist
+            # names the M4B): part of its key, so it never names a file that is gone.
+            earlier = {
+                n: f for n, f in book_files.items() if order.index(n) < order.index(writer.NAME)
+            }
+            output = BookOutput(self.book, chapters, self.cover, is_partial, earlier)
+            job = plan_book_output(self.manifest, writer, output, keys, self.present)
+            dests = [self.folder / name for name in job.names]
+            if job.current:
                 result.unchanged += dests
             else:
                 if writer.NEEDS_AUDIO:
-                    records = [
-                        replace(
-                            self._record(built[i], wav=self._rendered(built[i])),
-                            plan=built[i].plan,
-                        )
-                        for i in self.selected
-                    ]
-                    output = replace(output, chapters=tuple(records))
+                    chapters = tuple(
+                        built[i].record(wav=self._rendered(built[i])) for i in self.selected
+                    )
+                    output = replace(output, chapters=chapters)
                 write_atomically(dests, partial(writer.write, output))
                 result.written += dests
-                for stale in set(old.get("names", [])) - set(names):
-                    (self.folder / stale).unlink(missing_ok=True)
-            self.manifest.book[writer.NAME] = {"names": names, "key": key}
-            book_files[writer.NAME] = names
-
-    def _record(self, state: _ChapterState, wav: Path | None) -> ChapterRecord:
-        files = {writer: f["name"] for writer, f in state.entry["files"].items()}
-        return ChapterRecord(
-            state.plan.chapter.index,
-            state.entry["title"],
-            state.stem,
-            state.plan.duration_s,
-            files,
-            wav,
-        )
+            self._replaced(job)
+            self.manifest.book[writer.NAME] = BookEntry(job.names, job.key)
+            book_files[writer.NAME] = list(job.names)
 
     def _report(self, stage: str, done: int, total: int) -> None:
         if self.progress is not None:
@@ -554,119 +420,3 @@ def build_book(
 
         synthesize = synthesize_script
     return _Builder(script, cast, options, progress).run(synthesize)
-
-
-# ---------------------------------------------------------------- entry points
-
-
-def resolve_cast(
-    script: Script, cast_path: Path | None, engine: str | None, rate: float = 1.0
-) -> Cast:
-    """The cast file's voices, or voices chosen automatically (with one engine, if named),
-    read `rate` times as fast (`--rate`)."""
-    from audiobook import casting
-
-    if rate != 1.0:
-        return casting.cast_at_rate(resolve_cast(script, cast_path, engine), rate)
-
-    if cast_path is not None and engine is not None:
-        raise UserError(f"give --cast {cast_path} or --engine {engine}, not both")
-    if cast_path is None and engine is None:
-        cast_path = casting.shipped_cast_for(script)
-        if cast_path is not None:
-            log.info("using the cast %s", cast_path)
-    if cast_path is not None:
-        return casting.load_cast(cast_path, script)
-    return casting.auto_cast(script, engine=engine)
-
-
-def build(
-    source: Path | None,
-    options: BuildOptions,
-    *,
-    cast_path: Path | None = None,
-    engine: str | None = None,
-    reading: ReadOptions | None = None,
-    progress: Progress | None = None,
-    rate: float = 1.0,
-) -> BuildResult:
-    """`audiobook build`: read FILE (or the built-in example), cast it, build the book."""
-    from audiobook.pipeline import load_script
-
-    script = load_script(source, reading)
-    cast = resolve_cast(script, cast_path, engine, rate)
-    return build_book(script, cast, options, progress=progress)
-
-
-# Speech runs at 2.5-3 words a second; asking for more text than the sample needs costs a
-# little synthesis, asking for less would leave the sample short.
-_PREVIEW_WORDS_PER_SECOND = 4.0
-PREVIEW_SUFFIXES = (".wav", ".mp3", ".opus", ".ogg", ".m4a", ".flac")
-
-
-def preview_script(script: Script, chapter: int, words: int) -> Script:
-    """The script cut down to the opening of one chapter: segments until `words` words."""
-    if not 1 <= chapter <= len(script.chapters):
-        raise UserError(f"--chapter {chapter}: the book has chapters 1 to {len(script.chapters)}")
-    source = script.chapters[chapter - 1]
-    segments = []
-    count = 0
-    for segment in source.segments:
-        if count >= words:
-            break
-        segments.append(segment)
-        count += len(segment.text.split())
-    chapters = [*script.chapters]
-    chapters[chapter - 1] = replace(source, segments=segments)
-    return replace(script, chapters=chapters)
-
-
-def make_preview(
-    script: Script,
-    cast: Cast,
-    dest: Path,
-    *,
-    chapter: int = 1,
-    seconds: float = 30.0,
-    synthesize: Synthesizer | None = None,
-    cache_dir: Path | None = None,
-) -> float:
-    """Write the first `seconds` of a chapter, levelled like the book, to `dest`; its length.
-
-    Only the opening segments are synthesised: a guess from the word count first, doubled
-    (the clips already made come from the cache) while the audio is still too short.
-    """
-    if dest.suffix.lower() not in PREVIEW_SUFFIXES:
-        raise UserError(f"{dest}: write a preview as one of {', '.join(PREVIEW_SUFFIXES)}")
-    if seconds <= 0:
-        raise UserError(f"--seconds {seconds:g}: give a length above zero")
-    if synthesize is None:
-        from audiobook.synthesis import synthesize_script
-
-        synthesize = synthesize_script
-    words = max(1, round(seconds * _PREVIEW_WORDS_PER_SECOND))
-    while True:
-        short = preview_script(script, chapter, words)
-        [audio] = synthesize(short, cast, cache_dir=cache_dir, chapters=[chapter])
-        plan = plan_chapter(audio, cast.pauses, head_ms=250, tail_ms=0)
-        whole = len(short.chapters[chapter - 1].segments) == len(
-            script.chapters[chapter - 1].segments
-        )
-        if plan.duration_s >= seconds or whole:
-            break
-        words *= 2
-    length = min(seconds, plan.duration_s)
-    fade = min(0.5, length / 4)
-    with tempfile.TemporaryDirectory() as tmp:
-        mastered = master_chapter(plan, Path(tmp) / "preview.wav")
-        args = ["ffmpeg", "-v", "error", "-nostdin", "-y", "-i", str(mastered.wav)]
-        args += ["-t", f"{length:.3f}", "-af", f"afade=t=out:st={length - fade:.3f}:d={fade:.3f}"]
-        args += ["-map_metadata", "-1", "-f", _format_of(dest)]
-        write_atomically([dest], lambda temps: processes.run([*args, str(temps[0])]))
-    return length
-
-
-def _format_of(dest: Path) -> str:
-    """ffmpeg's muxer for a preview file name (the temporary name hides the suffix)."""
-    suffix = dest.suffix.lower()
-    return {".m4a": "ipod", ".opus": "opus", ".ogg": "ogg"}.get(suffix, suffix.lstrip("."))

@@ -397,3 +397,21 @@ def cast_to_toml(cast: Cast) -> str:
         *(f"{f.name} = {getattr(cast.pauses, f.name)}" for f in fields(Pauses)),
     ]
     return "\n".join(lines) + "\n"
+
+
+def resolve_cast(
+    script: Script, cast_path: Path | None, engine: str | None, rate: float = 1.0
+) -> Cast:
+    """The cast file's voices, or voices chosen automatically (with one engine, if named),
+    read `rate` times as fast (`--rate`)."""
+    if rate != 1.0:
+        return cast_at_rate(resolve_cast(script, cast_path, engine), rate)
+    if cast_path is not None and engine is not None:
+        raise UserError(f"give --cast {cast_path} or --engine {engine}, not both")
+    if cast_path is None and engine is None:
+        cast_path = shipped_cast_for(script)
+        if cast_path is not None:
+            log.info("using the cast %s", cast_path)
+    if cast_path is not None:
+        return load_cast(cast_path, script)
+    return auto_cast(script, engine=engine)

@@ -131,7 +131,7 @@ def inspect_command(file: Path | None, removed: bool, reading: ReadOptions) -> N
 
 def write_text_atomically(path: Path, text: str) -> None:
     """Never leave a half-written file behind (the build's temp, fsync and rename)."""
-    from audiobook.build import write_atomically
+    from audiobook.bookfolder import write_atomically
 
     if not path.parent.is_dir():
         raise UserError(f"{path}: the folder {path.parent} does not exist")
@@ -249,7 +249,8 @@ def build_command(
     cache_dir: Path | None,
 ) -> None:
     """Build FILE (default: the built-in example) into tagged chapter audio files."""
-    from audiobook.build import BuildOptions, build
+    from audiobook.build import BuildOptions
+    from audiobook.pipeline import build
 
     options = BuildOptions(out_dir, formats, chapters, jobs, cover, cache_dir)
     progress = ProgressBars()
@@ -304,8 +305,9 @@ def preview_command(
     import tempfile
 
     from audiobook import processes
-    from audiobook.build import make_preview, resolve_cast
+    from audiobook.casting import resolve_cast
     from audiobook.pipeline import load_script
+    from audiobook.preview import make_preview
 
     script = load_script(file, reading)
     cast = resolve_cast(script, cast_path, engine, rate)
@@ -375,8 +377,7 @@ def cast_command(
     file: Path, cast_path: Path | None, engine: str | None, reading: ReadOptions
 ) -> None:
     """Print the cast FILE would get, as TOML to edit and pass back with --cast."""
-    from audiobook.build import resolve_cast
-    from audiobook.casting import cast_to_toml
+    from audiobook.casting import cast_to_toml, resolve_cast
     from audiobook.pipeline import load_script
 
     script = load_script(file, reading)

@@ -13,8 +13,10 @@ next build takes it over.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import stat
 import sys
 from pathlib import Path
 from types import TracebackType
@@ -24,6 +26,7 @@ from audiobook.errors import UserError, disk_errors_as_user_errors
 log = logging.getLogger(__name__)
 
 LOCK_NAME = ".audiobook-lock"
+_OPEN_FLAGS = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
 if sys.platform == "win32":
     import msvcrt
@@ -71,10 +74,17 @@ class FolderLock:
         with disk_errors_as_user_errors(self.folder):
             while True:
                 try:
-                    fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+                    # Never through a symlink (its target would be overwritten), never
+                    # blocking on a FIFO someone left under the lock's name.
+                    fd = os.open(self.path, _OPEN_FLAGS, 0o644)
                 except OSError as e:  # the first file a build writes: say it of the folder
+                    if e.errno == errno.ELOOP:
+                        raise UserError(_not_a_file(self.path, "a symbolic link")) from e
                     reason = (e.strerror or "not allowed").lower()
                     raise UserError(f"{self.folder}: cannot write in this folder ({reason})") from e
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    os.close(fd)
+                    raise UserError(_not_a_file(self.path, "not a regular file"))
                 if not _try_lock(fd):
                     holder = _read_holder(fd)
                     os.close(fd)
@@ -104,6 +114,10 @@ class FolderLock:
             pass  # Windows cannot remove an open file; the next build takes it over
         os.close(self.fd)
         self.fd = None
+
+
+def _not_a_file(path: Path, what: str) -> str:
+    return f"{path}: the build's lock file is {what}; remove it and build again"
 
 
 def _same_file(fd: int, path: Path) -> bool:

@@ -1,4 +1,13 @@
-"""The text half end to end: a file (or the built-in example) -> a Script."""
+"""The whole pipeline, as the steps a book goes through.
+
+Text half (pure, `load_script`): read_source -> clean_text (per layout) -> find_chapters ->
+find_labels / attribute_speakers -> Script (reviewable as JSON or Fountain).
+
+Audio half (`build`): resolve_cast -> synthesize_script (cached clips) -> plan_chapter
+(stitching, pauses) -> plan_outputs (what is unchanged, from the manifest) ->
+master_chapter (levelled audio) -> writers (MP3, M4B, Opus, captions, playlists, talking
+books) -> the book folder.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +15,16 @@ import logging
 import re
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from audiobook.chapters import find_chapters
 from audiobook.cleaning import clean_text
 from audiobook.errors import UserError
 from audiobook.layouts import get_layout
 from audiobook.model import NARRATOR, ReadOptions, Script
+
+if TYPE_CHECKING:
+    from audiobook.build import BuildOptions, BuildResult, Progress
 from audiobook.reading import read_source
 from audiobook.script_io import read_fountain_script, read_json_script
 from audiobook.speakers import attribute_speakers, find_labels
@@ -95,3 +108,22 @@ def load_script(path: Path | None, reading: ReadOptions | None = None) -> Script
     if not any(seg.text.strip() for c in script.chapters for seg in c.segments):
         raise UserError(f"{path}: nothing left to read aloud after cleaning")
     return script
+
+
+def build(
+    source: Path | None,
+    options: BuildOptions,
+    *,
+    cast_path: Path | None = None,
+    engine: str | None = None,
+    reading: ReadOptions | None = None,
+    progress: Progress | None = None,
+    rate: float = 1.0,
+) -> BuildResult:
+    """`audiobook build`: read FILE (or the built-in example), cast it, build the book."""
+    from audiobook.build import build_book
+    from audiobook.casting import resolve_cast
+
+    script = load_script(source, reading)
+    cast = resolve_cast(script, cast_path, engine, rate)
+    return build_book(script, cast, options, progress=progress)

@@ -1,0 +1,165 @@
+"""What a build must write, and what is unchanged: pure functions of the manifest.
+
+Each output file is made from a key: a hash of everything it depends on (the chapter's
+clips and pauses, texts, tags, the writer and its settings, the other files it names). A file
+whose key and name match the manifest, and which is present in the folder, is left alone.
+`plan_outputs` and `plan_book_outputs` decide this from plain values (the manifest, the
+chapters, the writers and the names present in the folder), so the decisions are easy to
+test; the build (audiobook.build) runs the jobs they return.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from audiobook.loudness import DEFAULT_CEILING_DBFS, DEFAULT_TARGET_RMS_DBFS
+from audiobook.manifest import ChapterEntry, FileEntry, Manifest
+from audiobook.model import AUDIO_SAMPLE_RATE_HZ
+from audiobook.stitching import ChapterPlan, Clip
+from audiobook.tagging import BookInfo
+from audiobook.writers import BookOutput, BookWriter, ChapterRecord, ChapterWriter
+
+
+def digest(*parts: Any) -> str:
+    text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def file_identity(path: Path | None) -> list[Any]:
+    """Name, size and modification time: cheap, and changes whenever the file is rewritten."""
+    if path is None:
+        return []
+    stat = path.stat()
+    return [str(path.absolute()), stat.st_size, stat.st_mtime_ns]
+
+
+def chapter_audio_key(plan: ChapterPlan, stem: str, book: BookInfo, cover: Path | None) -> str:
+    """Hash of everything a chapter's files are made from."""
+    pieces = [
+        [*file_identity(piece.path), piece.speaker] if isinstance(piece, Clip) else piece.frames
+        for piece in plan.pieces
+    ]
+    segments = [
+        [t.segment_index, t.segment.speaker, t.segment.kind, t.segment.text, t.start_frame]
+        for t in plan.timings
+    ]
+    chapter = plan.chapter
+    return digest(
+        pieces,
+        segments,
+        [chapter.index, chapter.number, chapter.title, chapter.path],
+        stem,
+        book,
+        file_identity(cover),
+        [DEFAULT_TARGET_RMS_DBFS, DEFAULT_CEILING_DBFS, AUDIO_SAMPLE_RATE_HZ],
+    )
+
+
+def writer_key(writer: ChapterWriter | BookWriter, *parts: Any) -> str:
+    return digest(writer.NAME, writer.VERSION, vars(writer), *parts)
+
+
+@dataclass(frozen=True)
+class PlannedChapter:
+    """A chapter of this build, with the key of its audio (see chapter_audio_key)."""
+
+    index: int
+    title: str  # display name
+    stem: str
+    duration_s: float
+    key: str
+
+
+@dataclass(frozen=True)
+class FileJob:
+    """One writer's file(s) for a chapter or the book: to write, or already current."""
+
+    writer: str
+    names: tuple[str, ...]
+    key: str
+    current: bool  # present and made from `key`: nothing to do
+    stale: tuple[str, ...] = ()  # this writer's earlier files, to delete once these are written
+
+
+def plan_outputs(
+    manifest: Manifest,
+    chapter: PlannedChapter,
+    writers: Sequence[ChapterWriter],
+    present: Collection[str],
+) -> list[FileJob]:
+    """The chapter's file for each chapter writer: current, or to write (replacing the file
+    an earlier build gave the chapter under another name)."""
+    old = manifest.chapters.get(chapter.index)
+    jobs = []
+    for writer in writers:
+        name = writer.file_name(chapter.stem)
+        key = writer_key(writer, chapter.key)
+        before = old.files.get(writer.NAME) if old else None
+        current = before == FileEntry(name, key) and name in present
+        stale = (before.name,) if before and before.name != name else ()
+        jobs.append(FileJob(writer.NAME, (name,), key, current, stale))
+    return jobs
+
+
+def chapter_entry(chapter: PlannedChapter, jobs: Sequence[FileJob]) -> ChapterEntry:
+    """The manifest entry for a chapter once its jobs are done."""
+    files = {job.writer: FileEntry(job.names[0], job.key) for job in jobs}
+    return ChapterEntry(chapter.title, chapter.stem, chapter.duration_s, chapter.key, files)
+
+
+def records(manifest: Manifest, present: Collection[str]) -> list[ChapterRecord]:
+    """Every chapter the folder holds files for, in reading order: what book-level files
+    that only name files (playlists) describe."""
+    result = []
+    for index, entry in sorted(manifest.chapters.items()):
+        files = {w: f.name for w, f in entry.files.items() if f.name in present}
+        result.append(ChapterRecord(index, entry.title, entry.stem, entry.duration_s, files))
+    return result
+
+
+def plan_book_output(
+    manifest: Manifest,
+    writer: BookWriter,
+    output: BookOutput,
+    audio_keys: Sequence[str],
+    present: Collection[str],
+) -> FileJob:
+    """A book writer's files: current when made from the same chapters (and, for writers of
+    audio, the same chapter audio), the same book details and the same files they name."""
+    names = tuple(writer.file_names(output))
+    key = writer_key(
+        writer,
+        list(audio_keys),
+        output.chapters,
+        output.book,
+        output.book_files,
+        output.partial,
+        file_identity(output.cover),
+    )
+    old = manifest.book.get(writer.NAME)
+    current = (
+        old is not None
+        and old.key == key
+        and old.names == names
+        and all(name in present for name in names)
+    )
+    stale = tuple(name for name in (old.names if old else ()) if name not in names)
+    return FileJob(writer.NAME, names, key, current, stale)
+
+
+def prune(manifest: Manifest, total_chapters: int) -> tuple[Manifest, list[str]]:
+    """The manifest without chapters the book no longer has, and those chapters' files.
+
+    A file is only listed for deletion if no chapter that stays still uses its name.
+    """
+    keep = {i: e for i, e in manifest.chapters.items() if i <= total_chapters}
+    gone = [e for i, e in manifest.chapters.items() if i > total_chapters]
+    kept_names = {f.name for e in keep.values() for f in e.files.values()}
+    kept_names |= {name for e in manifest.book.values() for name in e.names}
+    names = sorted({f.name for e in gone for f in e.files.values()} - kept_names)
+    return Manifest(keep, dict(manifest.book)), names

@@ -1,0 +1,141 @@
+"""The book folder (issue 10): atomic writes, only our own leftovers removed, a lock that
+is never followed through a symlink or blocked by a FIFO."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from audiobook.bookfolder import (
+    inside,
+    is_plain_name,
+    partial_path,
+    remove_file,
+    remove_leftovers,
+    write_atomically,
+)
+from audiobook.errors import UserError
+from audiobook.locking import LOCK_NAME, FolderLock
+from tests.conftest import run_cli
+
+
+def dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_write_atomically_leaves_nothing_when_the_writer_fails(tmp_path: Path) -> None:
+    dest = tmp_path / "book.mp3"
+
+    def fail(temps: list[Path]) -> None:
+        temps[0].write_bytes(b"half")
+        raise RuntimeError("encoder died")
+
+    with pytest.raises(RuntimeError):
+        write_atomically([dest], fail)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_leftovers_of_a_dead_build_go_and_the_users_files_stay(tmp_path: Path) -> None:
+    pid = dead_pid()
+    ours = tmp_path / f".01 - One.mp3.audiobook-{pid}.part"
+    work = tmp_path / f".audiobook-work-{pid}-abc"
+    users = [".notes.123.part", ".draft.part", "notes.txt", ".audiobook-work-notes"]
+    ours.write_bytes(b"x")
+    work.mkdir()
+    (work / "00001.wav").write_bytes(b"x")
+    for name in users:
+        (tmp_path / name).write_text("mine", encoding="utf-8")
+    alive = partial_path(tmp_path / "other.mp3")  # this process's: a live build's file
+    alive.write_bytes(b"x")
+    remove_leftovers(tmp_path)
+    assert not ours.exists()
+    assert not work.exists()
+    assert all((tmp_path / name).exists() for name in users)
+
+
+def test_leftovers_of_a_live_process_stay(tmp_path: Path) -> None:
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        left = tmp_path / f".a.mp3.audiobook-{holder.pid}.part"
+        left.write_bytes(b"x")
+        remove_leftovers(tmp_path)
+        assert left.exists()
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+@pytest.mark.parametrize(
+    ("name", "plain"),
+    [
+        ("01 - One.mp3", True),
+        ("Book (DAISY 2.02)/ncc.html", True),
+        ("../x", False),
+        ("a/../../x", False),
+        ("/etc/passwd", False),
+        ("a//b", False),
+        ("a\\b", False),
+        ("", False),
+        (None, False),
+        (3, False),
+    ],
+)
+def test_plain_names(name: object, plain: bool) -> None:
+    assert is_plain_name(name) is plain
+
+
+def test_remove_file_never_leaves_the_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "book"
+    folder.mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "ncc.html").write_text("keep", encoding="utf-8")
+    (folder / "daisy").symlink_to(outside, target_is_directory=True)
+    assert inside(folder, "daisy/ncc.html") is None
+    assert not remove_file(folder, "daisy/ncc.html")
+    assert not remove_file(folder, "../outside/ncc.html")
+    assert (outside / "ncc.html").read_text(encoding="utf-8") == "keep"
+    target = tmp_path / "target.mp3"
+    target.write_text("keep", encoding="utf-8")
+    (folder / "link.mp3").symlink_to(target)
+    assert remove_file(folder, "link.mp3")
+    assert target.read_text(encoding="utf-8") == "keep", "the link goes, never its target"
+
+
+def test_remove_file_removes_emptied_subfolders(tmp_path: Path) -> None:
+    (tmp_path / "Talking book").mkdir()
+    (tmp_path / "Talking book" / "ncc.html").write_text("x", encoding="utf-8")
+    assert remove_file(tmp_path, "Talking book/ncc.html")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_symlinked_lock_is_refused_and_its_target_untouched(tmp_path: Path) -> None:
+    target = tmp_path / "precious.txt"
+    target.write_text("precious", encoding="utf-8")
+    folder = tmp_path / "book"
+    folder.mkdir()
+    (folder / LOCK_NAME).symlink_to(target)
+    with pytest.raises(UserError, match="symbolic link"):
+        FolderLock(folder).acquire()
+    assert target.read_text(encoding="utf-8") == "precious"
+
+
+def test_a_fifo_lock_is_a_one_line_error(tmp_path: Path) -> None:
+    text = tmp_path / "book.txt"
+    text.write_text("# A Book\n\nOne short line to read.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    folder = out / "Unknown Author" / "A Book"
+    folder.mkdir(parents=True)
+    os.mkfifo(folder / LOCK_NAME)
+    result = run_cli("build", str(text), "--out", str(out), "--engine", "espeak-ng", timeout=120)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    assert "not a regular file" in lines[0]
