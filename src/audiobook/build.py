@@ -34,24 +34,23 @@ from audiobook.errors import UserError, disk_errors_as_user_errors
 from audiobook.filenames import book_folder, chapter_display_name, chapter_stem
 from audiobook.locking import FolderLock
 from audiobook.loudness import DEFAULT_CEILING_DBFS, DEFAULT_TARGET_RMS_DBFS
-from audiobook.model import AUDIO_SAMPLE_RATE_HZ, Cast, ChapterAudio, ReadOptions, Script
-from audiobook.stitching import (
-    DEFAULT_HEAD_MS,
-    DEFAULT_TAIL_MS,
-    ChapterPlan,
-    Clip,
-    master_chapter,
-    plan_chapter,
-)
-from audiobook.tagging import BookInfo, Mark, chapter_marks, cover_mime
-from audiobook.writers import (
+from audiobook.model import (
+    AUDIO_SAMPLE_RATE_HZ,
+    BookInfo,
     BookOutput,
-    BookWriter,
+    Cast,
+    ChapterAudio,
     ChapterOutput,
+    ChapterPlan,
     ChapterRecord,
-    ChapterWriter,
-    get_writers,
+    Clip,
+    Mark,
+    ReadOptions,
+    Script,
 )
+from audiobook.stitching import DEFAULT_HEAD_MS, DEFAULT_TAIL_MS, master_chapter, plan_chapter
+from audiobook.tagging import chapter_marks, cover_mime
+from audiobook.writers import BookWriter, ChapterWriter, get_writers
 
 log = logging.getLogger(__name__)
 
