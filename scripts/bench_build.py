@@ -75,12 +75,11 @@ def run_child(
 
 def measure_floor(text: Path, engine_name: str | None, chapters: str | None, work: Path) -> dict:
     """Bare engine on the script's text, then ffmpeg encoding that audio to the same MP3."""
-    from audiobook import processes
+    from audiobook import ffmpeg, processes
     from audiobook.build import parse_chapter_ranges
     from audiobook.casting import resolve_cast
     from audiobook.engines import get_engine
     from audiobook.pipeline import load_script
-    from audiobook.writers.mp3 import DEFAULT_MP3_BITRATE_KBPS
 
     script = load_script(text)
     cast = resolve_cast(script, None, engine_name)
@@ -99,7 +98,14 @@ def measure_floor(text: Path, engine_name: str | None, chapters: str | None, wor
     listing.write_text("ffconcat version 1.0\n" + "".join(f"file '{p}'\n" for p in wavs))
     floor_mp3 = work / "floor.mp3"
     args = ["ffmpeg", "-v", "error", "-nostdin", "-y", "-f", "concat", "-safe", "0"]
-    args += ["-i", str(listing), "-c:a", "libmp3lame", "-b:a", f"{DEFAULT_MP3_BITRATE_KBPS}k"]
+    args += [
+        "-i",
+        str(listing),
+        "-c:a",
+        "libmp3lame",
+        "-b:a",
+        f"{ffmpeg.DEFAULT_MP3_BITRATE_KBPS}k",
+    ]
     started = time.monotonic()
     processes.run([*args, "-f", "mp3", str(floor_mp3)])
     encode_s = time.monotonic() - started
@@ -107,7 +113,7 @@ def measure_floor(text: Path, engine_name: str | None, chapters: str | None, wor
         "engine": f"{settings.engine} {settings.voice}",
         "engine_s": engine_s,
         "encode_s": encode_s,
-        "audio_s": float(processes.probe(floor_mp3)["format"]["duration"]),
+        "audio_s": float(ffmpeg.probe(floor_mp3)["format"]["duration"]),
         "cpu_s": cpu_seconds() - cpu_before,
     }
 

@@ -13,15 +13,15 @@ from pathlib import Path
 import mutagen
 import pytest
 
-from audiobook import processes
+from audiobook import ffmpeg
 from audiobook.build import BuildOptions, BuildResult, build_book, parse_chapter_ranges
 from audiobook.errors import AudiobookError, UserError
 from audiobook.filenames import safe_name
 from audiobook.loudness import ACX_PEAK_MAX_DBFS, ACX_RMS_MAX_DBFS, ACX_RMS_MIN_DBFS, measure_pcm
 from audiobook.manifest import MANIFEST_NAME
-from audiobook.model import AUDIO_SAMPLE_RATE_HZ, HEADING, Cast, Script, VoiceSettings
+from audiobook.model import AUDIO_SAMPLE_RATE_HZ, HEADING, Cast, ChapterPlan, Script, VoiceSettings
 from audiobook.preview import make_preview
-from audiobook.stitching import ChapterPlan, plan_chapter
+from audiobook.stitching import plan_chapter
 from audiobook.synthesis import synthesize_script
 from audiobook.writers.mp3 import Mp3Writer
 from tests.audio_fakes import decode_pcm, fake_cast, fake_synthesize, tiny_script, write_cover
@@ -186,7 +186,7 @@ def test_a_killed_build_leaves_no_truncated_file(tmp_path: Path) -> None:
     process.wait()
     assert any(p.suffix == ".part" for p in folder.iterdir()), "killed while writing"
     for mp3 in folder.glob("*.mp3"):  # whatever was completed is whole
-        assert float(processes.probe(mp3)["format"]["duration"]) > 30
+        assert float(ffmpeg.probe(mp3)["format"]["duration"]) > 30
     script = tiny_script()
     for chapter in script.chapters:
         chapter.segments = chapter.segments * 60
@@ -207,6 +207,27 @@ def test_cover_is_copied_and_a_bad_cover_is_a_user_error(tmp_path: Path) -> None
         fake_build(tiny_script(), tmp_path, formats="mp3", cover=bad)
 
 
+def test_a_book_folder_named_like_an_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression (issue 10): `--out -out` made ffmpeg read every file name as an option."""
+    cover = write_cover(tmp_path / "cover.png")
+    monkeypatch.chdir(tmp_path)
+    script = tiny_script()
+    options = BuildOptions(
+        out_dir=Path("-out"), formats="all", cache_dir=tmp_path / "c", cover=cover
+    )
+    result = build_book(script, fake_cast(script), options, synthesize=fake_synthesize)
+    assert not result.folder.is_absolute()
+    assert result.folder.parts[0] == "-out"
+    audio = sorted(result.folder.glob("*.mp3")) + sorted(result.folder.glob("*.opus"))
+    audio += sorted(result.folder.glob("*.m4b")) + sorted(result.folder.glob("*/*.mp3"))
+    assert len(audio) == 3 + 3 + 1 + 3  # chapter MP3s and Opus, the M4B, DAISY's MP3s
+    for path in audio:
+        assert float(ffmpeg.probe(path)["format"]["duration"]) > 1, path
+    assert len(list(result.folder.glob("*.epub"))) == 1
+
+
 def test_preview_writes_a_short_levelled_sample(tmp_path: Path) -> None:
     script = tiny_script()
     dest = tmp_path / "sample.mp3"
@@ -220,7 +241,7 @@ def test_preview_writes_a_short_levelled_sample(tmp_path: Path) -> None:
         cache_dir=tmp_path / "c",
     )
     assert length == 3
-    assert float(processes.probe(dest)["format"]["duration"]) == pytest.approx(3, abs=0.1)
+    assert float(ffmpeg.probe(dest)["format"]["duration"]) == pytest.approx(3, abs=0.1)
     with pytest.raises(UserError, match="--chapter 9: the book has chapters 1 to 3"):
         make_preview(script, fake_cast(script), dest, chapter=9, synthesize=fake_synthesize)
     with pytest.raises(UserError, match=r"sample\.txt: write a preview as one of"):
@@ -242,7 +263,7 @@ def turn_starts(plan: ChapterPlan) -> list[float]:
 
 def check_audio_file(path: Path, *, track: str, album: str, artist: str | None) -> dict:
     """What every chapter MP3 must be: CBR 64k mono, tagged, marks in order, ACX levels."""
-    info = processes.probe(path)
+    info = ffmpeg.probe(path)
     stream = info["streams"][0]
     assert (stream["codec_name"], stream["sample_rate"], stream["channels"]) == (
         "mp3",
@@ -354,7 +375,7 @@ def test_preview_from_the_command_line(tmp_path: Path) -> None:
     done = run_cli(*args, "--out", str(sample), env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"wrote {sample} (5.0 s of chapter 2)")
-    assert float(processes.probe(sample)["format"]["duration"]) == pytest.approx(5, abs=0.1)
+    assert float(ffmpeg.probe(sample)["format"]["duration"]) == pytest.approx(5, abs=0.1)
     both = run_cli(*args, "--cast", "voices/book.toml", "--out", str(sample), env=env)
     assert both.returncode == 2
     assert both.stderr == "error: give --cast voices/book.toml or --engine espeak-ng, not both\n"

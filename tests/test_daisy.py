@@ -14,7 +14,7 @@ import mutagen
 import mutagen.mp3
 import pytest
 
-from audiobook import processes
+from audiobook import ffmpeg
 from audiobook.build import BuildOptions, build_book
 from audiobook.talkingbook.markup import hms, npt
 from tests.audio_fakes import fake_cast
@@ -111,7 +111,7 @@ def check_smil(folder: Path, name: str, ids: set[str], elapsed: float) -> tuple[
             assert isinstance(info, mutagen.mp3.MP3)
             assert info.info.bitrate_mode == mutagen.mp3.BitrateMode.CBR, f"{source} is not CBR"
             assert info.info.channels == 1
-            durations[source] = float(processes.probe(folder / source)["format"]["duration"])
+            durations[source] = float(ffmpeg.probe(folder / source)["format"]["duration"])
         begin_match = NPT.fullmatch(audio.attrib["clip-begin"])
         end_match = NPT.fullmatch(audio.attrib["clip-end"])
         assert begin_match is not None

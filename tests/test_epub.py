@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from audiobook import processes
+from audiobook import ffmpeg
 from audiobook.build import BuildOptions, build_book
 from audiobook.model import CAPTION, DIRECTION, NOTE, Script, Segment
 from audiobook.talkingbook import split_like
@@ -175,7 +175,7 @@ def test_overlays_pair_every_phrase_with_contiguous_clips_inside_the_audio(
             ids = {e.attrib["id"]: e for e in xhtml.iter() if "id" in e.attrib}
             archive.extract(f"EPUB/audio/{name}.mp3", tmp_path)
             audio_s = float(
-                processes.probe(tmp_path / "EPUB/audio" / f"{name}.mp3")["format"]["duration"]
+                ffmpeg.probe(tmp_path / "EPUB/audio" / f"{name}.mp3")["format"]["duration"]
             )
             pars = list(smil.iter(f"{{{NS['smil']}}}par"))
             assert pars

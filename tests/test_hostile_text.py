@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audiobook import processes
+from audiobook import ffmpeg, processes
 from audiobook.build import BuildOptions, build_book
 from audiobook.engines import get_engine
 from audiobook.engines.espeak_ng import EspeakNgEngine
@@ -320,12 +320,12 @@ def test_hostile_names_give_safe_files_and_valid_tags(tmp_path: Path) -> None:
         for key in ("title", "album", "artist"):
             for value in audio[key]:
                 assert_clean_tag(value)
-        info = processes.probe(path)
+        info = ffmpeg.probe(path)
         assert info["chapters"] or path.suffix == ".opus"
         for chapter in info["chapters"]:
             assert_clean_tag(chapter["tags"]["title"])
     [m4b] = result.folder.glob("*.m4b")
-    info = processes.probe(m4b)
+    info = ffmpeg.probe(m4b)
     assert len(info["chapters"]) == len(EVIL_NAMES)
     for chapter in info["chapters"]:
         assert_clean_tag(chapter["tags"]["title"])
@@ -362,7 +362,7 @@ def test_hostile_title_and_speakers_from_a_text_file(tmp_path: Path) -> None:
     [mp3] = out.rglob("*.mp3")
     assert mp3.resolve().is_relative_to(out.resolve())
     assert mp3.parent.name == "etc-passwd"
-    titles = [c["tags"]["title"] for c in processes.probe(mp3)["chapters"]]
+    titles = [c["tags"]["title"] for c in ffmpeg.probe(mp3)["chapters"]]
     assert titles[1].startswith("CON: Who is there?")
     for title in titles:
         assert_clean_tag(title)

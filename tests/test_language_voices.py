@@ -13,7 +13,7 @@ from pathlib import Path
 import mutagen
 import pytest
 
-from audiobook import processes
+from audiobook import ffmpeg
 from audiobook.build import BuildOptions, build_book
 from audiobook.casting import auto_cast, cast_to_toml, load_cast, shipped_cast_for
 from audiobook.engines import get_engine
@@ -215,7 +215,7 @@ def test_a_german_build_carries_the_language_in_every_output(tmp_path: Path) -> 
     [opus] = folder.glob("*.opus")
     assert mutagen.File(opus).tags["LANGUAGE"] == ["deu"]
     [m4b] = folder.glob("*.m4b")
-    assert processes.probe(m4b)["streams"][0]["tags"]["language"] == "deu"
+    assert ffmpeg.probe(m4b)["streams"][0]["tags"]["language"] == "deu"
     assert mutagen.File(m4b).tags["----:com.apple.iTunes:LANGUAGE"] == [b"deu"]
     assert json.loads((folder / "metadata.json").read_text("utf-8"))["language"] == "de"
     [epub] = folder.glob("*.epub")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from audiobook.manifest import BookEntry, ChapterEntry, FileEntry, Manifest
+from audiobook.model import BookInfo, BookOutput
 from audiobook.planning import (
     PlannedChapter,
     chapter_entry,
@@ -12,8 +13,6 @@ from audiobook.planning import (
     records,
     writer_key,
 )
-from audiobook.tagging import BookInfo
-from audiobook.writers import BookOutput
 from audiobook.writers.mp3 import Mp3Writer
 from audiobook.writers.playlist import PlaylistWriter
 from audiobook.writers.vtt import VttWriter

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from audiobook import processes
+from audiobook import ffmpeg
 from audiobook.casting import cast_at_rate
 from audiobook.errors import UserError
 from audiobook.model import (
@@ -93,7 +93,7 @@ def test_preview_takes_the_rate_from_the_command_line(tmp_path: Path) -> None:
         args = ["preview", "--engine", "espeak-ng", "--chapter", "2", "--seconds", "900"]
         done = run_cli(*args, "--rate", rate, "--out", str(sample), env=env)
         assert done.returncode == 0, done.stderr
-        lengths.append(float(processes.probe(sample)["format"]["duration"]))
+        lengths.append(float(ffmpeg.probe(sample)["format"]["duration"]))
     assert 0.4 <= lengths[1] / lengths[0] <= 0.6, lengths
     refused = run_cli("preview", "--rate", "4", env=env)
     assert refused.returncode == 2

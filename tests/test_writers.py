@@ -9,14 +9,14 @@ from pathlib import Path
 import mutagen
 import pytest
 
-from audiobook import processes
+from audiobook import ffmpeg
 from audiobook.errors import UserError
 from audiobook.filenames import chapter_display_name
 from audiobook.loudness import ACX_PEAK_MAX_DBFS, ACX_RMS_MAX_DBFS, ACX_RMS_MIN_DBFS, measure_pcm
-from audiobook.model import Pauses
+from audiobook.model import BookInfo, BookOutput, ChapterOutput, ChapterRecord, Mark, Pauses
 from audiobook.stitching import master_chapter, plan_chapter
-from audiobook.tagging import BookInfo, Mark, chapter_marks, ffmetadata, vorbis_time
-from audiobook.writers import WRITERS, BookOutput, ChapterOutput, ChapterRecord, get_writers
+from audiobook.tagging import chapter_marks, ffmetadata, vorbis_time
+from audiobook.writers import WRITERS, get_writers
 from audiobook.writers.m4b import M4bWriter
 from audiobook.writers.mp3 import Mp3Writer
 from audiobook.writers.opus import OpusWriter
@@ -66,7 +66,7 @@ def test_mp3_is_cbr_tagged_with_marks_in_time_order(
     dest = tmp_path / "out.mp3"
     Mp3Writer().write(replace(chapter, marks=marks), dest)
 
-    info = processes.probe(dest)
+    info = ffmpeg.probe(dest)
     starts = [float(c["start_time"]) for c in info["chapters"]]
     assert starts == sorted(starts)
     assert starts == pytest.approx([m.start_s for m in marks], abs=0.001)
@@ -122,7 +122,7 @@ def test_opus_has_vorbis_tags_and_chapter_comments(
     assert audio["CHAPTER001"] == [vorbis_time(chapter.marks[0].start_s)]
     assert audio["CHAPTER002NAME"] == [chapter.marks[1].title]
     assert "METADATA_BLOCK_PICTURE" in audio
-    info = processes.probe(dest)
+    info = ffmpeg.probe(dest)
     starts = [float(c["start_time"]) for c in info["chapters"]]
     assert starts == pytest.approx([m.start_s for m in chapter.marks], abs=0.001)
 
@@ -175,7 +175,7 @@ def test_m4b_has_a_mark_per_chapter_and_tags(rendered: list[ChapterOutput], tmp_
     assert writer.file_names(output) == ["Wells Meets Stalin.m4b"]
     dest = tmp_path / "book.m4b"
     writer.write(output, [dest])
-    info = processes.probe(dest)
+    info = ffmpeg.probe(dest)
     assert info["streams"][0]["codec_name"] == "aac"
     durations = [o.plan.duration_s for o in rendered]
     starts = [float(c["start_time"]) for c in info["chapters"]]

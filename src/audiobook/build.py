@@ -32,7 +32,17 @@ from audiobook.errors import UserError, disk_errors_as_user_errors
 from audiobook.filenames import book_folder, chapter_display_name, chapter_stem
 from audiobook.locking import FolderLock
 from audiobook.manifest import BookEntry, Manifest, load_manifest, save_manifest
-from audiobook.model import Cast, ChapterAudio, Script
+from audiobook.model import (
+    BookInfo,
+    BookOutput,
+    Cast,
+    ChapterAudio,
+    ChapterOutput,
+    ChapterPlan,
+    ChapterRecord,
+    Mark,
+    Script,
+)
 from audiobook.planning import (
     FileJob,
     PlannedChapter,
@@ -43,24 +53,10 @@ from audiobook.planning import (
     prune,
     records,
 )
-from audiobook.stitching import (
-    DEFAULT_HEAD_MS,
-    DEFAULT_TAIL_MS,
-    ChapterPlan,
-    master_chapter,
-    plan_chapter,
-)
+from audiobook.stitching import DEFAULT_HEAD_MS, DEFAULT_TAIL_MS, master_chapter, plan_chapter
 from audiobook.synthesis import default_jobs
-from audiobook.tagging import BookInfo, Mark, chapter_marks, cover_mime
-from audiobook.writers import (
-    WRITERS,
-    BookOutput,
-    BookWriter,
-    ChapterOutput,
-    ChapterRecord,
-    ChapterWriter,
-    get_writers,
-)
+from audiobook.tagging import chapter_marks, cover_mime
+from audiobook.writers import WRITERS, BookWriter, ChapterWriter, get_writers
 
 log = logging.getLogger(__name__)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -187,3 +188,131 @@ class ChapterAudio:
 
     chapter: Chapter
     segments: tuple[SegmentAudio, ...]
+
+
+# ---------------------------------------------------------------- chapter assembly
+
+
+@dataclass(frozen=True)
+class Clip:
+    """One cached WAV as placed in a chapter."""
+
+    path: Path
+    frames: int
+    speaker: str
+    text: str = ""  # what it says, when synthesis told us: read-along formats show it
+
+
+@dataclass(frozen=True)
+class Silence:
+    """A pause or room tone."""
+
+    frames: int
+
+
+@dataclass(frozen=True)
+class SegmentTiming:
+    """Where one segment's audio lies in the stitched chapter (room tone at the head counted)."""
+
+    segment_index: int  # position in Chapter.segments
+    segment: Segment
+    start_frame: int  # first frame of the segment's first clip
+    end_frame: int  # frame after the segment's last clip
+
+    @property
+    def start_s(self) -> float:
+        return self.start_frame / AUDIO_SAMPLE_RATE_HZ
+
+    @property
+    def end_s(self) -> float:
+        return self.end_frame / AUDIO_SAMPLE_RATE_HZ
+
+
+@dataclass(frozen=True)
+class ChapterPlan:
+    """Everything needed to stream a chapter: its pieces in order, and each segment's place."""
+
+    chapter: Chapter
+    pieces: tuple[Clip | Silence, ...]
+    timings: tuple[SegmentTiming, ...]  # voiced segments only, in order
+    frames: int  # total length
+
+    @property
+    def duration_s(self) -> float:
+        return self.frames / AUDIO_SAMPLE_RATE_HZ
+
+    def clips(self) -> Iterator[Clip]:
+        return (piece for piece in self.pieces if isinstance(piece, Clip))
+
+
+# ---------------------------------------------------------------- outputs
+
+
+@dataclass(frozen=True)
+class BookInfo:
+    """What every output says about the book as a whole."""
+
+    title: str
+    author: str | None
+    year: str | None
+    total_chapters: int  # in the whole book, for "track n/N"
+    language: str = "en"  # BCP 47 ("de", "pt-BR"), as EPUB and DAISY want it
+
+    @classmethod
+    def from_script(cls, script: Script) -> BookInfo:
+        # Imported here: filenames imports this module (display rules are not plain data).
+        from audiobook.filenames import UNTITLED, display_text
+        from audiobook.language_codes import language_tag
+
+        return cls(
+            title=display_text(script.title) or UNTITLED,
+            author=display_text(script.author or "") or None,
+            year=script.year,
+            total_chapters=len(script.chapters),
+            language=language_tag(script.language),
+        )
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A chapter mark: a place a listener can jump to."""
+
+    start_s: float
+    end_s: float
+    title: str
+
+
+@dataclass(frozen=True)
+class ChapterOutput:
+    """One finished chapter, as chapter writers see it."""
+
+    book: BookInfo
+    chapter: Chapter
+    plan: ChapterPlan  # where each segment lies in the audio
+    wav: Path  # the levelled chapter audio, AUDIO_* format
+    marks: tuple[Mark, ...]  # headings and speaker turns, in time order
+    cover: Path | None = None
+
+
+@dataclass(frozen=True)
+class ChapterRecord:
+    """What is known of a chapter in the output folder, built now or before."""
+
+    index: int
+    title: str  # display name
+    stem: str  # file name without suffix
+    duration_s: float
+    files: dict[str, str] = field(default_factory=dict)  # writer name -> file name
+    wav: Path | None = None  # finished audio, for the chapters of this build
+    plan: ChapterPlan | None = None  # text and timings, given with `wav` (read-along formats)
+
+
+@dataclass(frozen=True)
+class BookOutput:
+    """The chapters of the output folder, as book writers see them, in reading order."""
+
+    book: BookInfo
+    chapters: tuple[ChapterRecord, ...]
+    cover: Path | None = None  # cover image given by the user
+    partial: bool = False  # this build covers only some of the book's chapters
+    book_files: dict[str, list[str]] = field(default_factory=dict)  # earlier book writers' files

@@ -19,10 +19,15 @@ from typing import Any
 
 from audiobook.loudness import DEFAULT_CEILING_DBFS, DEFAULT_TARGET_RMS_DBFS
 from audiobook.manifest import ChapterEntry, FileEntry, Manifest
-from audiobook.model import AUDIO_SAMPLE_RATE_HZ
-from audiobook.stitching import ChapterPlan, Clip
-from audiobook.tagging import BookInfo
-from audiobook.writers import BookOutput, BookWriter, ChapterRecord, ChapterWriter
+from audiobook.model import (
+    AUDIO_SAMPLE_RATE_HZ,
+    BookInfo,
+    BookOutput,
+    ChapterPlan,
+    ChapterRecord,
+    Clip,
+)
+from audiobook.writers import BookWriter, ChapterWriter
 
 
 def digest(*parts: Any) -> str:

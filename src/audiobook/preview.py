@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from audiobook import processes
+from audiobook import ffmpeg
 from audiobook.bookfolder import write_atomically
 from audiobook.build import Synthesizer
 from audiobook.errors import UserError
@@ -75,14 +75,10 @@ def make_preview(
     fade = min(0.5, length / 4)
     with tempfile.TemporaryDirectory() as tmp:
         mastered = master_chapter(plan, Path(tmp) / "preview.wav")
-        args = ["ffmpeg", "-v", "error", "-nostdin", "-y", "-i", str(mastered.wav)]
-        args += ["-t", f"{length:.3f}", "-af", f"afade=t=out:st={length - fade:.3f}:d={fade:.3f}"]
-        args += ["-map_metadata", "-1", "-f", _format_of(dest)]
-        write_atomically([dest], lambda temps: processes.run([*args, str(temps[0])]))
+        write_atomically(
+            [dest],
+            lambda temps: ffmpeg.cut_preview(
+                mastered.wav, temps[0], length_s=length, fade_s=fade, fmt=ffmpeg.muxer_for(dest)
+            ),
+        )
     return length
-
-
-def _format_of(dest: Path) -> str:
-    """ffmpeg's muxer for a preview file name (the temporary name hides the suffix)."""
-    suffix = dest.suffix.lower()
-    return {".m4a": "ipod", ".opus": "opus", ".ogg": "ogg"}.get(suffix, suffix.lstrip("."))

@@ -1,9 +1,11 @@
-"""Every external program (ffmpeg, ffprobe, speech engines) is run from here."""
+"""Every external program (ffmpeg, ffprobe, speech engines) is run from here.
+
+What ffmpeg and ffprobe are asked is in audiobook.ffmpeg; this module only runs programs.
+"""
 
 from __future__ import annotations
 
 import errno
-import json
 import logging
 import os
 import shutil
@@ -73,24 +75,6 @@ def failure(program: str, returncode: int, stderr: bytes) -> Exception:
     if any(NO_SPACE_MESSAGE in line for line in lines):
         return OSError(errno.ENOSPC, f"{program} failed: {detail}")
     return AudiobookError(f"{program} failed: {detail}")
-
-
-def probe(path: Path) -> dict:
-    """ffprobe's JSON description of a media file: format, streams and chapters."""
-    result = run(
-        [
-            "ffprobe",
-            "-v",
-            "error",
-            "-print_format",
-            "json",
-            "-show_format",
-            "-show_streams",
-            "-show_chapters",
-            str(path),
-        ]
-    )
-    return json.loads(result.stdout)
 
 
 def run_streaming(

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from audiobook import processes
+from audiobook import ffmpeg
 from audiobook.errors import AudiobookError
 from audiobook.loudness import (
     DEFAULT_TARGET_RMS_DBFS,
@@ -34,10 +34,13 @@ from audiobook.model import (
     AUDIO_SAMPLE_RATE_HZ,
     AUDIO_SAMPLE_WIDTH_BYTES,
     HEADING,
-    Chapter,
     ChapterAudio,
+    ChapterPlan,
+    Clip,
     Pauses,
     Segment,
+    SegmentTiming,
+    Silence,
 )
 
 log = logging.getLogger(__name__)
@@ -50,58 +53,6 @@ _SILENCE_CHUNK_FRAMES = AUDIO_SAMPLE_RATE_HZ  # silence is yielded one second at
 
 def ms_to_frames(ms: float) -> int:
     return round(ms * AUDIO_SAMPLE_RATE_HZ / 1000)
-
-
-@dataclass(frozen=True)
-class Clip:
-    """One cached WAV as placed in a chapter."""
-
-    path: Path
-    frames: int
-    speaker: str
-    text: str = ""  # what it says, when synthesis told us: read-along formats show it
-
-
-@dataclass(frozen=True)
-class Silence:
-    """A pause or room tone."""
-
-    frames: int
-
-
-@dataclass(frozen=True)
-class SegmentTiming:
-    """Where one segment's audio lies in the stitched chapter (room tone at the head counted)."""
-
-    segment_index: int  # position in Chapter.segments
-    segment: Segment
-    start_frame: int  # first frame of the segment's first clip
-    end_frame: int  # frame after the segment's last clip
-
-    @property
-    def start_s(self) -> float:
-        return self.start_frame / AUDIO_SAMPLE_RATE_HZ
-
-    @property
-    def end_s(self) -> float:
-        return self.end_frame / AUDIO_SAMPLE_RATE_HZ
-
-
-@dataclass(frozen=True)
-class ChapterPlan:
-    """Everything needed to stream a chapter: its pieces in order, and each segment's place."""
-
-    chapter: Chapter
-    pieces: tuple[Clip | Silence, ...]
-    timings: tuple[SegmentTiming, ...]  # voiced segments only, in order
-    frames: int  # total length
-
-    @property
-    def duration_s(self) -> float:
-        return self.frames / AUDIO_SAMPLE_RATE_HZ
-
-    def clips(self) -> Iterator[Clip]:
-        return (piece for piece in self.pieces if isinstance(piece, Clip))
 
 
 def pause_before_ms(
@@ -210,35 +161,7 @@ def write_wav(plan: ChapterPlan, path: Path, gains: Mapping[str, float] | None =
 
 def render_chapter(plan: ChapterPlan, leveling: Leveling, path: Path) -> None:
     """The finished chapter as a WAV: voices matched, chapter gain, peak limiter."""
-    processes.run_streaming(
-        [
-            "ffmpeg",
-            "-v",
-            "error",
-            "-nostdin",
-            "-f",
-            "s16le",
-            "-ar",
-            str(AUDIO_SAMPLE_RATE_HZ),
-            "-ac",
-            str(AUDIO_CHANNELS),
-            "-i",
-            "pipe:0",
-            "-af",
-            leveling.ffmpeg_filter(),
-            "-c:a",
-            "pcm_s16le",
-            "-map_metadata",
-            "-1",
-            "-fflags",
-            "+bitexact",
-            "-f",
-            "wav",
-            "-y",
-            str(path),
-        ],
-        stream_pcm(plan, leveling.voice_gains),
-    )
+    ffmpeg.render_levelled(stream_pcm(plan, leveling.voice_gains), leveling.ffmpeg_filter(), path)
 
 
 @dataclass(frozen=True)

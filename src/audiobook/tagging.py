@@ -25,37 +25,15 @@ from mutagen.flac import Picture
 from mutagen.mp4 import MP4Cover
 
 from audiobook.errors import AudiobookError, UserError
-from audiobook.filenames import UNTITLED, chapter_display_name, display_case, display_text
-from audiobook.language_codes import iso639_2, language_tag
-from audiobook.model import HEADING, Chapter, Script
-from audiobook.stitching import ChapterPlan
+from audiobook.filenames import chapter_display_name, display_case, display_text
+from audiobook.language_codes import iso639_2
+from audiobook.model import HEADING, BookInfo, Chapter, ChapterPlan, Mark
 
 GENRE = "Audiobook"
 MARK_TITLE_WORDS = 8  # a turn's mark is named by its speaker and its first words
 
 # mutagen's EasyMP4 knows no language key; this is the freeform atom Picard and others use.
 EasyMP4Tags.RegisterFreeformKey("language", "LANGUAGE")
-
-
-@dataclass(frozen=True)
-class BookInfo:
-    """What every output says about the book as a whole."""
-
-    title: str
-    author: str | None
-    year: str | None
-    total_chapters: int  # in the whole book, for "track n/N"
-    language: str = "en"  # BCP 47 ("de", "pt-BR"), as EPUB and DAISY want it
-
-    @classmethod
-    def from_script(cls, script: Script) -> BookInfo:
-        return cls(
-            title=display_text(script.title) or UNTITLED,
-            author=display_text(script.author or "") or None,
-            year=script.year,
-            total_chapters=len(script.chapters),
-            language=language_tag(script.language),
-        )
 
 
 @dataclass(frozen=True)
@@ -115,15 +93,6 @@ def book_tags(book: BookInfo) -> Tags:
         year=book.year,
         language=iso639_2(book.language),
     )
-
-
-@dataclass(frozen=True)
-class Mark:
-    """A chapter mark: a place a listener can jump to."""
-
-    start_s: float
-    end_s: float
-    title: str
 
 
 def chapter_marks(plan: ChapterPlan) -> list[Mark]:

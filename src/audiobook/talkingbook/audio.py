@@ -1,10 +1,11 @@
-"""Chapter audio for talking books: constant-bitrate MP3, encoded by the MP3 writer.
+"""Chapter audio for talking books: constant-bitrate MP3, as the book's own MP3s are made.
 
-Both formats use the book's own MP3 settings: constant bitrate, as FSReader and some
-hardware DAISY players need, and a core media type of EPUB 3. Each chapter is encoded once
-per build, beside its finished WAV in the build's work folder, and shared by EPUB and DAISY
-(a book of 25 hours is 700 MB of MP3: encoded twice it would cost minutes, copied twice,
-as much disk again). Chapters are encoded in parallel, one single-threaded ffmpeg each.
+Both formats use the book's MP3 settings (audiobook.ffmpeg.encode_mp3): constant bitrate, as
+FSReader and some hardware DAISY players need, and a core media type of EPUB 3. Each chapter
+is encoded once per build, beside its finished WAV in the build's work folder, and shared by
+EPUB and DAISY (a book of 25 hours is 700 MB of MP3: encoded twice it would cost minutes,
+copied twice, as much disk again). Chapters are encoded in parallel, one single-threaded
+ffmpeg each.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from audiobook.tagging import BookInfo
+from audiobook import ffmpeg
+from audiobook.model import BookInfo
+from audiobook.tagging import chapter_tags, ffmetadata
 from audiobook.talkingbook.layout import TalkingChapter
-from audiobook.writers.base import ChapterOutput
-from audiobook.writers.mp3 import Mp3Writer
 
 MP3_SUFFIX = ".talkingbook.mp3"
 
@@ -29,9 +30,9 @@ def _encode(book: BookInfo, chapter: TalkingChapter) -> Path:
         return mp3  # made by the other talking-book format of this build
     partial = mp3.with_name(f".{mp3.name}.{os.getpid()}.part")
     # No chapter marks or cover: the talking book navigates itself and shows its cover once.
-    output = ChapterOutput(book, chapter.plan.chapter, chapter.plan, chapter.wav, ())
+    tags = chapter_tags(book, chapter.plan.chapter).ffmpeg_keys()
     try:
-        Mp3Writer().write(output, partial)
+        ffmpeg.encode_mp3(chapter.wav, partial, metadata=ffmetadata(tags, ()))
         os.replace(partial, mp3)
     finally:
         partial.unlink(missing_ok=True)

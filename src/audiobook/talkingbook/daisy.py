@@ -25,7 +25,7 @@ from pathlib import Path
 from audiobook import __version__
 from audiobook.errors import AudiobookError
 from audiobook.filenames import UNKNOWN_AUTHOR
-from audiobook.tagging import BookInfo
+from audiobook.model import BookInfo
 from audiobook.talkingbook.audio import chapter_mp3s, place
 from audiobook.talkingbook.layout import (
     Item,

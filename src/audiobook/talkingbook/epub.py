@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from audiobook.filenames import UNKNOWN_AUTHOR
-from audiobook.tagging import BookInfo, cover_mime
+from audiobook.model import BookInfo
+from audiobook.tagging import cover_mime
 from audiobook.talkingbook.audio import chapter_mp3s
 from audiobook.talkingbook.layout import (
     Item,

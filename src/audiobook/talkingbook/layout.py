@@ -25,10 +25,17 @@ from pathlib import Path
 
 from audiobook.errors import AudiobookError
 from audiobook.filenames import chapter_display_name
-from audiobook.model import AUDIO_SAMPLE_RATE_HZ, HEADING, SPEECH, Segment
+from audiobook.model import (
+    AUDIO_SAMPLE_RATE_HZ,
+    HEADING,
+    SPEECH,
+    BookOutput,
+    ChapterPlan,
+    ChapterRecord,
+    Clip,
+    Segment,
+)
 from audiobook.spoken import label_to_words, spoken_heading
-from audiobook.stitching import ChapterPlan, Clip
-from audiobook.writers.base import BookOutput, ChapterRecord
 
 _ROMAN_PAGE = re.compile(r"^(?=[ivxlcdm]+$)m*(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 

@@ -7,8 +7,7 @@ import re
 import uuid
 from collections.abc import Sequence
 
-from audiobook.model import CAPTION, DIRECTION, HEADING, NOTE, SPEECH
-from audiobook.tagging import BookInfo
+from audiobook.model import CAPTION, DIRECTION, HEADING, NOTE, SPEECH, BookInfo
 from audiobook.talkingbook.layout import Item
 
 # Characters XML 1.0 forbids outright; a text may hold them (OCR, pasted control codes).

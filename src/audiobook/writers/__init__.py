@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 from audiobook.errors import UserError
-from audiobook.writers.base import (
-    BookOutput,
-    BookWriter,
-    ChapterOutput,
-    ChapterRecord,
-    ChapterWriter,
-)
+from audiobook.writers.base import BookWriter, ChapterWriter
 from audiobook.writers.daisy import DaisyWriter
 from audiobook.writers.epub import EpubWriter
 from audiobook.writers.m4b import M4bWriter
@@ -35,10 +29,7 @@ DEFAULT_FORMATS = ("mp3",)
 __all__ = [
     "DEFAULT_FORMATS",
     "WRITERS",
-    "BookOutput",
     "BookWriter",
-    "ChapterOutput",
-    "ChapterRecord",
     "ChapterWriter",
     "get_writers",
 ]

@@ -1,4 +1,4 @@
-"""What writers are given and what they promise.
+"""What writers promise; what they are given is in audiobook.model (ChapterOutput, BookOutput).
 
 A chapter writer turns one finished chapter into one file; a book writer turns the chapters
 of a build into one or two files for the whole book. Writers write exactly the path they are
@@ -9,50 +9,11 @@ format explicitly); `build` makes the result appear atomically and decides what 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
 from audiobook.filenames import format_ranges, safe_name
-from audiobook.model import Chapter
-from audiobook.stitching import ChapterPlan
-from audiobook.tagging import BookInfo, Mark
-
-
-@dataclass(frozen=True)
-class ChapterOutput:
-    """One finished chapter, as chapter writers see it."""
-
-    book: BookInfo
-    chapter: Chapter
-    plan: ChapterPlan  # where each segment lies in the audio
-    wav: Path  # the levelled chapter audio, AUDIO_* format
-    marks: tuple[Mark, ...]  # headings and speaker turns, in time order
-    cover: Path | None = None
-
-
-@dataclass(frozen=True)
-class ChapterRecord:
-    """What is known of a chapter in the output folder, built now or before."""
-
-    index: int
-    title: str  # display name
-    stem: str  # file name without suffix
-    duration_s: float
-    files: dict[str, str] = field(default_factory=dict)  # writer name -> file name
-    wav: Path | None = None  # finished audio, for the chapters of this build
-    plan: ChapterPlan | None = None  # text and timings, given with `wav` (read-along formats)
-
-
-@dataclass(frozen=True)
-class BookOutput:
-    """The chapters of the output folder, as book writers see them, in reading order."""
-
-    book: BookInfo
-    chapters: tuple[ChapterRecord, ...]
-    cover: Path | None = None  # cover image given by the user
-    partial: bool = False  # this build covers only some of the book's chapters
-    book_files: dict[str, list[str]] = field(default_factory=dict)  # earlier book writers' files
+from audiobook.model import BookOutput, ChapterOutput
 
 
 def book_stem(output: BookOutput) -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from audiobook.filenames import safe_name, truncate_utf8
-from audiobook.writers.base import BookOutput, BookWriter, book_stem
+from audiobook.model import BookOutput
+from audiobook.writers.base import BookWriter, book_stem
 
 FOLDER_SUFFIX = " (DAISY 2.02)"
 # The folder sits inside the book's folder, which is named for the book already: a shorter

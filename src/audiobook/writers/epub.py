@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audiobook.writers.base import BookOutput, BookWriter, book_stem
+from audiobook.model import BookOutput
+from audiobook.writers.base import BookWriter, book_stem
 
 
 class EpubWriter(BookWriter):

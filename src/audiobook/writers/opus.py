@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audiobook import processes
+from audiobook import ffmpeg
+from audiobook.model import ChapterOutput
 from audiobook.tagging import chapter_tags, tag_file
-from audiobook.writers.base import ChapterOutput, ChapterWriter
-
-DEFAULT_OPUS_BITRATE_KBPS = 32  # Opus is transparent for mono speech well below MP3's rate
+from audiobook.writers.base import ChapterWriter
 
 
 class OpusWriter(ChapterWriter):
@@ -16,15 +15,10 @@ class OpusWriter(ChapterWriter):
     SUFFIX = ".opus"
     VERSION = 2  # 2: the language tag
 
-    def __init__(self, bitrate_kbps: int = DEFAULT_OPUS_BITRATE_KBPS) -> None:
+    def __init__(self, bitrate_kbps: int = ffmpeg.DEFAULT_OPUS_BITRATE_KBPS) -> None:
         self.bitrate_kbps = bitrate_kbps
 
     def write(self, chapter: ChapterOutput, dest: Path) -> None:
-        args = ["ffmpeg", "-v", "error", "-nostdin", "-y", "-i", str(chapter.wav)]
-        args += ["-map_metadata", "-1", "-c:a", "libopus", "-b:a", f"{self.bitrate_kbps}k"]
-        # bitexact: a fixed Ogg serial number instead of a random one, so the same chapter
-        # gives the same bytes (a resumed build equals an uninterrupted one).
-        args += ["-fflags", "+bitexact", "-f", "opus", str(dest)]
-        processes.run(args)
+        ffmpeg.encode_opus(chapter.wav, dest, bitrate_kbps=self.bitrate_kbps)
         tags = chapter_tags(chapter.book, chapter.chapter)
         tag_file(dest, tags, chapter.marks, chapter.cover)

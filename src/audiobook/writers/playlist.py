@@ -10,8 +10,9 @@ import json
 from pathlib import Path
 
 from audiobook.filenames import safe_name
+from audiobook.model import BookOutput, ChapterRecord
 from audiobook.tagging import GENRE, book_marks
-from audiobook.writers.base import BookOutput, BookWriter, ChapterRecord
+from audiobook.writers.base import BookWriter
 
 # Per-chapter audio a playlist may list, most widely playable first.
 PLAYLIST_FORMATS = ("mp3", "opus")

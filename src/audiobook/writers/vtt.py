@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from audiobook.filenames import display_text
-from audiobook.stitching import ChapterPlan
+from audiobook.model import ChapterOutput, ChapterPlan
 from audiobook.tagging import vorbis_time
-from audiobook.writers.base import ChapterOutput, ChapterWriter
+from audiobook.writers.base import ChapterWriter
 
 
 def _escape(text: str) -> str:
