@@ -406,3 +406,26 @@ def test_empty_chapters_or_format_is_an_error_not_a_whole_book(tmp_path):
         assert result.returncode == 2, result.stderr
         assert result.stderr.startswith(f"error: {option} is empty")
         assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("damage", ["truncated-jpeg", "truncated-png", "random-after-header"])
+def test_a_damaged_cover_stops_the_build_before_synthesis(tmp_path: Path, damage: str) -> None:
+    suffix = ".png" if "png" in damage or "random" in damage else ".jpg"
+    good = write_cover(tmp_path / f"good{suffix}")
+    data = good.read_bytes()
+    cover = tmp_path / f"cover{suffix}"
+    if damage == "random-after-header":
+        cover.write_bytes(data[:8] + os.urandom(400))
+    else:
+        cover.write_bytes(data[: len(data) // 3])
+    called = []
+
+    def synthesize(*args, **kwargs):
+        called.append(True)
+        return fake_synthesize(*args, **kwargs)
+
+    script = tiny_script()
+    options = BuildOptions(out_dir=tmp_path / "out", cache_dir=tmp_path / "c", cover=cover)
+    with pytest.raises(UserError, match="cover image is damaged or unreadable"):
+        build_book(script, fake_cast(script), options, synthesize=synthesize)
+    assert called == [], "found before any synthesis"

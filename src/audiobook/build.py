@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import Protocol
 
-from audiobook import processes
+from audiobook import ffmpeg, processes
 from audiobook.bookfolder import (
     inside,
     make_work_folder,
@@ -174,6 +174,7 @@ class _Builder:
         self.cover = options.cover
         if self.cover is not None:
             cover_mime(self.cover)  # fail before any synthesis if it is not an image
+            ffmpeg.decode_image(self.cover)  # … or a damaged one
         self.folder = book_folder(options.out_dir, script.author, script.title)
         processes.require_program("ffmpeg")  # every chapter goes through it: fail before synthesis
         self.manifest = Manifest()

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from audiobook import processes
+from audiobook.errors import AudiobookError, UserError
 from audiobook.model import AUDIO_CHANNELS, AUDIO_SAMPLE_RATE_HZ
 
 # Speech at 22,050 Hz mono: 64 kbit/s is what spoken-word services use for voice.
@@ -78,6 +79,24 @@ def probe(path: Path) -> dict:
     args = [*FFPROBE, "-print_format", "json", "-show_format", "-show_streams"]
     result = processes.run([*args, "-show_chapters", path_arg(path)])
     return json.loads(result.stdout)
+
+
+def decode_image(path: Path) -> None:
+    """Decode an image whole, or raise a UserError saying why it cannot be used.
+
+    ffmpeg exits 0 on a truncated JPEG but says so on stderr, so anything it reports at
+    error level counts; `-pattern_type none` reads a name like `cover%d.png` literally.
+    """
+    args = [*FFMPEG[:-1], "-xerror", "-f", "image2", "-pattern_type", "none"]
+    args += ["-i", path_arg(path), "-f", "null", "-"]
+    try:
+        result = processes.run(args)
+        complaint = result.stderr.decode("utf-8", "replace").strip()
+    except AudiobookError as e:
+        complaint = str(e)
+    if complaint:
+        detail = complaint.splitlines()[-1]
+        raise UserError(f"{path}: the cover image is damaged or unreadable ({detail})")
 
 
 def encode_mp3(
