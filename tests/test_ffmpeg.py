@@ -12,6 +12,7 @@ import pytest
 
 from audiobook import ffmpeg
 from audiobook.errors import AudiobookError
+from audiobook.loudness import read_wav_frames
 from audiobook.model import AUDIO_SAMPLE_RATE_HZ, Mark
 from audiobook.tagging import ffmetadata
 from tests.audio_fakes import write_cover, write_tone
@@ -81,10 +82,11 @@ def test_opus_is_untagged_and_the_same_bytes_every_time(tone: Path, tmp_path: Pa
 
 
 def test_m4b_joins_the_chapters_with_a_mark_each(tone: Path, tmp_path: Path) -> None:
-    second = write_tone(tmp_path / "it's two.wav", 1.0, freq=330.0)  # a quote in the list
+    second = write_tone(tmp_path / "two.wav", 1.0, freq=330.0)
     marks = [Mark(0.0, TONE_S, "One"), Mark(TONE_S, TONE_S + 1.0, "Two")]
     dest = tmp_path / "book.m4b"
-    ffmpeg.encode_m4b([tone, second], dest, metadata=ffmetadata({}, marks), language="deu")
+    pcm = (chunk for wav in (tone, second) for chunk in read_wav_frames(wav))  # streamed
+    ffmpeg.encode_m4b(pcm, dest, metadata=ffmetadata({}, marks), language="deu")
     info = ffmpeg.probe(dest)
     assert "mp4" in info["format"]["format_name"]
     assert float(info["format"]["duration"]) == pytest.approx(TONE_S + 1.0, abs=0.1)
@@ -179,7 +181,8 @@ def test_paths_are_never_options_urls_or_patterns(
     made[out / "-1.mp3"] = TONE_S
     ffmpeg.encode_opus(tone, out / "-1.opus")
     made[out / "-1.opus"] = TONE_S
-    ffmpeg.encode_m4b([tone, url], out / "-book.m4b", metadata=ffmetadata({}, ()), language="eng")
+    pcm = iter([wav_frames(tone), wav_frames(url)])
+    ffmpeg.encode_m4b(pcm, out / "-book.m4b", metadata=ffmetadata({}, ()), language="eng")
     made[out / "-book.m4b"] = 2 * TONE_S
     ffmpeg.render_levelled(iter([wav_frames(tone)]), "volume=1", out / "-level.wav")
     made[out / "-level.wav"] = TONE_S

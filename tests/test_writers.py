@@ -10,7 +10,7 @@ import mutagen
 import pytest
 
 from audiobook import ffmpeg
-from audiobook.errors import UserError
+from audiobook.errors import AudiobookError, UserError
 from audiobook.filenames import chapter_display_name
 from audiobook.loudness import ACX_PEAK_MAX_DBFS, ACX_RMS_MAX_DBFS, ACX_RMS_MIN_DBFS, measure_pcm
 from audiobook.model import BookInfo, BookOutput, ChapterOutput, ChapterRecord, Mark, Pauses
@@ -170,11 +170,19 @@ def records(outputs: list[ChapterOutput]) -> tuple[ChapterRecord, ...]:
 
 
 def test_m4b_has_a_mark_per_chapter_and_tags(rendered: list[ChapterOutput], tmp_path: Path) -> None:
-    output = BookOutput(rendered[0].book, records(rendered), rendered[0].cover)
+    taken = []
+
+    def audio():  # streamed: one chapter at a time
+        for o in rendered:
+            taken.append(o.wav)
+            yield o.wav
+
+    output = BookOutput(rendered[0].book, records(rendered), rendered[0].cover, audio=audio())
     writer = M4bWriter()
     assert writer.file_names(output) == ["Wells Meets Stalin.m4b"]
     dest = tmp_path / "book.m4b"
     writer.write(output, [dest])
+    assert taken == [o.wav for o in rendered]
     info = ffmpeg.probe(dest)
     assert info["streams"][0]["codec_name"] == "aac"
     durations = [o.plan.duration_s for o in rendered]
@@ -188,6 +196,15 @@ def test_m4b_has_a_mark_per_chapter_and_tags(rendered: list[ChapterOutput], tmp_
     assert audio.tags["\xa9gen"] == ["Audiobook"]
     assert "covr" in audio.tags
     assert len(audio.chapters) == 3  # mutagen's tag save kept ffmpeg's chapters
+
+
+def test_m4b_refuses_audio_that_does_not_match_its_chapters(
+    rendered: list[ChapterOutput], tmp_path: Path
+) -> None:
+    wavs = iter([rendered[0].wav])
+    output = BookOutput(rendered[0].book, records(rendered), audio=wavs)
+    with pytest.raises(AudiobookError, match="audio of 1 chapters, not 3"):
+        M4bWriter().write(output, [tmp_path / "book.m4b"])
 
 
 def test_partial_m4b_is_named_for_its_chapters(rendered: list[ChapterOutput]) -> None:

@@ -7,7 +7,7 @@ module only says what to ask them. Two rules hold for every call:
   every run (a resumed build equals an uninterrupted one) drop the input's metadata and ask
   the muxer for bitexact output.
 - A path is never taken for an option or a protocol: every path given to ffmpeg, on its
-  command line or in a concat list, goes through `path_arg`, which makes it absolute. A
+  command line, goes through `path_arg`, which makes it absolute. A
   relative `-out/book.mp3` would be read as an option, `http:x.wav` as a URL.
 
 Measured here, per hour of audio: MP3 64k 12 s; AAC with the default coder 87 s, with
@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 from audiobook import processes
@@ -63,15 +63,6 @@ def _raw_pcm(rate_hz: int) -> list[str]:
 
 def _volume(gain: float) -> str:
     return f"volume={gain:.4f}"
-
-
-def _concat_list(paths: Iterable[Path]) -> str:
-    """An ffconcat file playing `paths` one after another (needs `-safe 0`: paths absolute)."""
-    lines = ["ffconcat version 1.0"]
-    for path in paths:
-        quoted = path_arg(path).replace("'", "'\\''")
-        lines.append(f"file '{quoted}'")
-    return "\n".join(lines) + "\n"
 
 
 def probe(path: Path) -> dict:
@@ -135,30 +126,29 @@ def encode_opus(wav: Path, dest: Path, *, bitrate_kbps: int = DEFAULT_OPUS_BITRA
 
 
 def encode_m4b(
-    wavs: Sequence[Path],
+    pcm_chunks: Iterable[bytes],
     dest: Path,
     *,
     metadata: str,
     language: str,
     bitrate_kbps: int = DEFAULT_AAC_BITRATE_KBPS,
 ) -> None:
-    """One AAC audiobook of `wavs` in order, with the chapters of an `;FFMETADATA1` text.
+    """One AAC audiobook of the book's audio (clip-format PCM, streamed in: a long book never
+    sits whole on disk or in memory), with the chapters of an `;FFMETADATA1` text.
 
     `language` (ISO 639-2, "deu") goes to the audio track. ffmpeg writes both the QuickTime
     chapter track and Nero `chpl`; tags and cover are mutagen's job afterwards.
     """
     with tempfile.TemporaryDirectory() as tmp:
-        playlist = Path(tmp) / "chapters.ffconcat"
-        playlist.write_text(_concat_list(wavs), encoding="utf-8")
         metadata_file = Path(tmp) / "metadata.txt"
         metadata_file.write_text(metadata, encoding="utf-8")
-        args = [*FFMPEG, "-f", "concat", "-safe", "0", "-i", path_arg(playlist)]
+        args = [*FFMPEG, *_raw_pcm(AUDIO_SAMPLE_RATE_HZ), "-i", "pipe:0"]
         args += ["-i", path_arg(metadata_file)]
         args += ["-map", "0:a", "-map_metadata", "1", "-map_chapters", "1"]
         args += ["-metadata:s:a:0", f"language={language}"]
         args += ["-c:a", "aac", "-aac_coder", "fast", "-b:a", f"{bitrate_kbps}k"]
         args += ["-movflags", "+faststart", "-f", "ipod", path_arg(dest)]
-        processes.run(args)
+        processes.run_streaming(args, pcm_chunks)
 
 
 def render_levelled(pcm_chunks: Iterable[bytes], audio_filter: str, dest: Path) -> None:

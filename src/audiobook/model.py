@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -316,3 +316,6 @@ class BookOutput:
     cover: Path | None = None  # cover image given by the user
     partial: bool = False  # this build covers only some of the book's chapters
     book_files: dict[str, list[str]] = field(default_factory=dict)  # earlier book writers' files
+    # This build's chapters' finished WAVs in order, for writers that stream them (M4B):
+    # each path is only good until the next one is taken.
+    audio: Iterable[Path] = ()

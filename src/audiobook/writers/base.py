@@ -44,7 +44,10 @@ class BookWriter(ABC):
 
     NAME: ClassVar[str]
     VERSION: ClassVar[int] = 1
-    NEEDS_AUDIO: ClassVar[bool] = False  # wants every chapter's rendered WAV
+    NEEDS_AUDIO: ClassVar[bool] = False  # wants this build's chapters' finished audio
+    # …as BookOutput.audio, one chapter at a time (so the build keeps no chapter for it),
+    # rather than as every record's `wav` at once.
+    STREAMS_AUDIO: ClassVar[bool] = False
 
     @abstractmethod
     def file_names(self, output: BookOutput) -> list[str]:

@@ -6,11 +6,13 @@ divisions (parts, books) show in each mark's title instead of as nested marks.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from audiobook import ffmpeg
 from audiobook.errors import AudiobookError
 from audiobook.language_codes import iso639_2
+from audiobook.loudness import read_wav_frames
 from audiobook.model import BookOutput
 from audiobook.tagging import book_marks, book_tags, ffmetadata, tag_file
 from audiobook.writers.base import BookWriter, book_stem
@@ -20,6 +22,7 @@ class M4bWriter(BookWriter):
     NAME = "m4b"
     VERSION = 2  # 2: the language in the track and the tags
     NEEDS_AUDIO = True
+    STREAMS_AUDIO = True
 
     def __init__(self, bitrate_kbps: int = ffmpeg.DEFAULT_AAC_BITRATE_KBPS) -> None:
         self.bitrate_kbps = bitrate_kbps
@@ -28,15 +31,24 @@ class M4bWriter(BookWriter):
         return [book_stem(output) + ".m4b"]
 
     def write(self, output: BookOutput, dests: list[Path]) -> None:
-        wavs = [record.wav for record in output.chapters]
-        if any(wav is None for wav in wavs):
-            raise AudiobookError("m4b writer needs every chapter's rendered audio")
         marks = book_marks([(record.title, record.duration_s) for record in output.chapters])
+        streamed = 0
+
+        def pcm() -> Iterator[bytes]:
+            nonlocal streamed
+            for wav in output.audio:
+                yield from read_wav_frames(wav)
+                streamed += 1
+
         ffmpeg.encode_m4b(
-            [wav for wav in wavs if wav is not None],
+            pcm(),
             dests[0],
             metadata=ffmetadata({}, marks),
             language=iso639_2(output.book.language),
             bitrate_kbps=self.bitrate_kbps,
         )
+        if streamed != len(output.chapters):
+            raise AudiobookError(
+                f"m4b writer got the audio of {streamed} chapters, not {len(output.chapters)}"
+            )
         tag_file(dests[0], book_tags(output.book), cover=output.cover)
