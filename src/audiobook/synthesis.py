@@ -325,7 +325,8 @@ def _speak_into_cache(cache: ClipCache, batch: Sequence[PlannedClip]) -> None:
             except FileNotFoundError as e:
                 if Path(work).is_dir():
                     raise
-                raise changed_error(Path(e.filename or work), "is gone") from e
+                problem = "could not be stored: its work folder is gone"
+                raise changed_error(cache.path(batch[0].key), problem) from e
 
 
 def _engine(clip: PlannedClip) -> str:
