@@ -26,8 +26,9 @@ from pathlib import Path
 
 from audiobook import processes
 from audiobook.engines.audio import wav_duration_s
+from audiobook.machine import available_cores
 from audiobook.model import NARRATION, NARRATOR, Cast, Chapter, Script, Segment, VoiceSettings
-from audiobook.synthesis import default_jobs, segment_chunks, synthesize_script
+from audiobook.synthesis import segment_chunks, synthesize_script
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 INTERVIEW = SEEDS / "000_bebbb2a83c2e4137.txt"
@@ -124,7 +125,7 @@ def bench(name: str, script: Script, settings: VoiceSettings, jobs: int, lexicon
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--jobs", type=int, default=default_jobs())
+    parser.add_argument("--jobs", type=int, default=available_cores())
     parser.add_argument(
         "--voice",
         action="append",

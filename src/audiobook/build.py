@@ -31,6 +31,7 @@ from audiobook.bookfolder import (
 from audiobook.errors import UserError, disk_errors_as_user_errors
 from audiobook.filenames import book_folder, chapter_display_name, chapter_stem
 from audiobook.locking import FolderLock
+from audiobook.machine import worker_count
 from audiobook.manifest import BookEntry, Manifest, load_manifest, save_manifest
 from audiobook.model import (
     BookInfo,
@@ -54,7 +55,6 @@ from audiobook.planning import (
     records,
 )
 from audiobook.stitching import DEFAULT_HEAD_MS, DEFAULT_TAIL_MS, master_chapter, plan_chapter
-from audiobook.synthesis import default_jobs
 from audiobook.tagging import chapter_marks, cover_mime
 from audiobook.writers import WRITERS, BookWriter, ChapterWriter, get_writers
 
@@ -246,7 +246,7 @@ class _Builder:
         self._report("segments", 0, total)
         self._report("chapters", 0, len(self.selected))
         futures: list[Future[_ChapterState]] = []
-        with ThreadPoolExecutor(max_workers=self.options.jobs or default_jobs()) as pool:
+        with ThreadPoolExecutor(max_workers=worker_count(self.options.jobs)) as pool:
             try:
                 for index in self.selected:
                     audios = synthesize(

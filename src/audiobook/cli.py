@@ -387,18 +387,19 @@ def cast_command(
 
 def main() -> None:
     """Entry point: one line per user error, exit status 2; tracebacks only with --verbose."""
+    from audiobook import interrupts
+
+    interrupts.install()  # SIGTERM, SIGHUP unwind like Ctrl-C
     verbose = "-v" in sys.argv[1:] or "--verbose" in sys.argv[1:]
     try:
         cli.main(standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("error: interrupted", err=True)
-        sys.exit(130)
+    except (click.exceptions.Abort, KeyboardInterrupt) as e:  # click aborts on Ctrl-C
+        message, status = interrupts.outcome(e)  # 130, 143 for SIGTERM, 129 for SIGHUP
+        click.echo(f"error: {message}", err=True)
+        sys.exit(status)
     except click.ClickException as e:
         e.show()
         sys.exit(2)
-    except KeyboardInterrupt:
-        click.echo("error: interrupted", err=True)
-        sys.exit(130)
     except UserError as e:
         if verbose:
             raise

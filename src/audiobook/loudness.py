@@ -145,14 +145,6 @@ def measure_wav(path: Path) -> Level:
     return total
 
 
-def measure_voices(clips: Iterable[tuple[str, Path]]) -> dict[str, Level]:
-    """Level of each speaker's clips together, from (speaker, clip path) pairs."""
-    levels: dict[str, Level] = {}
-    for speaker, path in clips:
-        levels[speaker] = levels.get(speaker, Level()) + measure_wav(path)
-    return levels
-
-
 @dataclass(frozen=True)
 class Leveling:
     """The gains that bring one chapter to the target, decided before it is stitched."""

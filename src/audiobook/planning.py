@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from audiobook.cache import changed_error
 from audiobook.loudness import DEFAULT_CEILING_DBFS, DEFAULT_TARGET_RMS_DBFS
 from audiobook.manifest import ChapterEntry, FileEntry, Manifest
 from audiobook.model import (
@@ -43,10 +44,17 @@ def file_identity(path: Path | None) -> list[Any]:
     return [str(path.absolute()), stat.st_size, stat.st_mtime_ns]
 
 
+def _clip_identity(path: Path) -> list[Any]:
+    try:
+        return file_identity(path)
+    except FileNotFoundError as e:
+        raise changed_error(path, "is gone") from e
+
+
 def chapter_audio_key(plan: ChapterPlan, stem: str, book: BookInfo, cover: Path | None) -> str:
     """Hash of everything a chapter's files are made from."""
     pieces = [
-        [*file_identity(piece.path), piece.speaker] if isinstance(piece, Clip) else piece.frames
+        [*_clip_identity(piece.path), piece.speaker] if isinstance(piece, Clip) else piece.frames
         for piece in plan.pieces
     ]
     segments = [

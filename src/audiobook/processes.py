@@ -1,6 +1,8 @@
 """Every external program (ffmpeg, ffprobe, speech engines) is run from here.
 
 What ffmpeg and ffprobe are asked is in audiobook.ffmpeg; this module only runs programs.
+Each is killed when the function running it is interrupted, and by a stop signal whichever
+thread runs it (interrupts.watching); none starts after a stop signal.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from audiobook import interrupts
 from audiobook.errors import AudiobookError, UserError
 
 log = logging.getLogger(__name__)
@@ -49,18 +52,35 @@ def run(
     program = require_program(args[0])
     log.debug("running %s", " ".join(args))
     try:
-        return subprocess.run(
-            [program, *args[1:]],
-            input=input_bytes,
-            capture_output=True,
-            check=True,
-            timeout=timeout_s,
-            cwd=cwd,
-        )
-    except subprocess.CalledProcessError as e:
-        raise failure(args[0], e.returncode, e.stderr) from e
+        result = _capture([program, *args[1:]], input_bytes, timeout_s, cwd)
     except subprocess.TimeoutExpired as e:
         raise AudiobookError(f"{args[0]} did not finish within {timeout_s:g} s") from e
+    if result.returncode != 0:
+        interrupts.check()  # killed by a stop signal: that is the news, not its failure
+        raise failure(args[0], result.returncode, result.stderr)
+    return result
+
+
+def _capture(
+    command: list[str], input_bytes: bytes | None, timeout_s: float | None, cwd: Path | None
+) -> subprocess.CompletedProcess[bytes]:
+    """subprocess.run(command, capture_output=True), the program watched for stop signals.
+
+    Like subprocess.run it kills the program on a timeout or an exception (Ctrl-C) and
+    waits for it; stdin is inherited unless there is input.
+    """
+    interrupts.check()
+    stdin = subprocess.PIPE if input_bytes is not None else None
+    process = subprocess.Popen(
+        command, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd
+    )
+    with process, interrupts.watching(process):
+        try:
+            stdout, stderr = process.communicate(input_bytes, timeout=timeout_s)
+        except BaseException:
+            process.kill()  # Popen's exit waits for it
+            raise
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 def failure(program: str, returncode: int, stderr: bytes) -> Exception:
@@ -87,6 +107,7 @@ def run_streaming(
     """
     program = require_program(args[0])
     log.debug("running %s (streamed input)", " ".join(args))
+    interrupts.check()
     with tempfile.TemporaryFile() as stderr:
         process = subprocess.Popen(
             [program, *args[1:]],
@@ -96,17 +117,18 @@ def run_streaming(
         )
         assert process.stdin is not None
         try:
-            try:
-                for chunk in chunks:
-                    process.stdin.write(chunk)
-            except BrokenPipeError:
-                pass  # the program stopped reading; its exit status and stderr say why
-            finally:
+            with interrupts.watching(process):
                 try:
-                    process.stdin.close()
+                    for chunk in chunks:
+                        process.stdin.write(chunk)
                 except BrokenPipeError:
-                    pass
-            returncode = process.wait(timeout=timeout_s)
+                    pass  # the program stopped reading; its exit status and stderr say why
+                finally:
+                    try:
+                        process.stdin.close()
+                    except BrokenPipeError:
+                        pass
+                returncode = process.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired as e:
             process.kill()
             process.wait()
@@ -116,6 +138,7 @@ def run_streaming(
             process.wait()
             raise
         if returncode != 0:
+            interrupts.check()  # killed by a stop signal
             stderr.seek(0)
             raise failure(args[0], returncode, stderr.read())
 
@@ -152,7 +175,7 @@ def version_text(program: str, flag: str = "--version") -> str:
     path = require_program(program)
     log.debug("running %s %s", program, flag)
     try:
-        result = subprocess.run([path, flag], capture_output=True, timeout=30)
+        result = _capture([path, flag], None, 30, None)
     except (OSError, subprocess.TimeoutExpired) as e:
         raise AudiobookError(f"{program} {flag} failed: {e}") from e
     return (result.stdout + result.stderr).decode("utf-8", "replace")

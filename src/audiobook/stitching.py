@@ -13,18 +13,18 @@ from __future__ import annotations
 import logging
 import wave
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from audiobook import ffmpeg
-from audiobook.errors import AudiobookError
+from audiobook.cache import changed_error, planned_clip_frames
 from audiobook.loudness import (
     DEFAULT_TARGET_RMS_DBFS,
     RENDER_TOLERANCE_DB,
     Level,
     Leveling,
     apply_gain,
-    measure_voices,
     measure_wav,
     plan_leveling,
     read_wav_frames,
@@ -70,20 +70,14 @@ def pause_before_ms(
     return pauses.paragraph_ms
 
 
-def clip_frames(path: Path) -> int:
-    """Length of a cached clip, after checking it is in the one format the stitcher takes."""
+@contextmanager
+def reading_clip(path: Path) -> Iterator[None]:
+    """Reading a cached clip: one that cannot be read is gone or damaged since synthesis
+    looked it up, which cache.changed_error says."""
     try:
-        with wave.open(str(path), "rb") as w:
-            params = w.getparams()
+        yield
     except (OSError, EOFError, wave.Error) as e:
-        raise AudiobookError(f"cannot read clip {path}: {e}") from e
-    expected = (AUDIO_CHANNELS, AUDIO_SAMPLE_WIDTH_BYTES, AUDIO_SAMPLE_RATE_HZ)
-    if (params.nchannels, params.sampwidth, params.framerate) != expected:
-        raise AudiobookError(
-            f"clip {path} is {params.framerate} Hz, {params.nchannels} channel(s), "
-            f"{8 * params.sampwidth}-bit; expected {AUDIO_SAMPLE_RATE_HZ} Hz mono 16-bit"
-        )
-    return params.nframes
+        raise changed_error(path, f"cannot be read ({e})") from e
 
 
 def plan_chapter(
@@ -119,7 +113,8 @@ def plan_chapter(
                 pieces.append(Silence(ms_to_frames(pauses.sentence_ms)))
                 position += pieces[-1].frames
             text = seg_audio.texts[number] if number < len(seg_audio.texts) else ""
-            pieces.append(Clip(Path(path), clip_frames(Path(path)), segment.speaker, text))
+            frames = planned_clip_frames(Path(path))  # header and size, checked
+            pieces.append(Clip(Path(path), frames, segment.speaker, text))
             position += pieces[-1].frames
         timings.append(SegmentTiming(index, segment, start, position))
         previous, previous_index = segment, index
@@ -141,12 +136,13 @@ def stream_pcm(plan: ChapterPlan, gains: Mapping[str, float] | None = None) -> I
             continue
         gain = (gains or {}).get(piece.speaker, 1.0)
         frames = 0
-        for data in read_wav_frames(piece.path):
-            frames += len(data) // AUDIO_SAMPLE_WIDTH_BYTES
-            yield apply_gain(data, gain)
+        with reading_clip(piece.path):
+            for data in read_wav_frames(piece.path):
+                frames += len(data) // AUDIO_SAMPLE_WIDTH_BYTES
+                yield apply_gain(data, gain)
         if frames != piece.frames:
             # The timings already promised this length; a changed clip would shift every mark.
-            raise AudiobookError(f"clip {piece.path} changed while the chapter was stitched")
+            raise changed_error(piece.path, f"is {frames} frames long, not {piece.frames}")
 
 
 def write_wav(plan: ChapterPlan, path: Path, gains: Mapping[str, float] | None = None) -> None:
@@ -174,6 +170,16 @@ class MasteredChapter:
     level: Level  # measured on the finished audio
 
 
+def measure_voices(plan: ChapterPlan) -> dict[str, Level]:
+    """Level of each speaker's clips in the chapter, all of a speaker's together."""
+    levels: dict[str, Level] = {}
+    for clip in plan.clips():
+        with reading_clip(clip.path):
+            level = measure_wav(clip.path)
+        levels[clip.speaker] = levels.get(clip.speaker, Level()) + level
+    return levels
+
+
 def master_chapter(
     plan: ChapterPlan, path: Path, *, target_rms_dbfs: float = DEFAULT_TARGET_RMS_DBFS
 ) -> MasteredChapter:
@@ -182,8 +188,7 @@ def master_chapter(
     The limiter takes back an amount that depends on the voices, so the first render's RMS is
     a prediction; the second, when needed, lands within a fraction of a dB.
     """
-    voices = measure_voices((clip.speaker, clip.path) for clip in plan.clips())
-    leveling = plan_leveling(voices, plan.frames, target_rms_dbfs=target_rms_dbfs)
+    leveling = plan_leveling(measure_voices(plan), plan.frames, target_rms_dbfs=target_rms_dbfs)
     render_chapter(plan, leveling, path)
     level = measure_wav(path)
     if level.frames and abs(level.rms_dbfs - target_rms_dbfs) > RENDER_TOLERANCE_DB:

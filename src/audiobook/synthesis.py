@@ -11,19 +11,26 @@ work outside Python, so threads keep every core busy without pickling anything.
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from audiobook.cache import ClipCache, clip_key, default_cache_dir
+from audiobook.cache import (
+    ClipCache,
+    changed_error,
+    clip_key,
+    default_cache_dir,
+    planned_clip_frames,
+)
 from audiobook.engines import get_engine
-from audiobook.engines.audio import to_clips, wav_duration_s
+from audiobook.engines.audio import to_clips
 from audiobook.errors import AudiobookError, UserError, disk_errors_as_user_errors
 from audiobook.lexicon import apply_lexicon
+from audiobook.machine import worker_count
 from audiobook.model import (
+    AUDIO_SAMPLE_RATE_HZ,
     NARRATOR,
     Cast,
     Chapter,
@@ -39,7 +46,6 @@ __all__ = [
     "SynthesisPlan",
     "chunk_text",
     "default_cache_dir",
-    "default_jobs",
     "plan_synthesis",
     "run_plan",
     "segment_chunks",
@@ -140,14 +146,6 @@ def segment_chunks(text: str, settings: VoiceSettings, lexicon: dict[str, str]) 
     return chunk_text(apply_lexicon(text, lexicon), get_engine(settings.engine).MAX_CHARS)
 
 
-def default_jobs() -> int:
-    """All the cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 @dataclass(frozen=True)
 class PlannedClip:
     """One clip to be had: the text an engine speaks, the voice, and where it is cached."""
@@ -210,7 +208,9 @@ def plan_synthesis(
     cache_dir: Path | None = None,
     chapters: Iterable[int] | None = None,
 ) -> SynthesisPlan:
-    """Work out every clip and look each up in the cache; nothing is synthesised."""
+    """Work out every clip and look each up in the cache; nothing is synthesised.
+
+    A damaged clip in the cache (cache.clip_frames) is removed and counts as missing."""
     cache = ClipCache(cache_dir if cache_dir is not None else default_cache_dir())
     versions: dict[str, str] = {}
     checked: set[VoiceSettings] = set()
@@ -235,10 +235,19 @@ def plan_synthesis(
                 clips.append(clip)
                 if key not in seen:
                     seen.add(key)
-                    if not clip.path.is_file():
+                    if not cache.holds(key):
                         plan.missing.append(clip)
             per_segment.append(clips)
         plan.chapters.append((chapter, per_segment))
+    if cache.removed:
+        first = cache.removed[0]
+        log.warning(
+            "removed %d damaged clip(s) from the cache %s (%s %s); making them again",
+            len(cache.removed),
+            cache.root,
+            first.path.name,
+            first.problem,
+        )
     log.info("%d clips, %d to synthesise", len(seen), len(plan.missing))
     return plan
 
@@ -303,12 +312,21 @@ def synthesize_batch(cache: ClipCache, batch: Sequence[PlannedClip]) -> None:
 
 
 def _speak_into_cache(cache: ClipCache, batch: Sequence[PlannedClip]) -> None:
-    """Speak a batch in a work folder, then move each clip into the cache."""
+    """Speak a batch in a work folder, then move each clip into the cache.
+
+    A work folder removed meanwhile (the cache cleared during the build) is an error, so the
+    batch is tried again in a new one."""
     with disk_errors_as_user_errors(cache.root, kept="every clip finished is cached"):
         with cache.work_dir() as work:
-            clips = synthesize_texts([c.text for c in batch], batch[0].settings, Path(work))
-            for planned, path in zip(batch, clips, strict=True):
-                cache.store(planned.key, path)
+            try:
+                clips = synthesize_texts([c.text for c in batch], batch[0].settings, Path(work))
+                for planned, path in zip(batch, clips, strict=True):
+                    cache.store(planned.key, path)
+            except FileNotFoundError as e:
+                if Path(work).is_dir():
+                    raise
+                problem = "could not be stored: its work folder is gone"
+                raise changed_error(cache.path(batch[0].key), problem) from e
 
 
 def _engine(clip: PlannedClip) -> str:
@@ -323,10 +341,9 @@ def shorten(text: str, chars: int = ERROR_TEXT_CHARS) -> str:
 def run_plan(
     plan: SynthesisPlan, *, jobs: int | None = None, progress: Progress | None = None
 ) -> int:
-    """Synthesise the plan's missing clips on `jobs` threads; return how many were made."""
-    jobs = default_jobs() if jobs is None else jobs
-    if jobs < 1:
-        raise UserError(f"--jobs must be at least 1, not {jobs}")
+    """Synthesise the plan's missing clips on `jobs` threads (machine.worker_count: at most
+    one per core); return how many were made."""
+    jobs = worker_count(jobs)
     total = plan.unique_keys
     done = total - len(plan.missing)
     if progress:
@@ -351,14 +368,17 @@ def run_plan(
                 if progress:
                     progress(done, total)
     finally:
-        # On an error or Ctrl-C: start nothing new, let running engine processes finish
-        # (their clips are stored whole or not at all).
+        # On an error: start nothing new, let running batches finish (their clips are stored
+        # whole or not at all). On a stop signal their engines are killed (interrupts).
         pool.shutdown(wait=True, cancel_futures=True)
     return len(plan.missing)
 
 
 def assemble(plan: SynthesisPlan) -> list[ChapterAudio]:
-    """The plan's chapters with the cached clip files and their durations."""
+    """The plan's chapters with the cached clip files and their durations.
+
+    Every clip was whole when planned or made since; one that is not now (the cache was
+    cleared during the build) is an error that asks for another build."""
     durations: dict[Path, float] = {}
     result = []
     for chapter, per_segment in plan.chapters:
@@ -367,7 +387,7 @@ def assemble(plan: SynthesisPlan) -> list[ChapterAudio]:
             paths = tuple(c.path for c in clips)
             for path in paths:
                 if path not in durations:
-                    durations[path] = wav_duration_s(path)
+                    durations[path] = planned_clip_frames(path) / AUDIO_SAMPLE_RATE_HZ
             duration = sum(durations[p] for p in paths)
             texts = tuple(c.text for c in clips)  # lets read-along formats pair text and clip
             segments.append(SegmentAudio(chapter.index, index, paths, duration, texts))

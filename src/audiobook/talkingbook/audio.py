@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from audiobook import ffmpeg
+from audiobook.machine import worker_count
 from audiobook.model import BookInfo
 from audiobook.tagging import chapter_tags, ffmetadata
 from audiobook.talkingbook.layout import TalkingChapter
@@ -41,7 +42,7 @@ def _encode(book: BookInfo, chapter: TalkingChapter) -> Path:
 
 def chapter_mp3s(book: BookInfo, chapters: Sequence[TalkingChapter]) -> list[Path]:
     """Each chapter's audio as a tagged CBR MP3, encoded now or earlier in this build."""
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+    with ThreadPoolExecutor(max_workers=worker_count(None)) as pool:
         return list(pool.map(lambda chapter: _encode(book, chapter), chapters))
 
 
