@@ -15,7 +15,7 @@ from audiobook.filenames import chapter_display_name
 from audiobook.loudness import ACX_PEAK_MAX_DBFS, ACX_RMS_MAX_DBFS, ACX_RMS_MIN_DBFS, measure_pcm
 from audiobook.model import Pauses
 from audiobook.stitching import master_chapter, plan_chapter
-from audiobook.tagging import BookInfo, Mark, chapter_marks, ffmetadata, vorbis_time
+from audiobook.tagging import BookInfo, chapter_marks, vorbis_time
 from audiobook.writers import WRITERS, BookOutput, ChapterOutput, ChapterRecord, get_writers
 from audiobook.writers.m4b import M4bWriter
 from audiobook.writers.mp3 import Mp3Writer
@@ -215,12 +215,6 @@ def test_playlist_and_audiobookshelf_metadata(rendered: list[ChapterOutput]) -> 
         [0, rendered[0].plan.duration_s, rendered[0].plan.duration_s + rendered[1].plan.duration_s],
         abs=0.001,
     )
-
-
-def test_ffmetadata_escapes_special_characters() -> None:
-    text = ffmetadata({"title": "a=b;c#d\\e\nf"}, [Mark(1.0, 2.5, "x=y")])
-    assert "title=a\\=b\\;c\\#d\\\\e\\\nf" in text
-    assert "START=1000\nEND=2500\ntitle=x\\=y" in text
 
 
 def test_writers_are_chosen_by_name() -> None:
