@@ -47,6 +47,19 @@ def write_tone(path: Path, seconds: float, *, freq: float = 220.0, amplitude: fl
     return path
 
 
+def tone_chapter(tmp_path: Path, layout: list[tuple[Segment, list[float]]]) -> ChapterAudio:
+    """A chapter whose segments are tones of the given lengths in seconds."""
+    segments = [segment for segment, _ in layout]
+    chapter = Chapter(1, None, "Test", [], segments)
+    audio = []
+    for i, (_, lengths) in enumerate(layout):
+        clips = tuple(
+            write_tone(tmp_path / f"s{i}c{j}.wav", seconds) for j, seconds in enumerate(lengths)
+        )
+        audio.append(SegmentAudio(1, i, clips, sum(lengths)))
+    return ChapterAudio(chapter, tuple(audio))
+
+
 def sentences(text: str) -> list[str]:
     return [s.strip() for s in text.replace("?", ".").split(".") if s.strip()]
 

@@ -381,6 +381,7 @@ def test_preview_from_the_command_line(tmp_path: Path) -> None:
     assert both.stderr == "error: give --cast voices/book.toml or --engine espeak-ng, not both\n"
 
 
+@pytest.mark.slow
 def test_cache_option_puts_the_synthesis_cache_where_asked(tmp_path):
     """Issue 3: the cache lives where --cache says, and a second build synthesises nothing."""
     from tests.conftest import run_cli

@@ -1,5 +1,5 @@
-"""Casting and the pronunciation lexicon (issue 3): cast files, automatic casting, errors
-that list the valid choices, and the `voices` and `cast` commands."""
+"""Casting (issue 3): cast files, automatic casting, errors that list the valid choices,
+and the `voices` and `cast` commands. The lexicon itself: tests/test_lexicon.py."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from audiobook.engines.espeak_ng import EspeakNgEngine
 from audiobook.engines.flite import FliteEngine
 from audiobook.engines.rhvoice import RhvoiceEngine
 from audiobook.errors import UserError
-from audiobook.lexicon import apply_lexicon, load_lexicon
 from audiobook.model import NARRATOR, SPEECH, Cast, Chapter, Pauses, Script, Segment, VoiceSettings
 from audiobook.pipeline import load_script
 from audiobook.synthesis import synthesize_texts
@@ -59,12 +58,6 @@ def test_book_cast_has_one_narrator_for_everyone():
     cast = load_cast(VOICES / "book.toml", script_with("Lenin"))
     assert list(cast.voices) == [NARRATOR]
     assert cast.pauses == Pauses()
-
-
-def test_shipped_lexicon_covers_the_seed_texts_terms():
-    lexicon = load_lexicon(VOICES / "lexicon.toml")
-    for term in ("Ciliga", "G.P.U.", "U.S.S.R.", "Verkhne-Uralsk", "kulak", "Comintern"):
-        assert term in lexicon
 
 
 # ---------------------------------------------------------------- errors that list choices
@@ -179,41 +172,6 @@ def test_cast_to_toml_reads_back_to_the_same_cast(tmp_path):
     cast.lexicon.update({"G.P.U.": "G P U", 'say "this"': "that\\way"})
     cast.pauses = Pauses(turn_ms=1000)
     assert load_cast(write(tmp_path, cast_to_toml(cast)), script) == cast
-
-
-# ---------------------------------------------------------------- lexicon
-
-
-LEXICON = {"Ciliga": "Tseeliga", "G.P.U.": "G P U", "kulak": "koolak", "U.S.S.R.": "U S S R"}
-
-
-@pytest.mark.parametrize(
-    ("text", "spoken"),
-    [
-        ("Ciliga was arrested.", "Tseeliga was arrested."),
-        ("Ciliga's book", "Tseeliga's book"),  # possessive: still the whole word
-        ("Ciligan", "Ciligan"),  # part of a longer word: untouched
-        ("The G.P.U. came.", "The G P U came."),
-        ("He left the U.S.S.R. The train", "He left the U S S R. The train"),  # end of sentence
-        ("in the U.S.S.R.", "in the U S S R."),
-        ("the U.S.S.R. government", "the U S S R government"),
-        ("A kulak. Kulak lands.", "A koolak. Koolak lands."),  # lower-case key: both cases
-        ("the N.K.V.D. arrived", "the N K V D arrived"),  # not listed: spelled by rule
-        ("J.M. Keynes wrote", "J M Keynes wrote"),  # initials keep no full stop
-        ("i.e. this, e.g. that, etc.", "that is this, for example that, et cetera."),
-        ("Marks & Spencer, AT&T", "Marks and Spencer, AT&T"),
-        (
-            "Book three. Chapter four. Return to Moscow.",  # headings arrive spoken: unchanged
-            "Book three. Chapter four. Return to Moscow.",
-        ),
-    ],
-)
-def test_lexicon_replaces_whole_words(text, spoken):
-    assert apply_lexicon(text, LEXICON) == spoken
-
-
-def test_cast_lexicon_entries_override_the_built_in_ones():
-    assert apply_lexicon("etc.", {"etc.": "and so on"}) == "and so on."
 
 
 # ---------------------------------------------------------------- commands

@@ -269,6 +269,7 @@ def test_nav_nests_the_contents_and_lists_pages_and_landmarks(epub: Path) -> Non
     assert landmarks == ["toc", "bodymatter"]
 
 
+@pytest.mark.slow
 def test_small_book_passes_epubcheck(epub: Path) -> None:
     assert "No errors or warnings detected" in epubcheck(epub)
 

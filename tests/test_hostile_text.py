@@ -288,6 +288,7 @@ def assert_clean_tag(value: str) -> None:
     value.encode("utf-8")  # no lone surrogates
 
 
+@pytest.mark.slow
 def test_hostile_names_give_safe_files_and_valid_tags(tmp_path: Path) -> None:
     """Titles, chapter names and speakers like ../../etc/passwd, CON, 500 letters, control
     characters, right-to-left marks and emoji, end to end through build (issue 6)."""
@@ -427,8 +428,21 @@ def record_engine_input(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str]
     return calls
 
 
-@pytest.mark.parametrize("voice", ENGINE_VOICES)
-@pytest.mark.parametrize("text", CHOKING_TEXTS.values(), ids=CHOKING_TEXTS.keys())
+# flite takes some 4 s over the 10,000-letter word.
+SLOW_CASES = {("a 10,000-letter word", "flite")}
+ENGINE_CASES = [
+    pytest.param(
+        text,
+        voice.values[0],
+        id=f"{name}-{voice.id}",
+        marks=[*voice.marks, *([pytest.mark.slow] if (name, voice.id) in SLOW_CASES else [])],
+    )
+    for name, text in CHOKING_TEXTS.items()
+    for voice in ENGINE_VOICES
+]
+
+
+@pytest.mark.parametrize(("text", "voice"), ENGINE_CASES)
 def test_engines_speak_hostile_text_as_text_in_bounded_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, voice: VoiceSettings, text: str
 ) -> None:

@@ -477,6 +477,7 @@ def visible_files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.startswith(".")}
 
 
+@pytest.mark.slow
 @needs_espeak
 def test_killed_builds_resume_to_the_same_files(tmp_path: Path) -> None:
     """SIGINT and SIGKILL at random moments, three times each: no file ever visible

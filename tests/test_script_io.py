@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from audiobook.pipeline import load_script
 from audiobook.script_io import (
     read_fountain_script,
@@ -75,6 +77,7 @@ def test_default_input_is_the_built_in_example() -> None:
     assert [c["title"] for c in data["chapters"]][1] == "The Crossing"
 
 
+@pytest.mark.slow
 def test_inspect_prints_tables_and_removed_lines(memoir_path: Path) -> None:
     result = run_cli("inspect", str(memoir_path))
     assert result.returncode == 0, result.stderr

@@ -38,7 +38,7 @@ from audiobook.stitching import (
     plan_chapter,
     stream_pcm,
 )
-from tests.audio_fakes import fake_synthesize, tiny_script, write_tone
+from tests.audio_fakes import fake_synthesize, tiny_script, tone_chapter, write_tone
 
 PAUSES = Pauses(sentence_ms=100, paragraph_ms=200, turn_ms=300, heading_ms=400, scene_break_ms=500)
 RATE = AUDIO_SAMPLE_RATE_HZ
@@ -63,19 +63,6 @@ def seg(speaker: str = "Narrator", kind: str = NARRATION, **kw: object) -> Segme
 )
 def test_pause_before(previous: Segment | None, segment: Segment, expected: int) -> None:
     assert pause_before_ms(previous, segment, PAUSES) == expected
-
-
-def tone_chapter(tmp_path: Path, layout: list[tuple[Segment, list[float]]]) -> ChapterAudio:
-    """A chapter whose segments are tones of the given lengths in seconds."""
-    segments = [segment for segment, _ in layout]
-    chapter = Chapter(1, None, "Test", [], segments)
-    audio = []
-    for i, (_, lengths) in enumerate(layout):
-        clips = tuple(
-            write_tone(tmp_path / f"s{i}c{j}.wav", seconds) for j, seconds in enumerate(lengths)
-        )
-        audio.append(SegmentAudio(1, i, clips, sum(lengths)))
-    return ChapterAudio(chapter, tuple(audio))
 
 
 def test_plan_places_every_segment_to_the_sample(tmp_path: Path) -> None:

@@ -13,9 +13,9 @@ from audiobook import ffmpeg
 from audiobook.errors import AudiobookError, UserError
 from audiobook.filenames import chapter_display_name
 from audiobook.loudness import ACX_PEAK_MAX_DBFS, ACX_RMS_MAX_DBFS, ACX_RMS_MIN_DBFS, measure_pcm
-from audiobook.model import BookInfo, BookOutput, ChapterOutput, ChapterRecord, Mark, Pauses
+from audiobook.model import BookInfo, BookOutput, ChapterOutput, ChapterRecord, Pauses
 from audiobook.stitching import master_chapter, plan_chapter
-from audiobook.tagging import chapter_marks, ffmetadata, vorbis_time
+from audiobook.tagging import chapter_marks, vorbis_time
 from audiobook.writers import WRITERS, get_writers
 from audiobook.writers.m4b import M4bWriter
 from audiobook.writers.mp3 import Mp3Writer
@@ -232,12 +232,6 @@ def test_playlist_and_audiobookshelf_metadata(rendered: list[ChapterOutput]) -> 
         [0, rendered[0].plan.duration_s, rendered[0].plan.duration_s + rendered[1].plan.duration_s],
         abs=0.001,
     )
-
-
-def test_ffmetadata_escapes_special_characters() -> None:
-    text = ffmetadata({"title": "a=b;c#d\\e\nf"}, [Mark(1.0, 2.5, "x=y")])
-    assert "title=a\\=b\\;c\\#d\\\\e\\\nf" in text
-    assert "START=1000\nEND=2500\ntitle=x\\=y" in text
 
 
 def test_writers_are_chosen_by_name() -> None:

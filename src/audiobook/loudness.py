@@ -20,7 +20,7 @@ import logging
 import math
 import warnings
 import wave
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,6 +134,17 @@ def read_wav_frames(path: Path, *, chunk_frames: int = _READ_FRAMES) -> Iterable
     with wave.open(str(path), "rb") as w:
         while data := w.readframes(chunk_frames):
             yield data
+
+
+def measure_voices(
+    clips: Iterable[tuple[str, Path]], measure: Callable[[Path], Level] | None = None
+) -> dict[str, Level]:
+    """Level of each speaker's clips, all of a speaker's together (`measure`: measure_wav)."""
+    levels: dict[str, Level] = {}
+    for speaker, path in clips:
+        level = (measure or measure_wav)(path)
+        levels[speaker] = levels.get(speaker, Level()) + level
+    return levels
 
 
 def measure_wav(path: Path) -> Level:

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from audiobook import ffmpeg
+from audiobook import ffmpeg, loudness
 from audiobook.cache import changed_error, planned_clip_frames
 from audiobook.loudness import (
     DEFAULT_TARGET_RMS_DBFS,
@@ -170,14 +170,14 @@ class MasteredChapter:
     level: Level  # measured on the finished audio
 
 
+def _measure_clip(path: Path) -> Level:
+    with reading_clip(path):
+        return measure_wav(path)
+
+
 def measure_voices(plan: ChapterPlan) -> dict[str, Level]:
     """Level of each speaker's clips in the chapter, all of a speaker's together."""
-    levels: dict[str, Level] = {}
-    for clip in plan.clips():
-        with reading_clip(clip.path):
-            level = measure_wav(clip.path)
-        levels[clip.speaker] = levels.get(clip.speaker, Level()) + level
-    return levels
+    return loudness.measure_voices(((c.speaker, c.path) for c in plan.clips()), _measure_clip)
 
 
 def master_chapter(
