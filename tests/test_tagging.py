@@ -165,12 +165,6 @@ def test_a_chapter_without_a_heading_is_marked_from_its_first_segment(tmp_path: 
     assert chapter_marks(plan) == [Mark(0.0, plan.duration_s, "Narrator: It was cold.")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="chapter_marks raises ValueError (zip strict) on a plan with no voiced segment; "
-    "`audiobook build` of a JSON script with a chapter of only '…' ends in this traceback",
-)
 def test_a_chapter_with_nothing_voiced_has_no_marks(tmp_path: Path) -> None:
     audio = tone_chapter(tmp_path, [(Segment("Narrator", NARRATION, "…"), [])])
     plan = plan_chapter(audio, PAUSES)
@@ -296,11 +290,6 @@ def test_tag_file_on_an_mp3_without_tags(media: Path, tmp_path: Path) -> None:
     assert float(ffmpeg.probe(path)["format"]["duration"]) == pytest.approx(2.0, abs=0.1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="tag_file puts an MP4 'covr' atom into an MP3's ID3 tag: TypeError, no APIC",
-)
 def test_tag_file_embeds_a_cover_in_an_mp3(media: Path, tmp_path: Path) -> None:
     path = copy(media, "a.mp3", tmp_path)
     tag_file(path, TAGS, cover=media / "cover.jpg")
@@ -332,12 +321,6 @@ def test_tag_file_on_opus_writes_comments_marks_and_cover(media: Path, tmp_path:
     assert [float(c["start_time"]) for c in info["chapters"]] == [m.start_s for m in MARKS]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="tag_file adds CHAPTERxxx comments but never removes old ones: "
-    "retagging with fewer marks leaves stale chapters",
-)
 def test_retagging_opus_replaces_its_marks(media: Path, tmp_path: Path) -> None:
     path = copy(media, "a.opus", tmp_path)
     tag_file(path, TAGS, MARKS)
@@ -377,12 +360,6 @@ def test_tag_file_refuses_what_mutagen_does_not_know(tmp_path: Path) -> None:
         tag_file(path, TAGS)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=mutagen.MutagenError,
-    reason="a damaged file with an audio suffix raises mutagen's HeaderNotFoundError, "
-    "not an AudiobookError",
-)
 def test_tag_file_on_a_damaged_mp3_is_an_audiobook_error(media: Path, tmp_path: Path) -> None:
     path = tmp_path / "damaged.mp3"
     path.write_bytes(b"\0" * 4096)

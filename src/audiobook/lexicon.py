@@ -27,6 +27,11 @@ BUILTIN_LEXICON = {
 
 # A dot-ended abbreviation that also ended its sentence keeps that full stop when the next
 # word starts a sentence (or the text ends), so sentence splitting and intonation survive.
+# …except abbreviations that introduce what follows and so never end a sentence before a
+# word ("e.g. Stalin", "Mr. Smith").
+_NEVER_ENDS_BEFORE_A_WORD = frozenset(
+    {"i.e.", "e.g.", "viz.", "cf.", "mr.", "mrs.", "ms.", "dr.", "prof.", "rev.", "messrs."}
+)
 _SENTENCE_GOES_ON = re.compile(r"\s+[\"'“‘(\[]?[A-Z0-9]")
 _INITIALISM = re.compile(r"(?<![\w.])[A-Za-z]\.(?:[A-Za-z]\.)*[A-Za-z]\.?(?!\w)")
 
@@ -57,7 +62,11 @@ def _keep_full_stop(match: re.Match[str], spoken: str) -> str:
     if not key.endswith(".") or spoken.endswith("."):
         return spoken
     rest = match.string[match.end() :]
-    if not rest.strip() or _SENTENCE_GOES_ON.match(rest):
+    if not rest.strip():
+        return spoken + "."
+    if key.lower() in _NEVER_ENDS_BEFORE_A_WORD:
+        return spoken
+    if _SENTENCE_GOES_ON.match(rest):
         return spoken + "."
     return spoken
 

@@ -15,6 +15,7 @@ audio track's language (ffmpeg) plus iTunes' freeform LANGUAGE tag, as tag edito
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from pathlib import Path
 import mutagen
 from mutagen.easymp4 import EasyMP4Tags
 from mutagen.flac import Picture
+from mutagen.id3 import APIC, ID3
 from mutagen.mp4 import MP4Cover
 
 from audiobook.errors import AudiobookError, UserError
@@ -110,6 +112,8 @@ def chapter_marks(plan: ChapterPlan) -> list[Mark]:
                 snippet += " …"
             starts.append((timing.start_s, f"{display_text(segment.speaker)}: {snippet}"))
         previous_speaker = segment.speaker
+    if not starts:
+        return []  # nothing voiced: nothing to mark
     ends = [start for start, _ in starts[1:]] + [plan.duration_s]
     return [Mark(start, end, title) for (start, title), end in zip(starts, ends, strict=True)]
 
@@ -186,7 +190,12 @@ def cover_mime(cover: Path) -> str:
 
 def tag_file(path: Path, tags: Tags, marks: Sequence[Mark] = (), cover: Path | None = None) -> None:
     """Write tags (and, for Vorbis comments, chapter marks) with mutagen's own choice of format."""
-    audio = mutagen.File(path, easy=True)
+    if cover is not None:
+        cover_mime(cover)  # not an image: a user error before the file is touched
+    try:
+        audio = mutagen.File(path, easy=True)
+    except mutagen.MutagenError as e:
+        raise AudiobookError(f"{path}: cannot read its tags ({e})") from e
     if audio is None:
         raise AudiobookError(f"mutagen does not recognise {path}")
     if audio.tags is None:
@@ -195,18 +204,23 @@ def tag_file(path: Path, tags: Tags, marks: Sequence[Mark] = (), cover: Path | N
         audio[key] = [value]
     is_vorbis = hasattr(audio.tags, "vendor")  # Ogg (Opus, Vorbis, FLAC) comment block
     if is_vorbis:
+        for key in [k for k in audio.tags.keys() if re.fullmatch(r"CHAPTER\d+(NAME)?", k, re.I)]:
+            del audio.tags[key]  # marks of an earlier tagging
         for key, value in vorbis_chapters(marks):
             audio.tags[key] = [value]
     audio.save()
     if cover is not None:
-        _add_cover(path, cover, vorbis=is_vorbis)
+        _add_cover(path, cover)
 
 
-def _add_cover(path: Path, cover: Path, *, vorbis: bool) -> None:
+def _add_cover(path: Path, cover: Path) -> None:
     mime = cover_mime(cover)
     data = cover.read_bytes()
     audio = mutagen.File(path)
-    if vorbis:
+    if isinstance(audio.tags, ID3):
+        audio.tags.delall("APIC")
+        audio.tags.add(APIC(encoding=3, mime=mime, type=3, desc="Cover", data=data))
+    elif hasattr(audio.tags, "vendor"):
         picture = Picture()
         picture.type = 3  # front cover
         picture.mime = mime
