@@ -10,7 +10,6 @@ whether a chapter is open at all in the current part or book.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -23,11 +22,14 @@ from audiobook.textforms import (
     ENGLISH_LABEL_WORDS,
     FRONT_MATTER_RE,
     STRUCTURE_RE,
+    TitleKey,
     int_to_roman,
+    key_ratio,
     normalise_title,
     parse_numeral_line,
     roman_to_int,
     strip_inline_markup,
+    title_key,
 )
 
 TOC_MATCH_RATIO = 0.8
@@ -54,7 +56,7 @@ class _Draft:
     label: str = "Chapter"  # the word said with the number: "Chapter", "Act", "Letter"
 
 
-def toc_case_hints(toc: list[str]) -> list[tuple[str, bool]]:
+def toc_case_hints(toc: list[str]) -> list[tuple[TitleKey, bool]]:
     """(title words, printed in capitals) for each table-of-contents entry.
 
     Only useful when the table prints chapters and sub-sections in different cases.
@@ -74,18 +76,17 @@ def toc_case_hints(toc: list[str]) -> list[tuple[str, bool]]:
         if case_a == case_b
     ]
     cases = {upper for _, upper in entries}
-    return [*entries, *joined] if len(cases) == 2 else []
+    return [(title_key(t), upper) for t, upper in [*entries, *joined]] if len(cases) == 2 else []
 
 
-def toc_says_chapter(title: str, hints: list[tuple[str, bool]]) -> bool | None:
+def toc_says_chapter(title: str, hints: list[tuple[TitleKey, bool]]) -> bool | None:
     """True/False when the table of contents knows the heading, None when it does not."""
-    wanted = normalise_title(title)
+    wanted = title_key(title)
     best, best_ratio = None, 0.0
-    for text, upper in hints:
-        matcher = difflib.SequenceMatcher(None, wanted, text)
-        if matcher.real_quick_ratio() < TOC_MATCH_RATIO or matcher.quick_ratio() < TOC_MATCH_RATIO:
-            continue
-        ratio = matcher.ratio()
+    for key, upper in hints:
+        if key.words == wanted.words:
+            return upper  # nothing matches better, and the first best match wins
+        ratio = key_ratio(wanted, key, TOC_MATCH_RATIO)
         if ratio > best_ratio:
             best, best_ratio = upper, ratio
     return best if best_ratio >= TOC_MATCH_RATIO else None
