@@ -117,12 +117,15 @@ ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 CONTROLS_TO_SPACE = {
     code: " " for code in [*range(0x20), *range(0x7F, 0xA0)] if chr(code) not in "\t\n"
 }
+# Also gone from a text's lines: U+FFFD, which stands where a byte was not UTF-8 (see
+# audiobook.reading) and which an engine would read as a word or a letter.
+UNSPOKEN: dict[int, str | None] = {**CONTROLS_TO_SPACE, 0xFFFD: None}
 
 
 def split_lines(text: str) -> list[SourceLine]:
     """Number the lines; normalise line ends, form feeds, control characters, trailing space."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    text = unicodedata.normalize("NFC", text.translate(CONTROLS_TO_SPACE))
+    text = unicodedata.normalize("NFC", text.translate(UNSPOKEN))
     return [SourceLine(i, line.rstrip()) for i, line in enumerate(text.split("\n"), start=1)]
 
 
