@@ -149,8 +149,12 @@ def book_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
     numeral: Block | None = None
     expecting_title: _Division | None = None
     blocks = clean.blocks
+    last_heading = max((i for i, b in enumerate(blocks) if b.style == "heading"), default=-1)
     for i, block in enumerate(blocks):
         if block.style == "numeral":
+            if numeral is not None:  # "CHAPTER II" then "CHAPTER III": II is only its heading
+                drafts.append(open_labelled_chapter(numeral, path, pending, clean.language))
+                pending = []
             numeral = block
             continue
         if (
@@ -158,6 +162,10 @@ def book_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
             and STRUCTURE_RE.match(block.text)
             and len(block.text.split()) <= 3
         ):
+            if numeral is not None:  # a chapter that is only its heading, then "BOOK II"
+                drafts.append(open_labelled_chapter(numeral, path, pending, clean.language))
+                pending = []
+                numeral = None
             division = _Division(division_label(block.text))
             if division.label.startswith("PART"):
                 path = [division]
@@ -216,13 +224,16 @@ def book_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
         numeral = None
         if pending or not drafts:
             pending.append(block)
-            if not drafts and not any(b.style == "heading" for b in blocks[i + 1 :]):
+            if not drafts and i > last_heading:
                 drafts.append(_Draft(clean.title or default_title, block.line, None, list(path)))
                 drafts[-1].blocks.extend(pending)
                 pending = []
             continue
         drafts[-1].blocks.append(block)
         drafts[-1].has_text = True
+    if numeral is not None:  # the book ends with a chapter that is only its heading
+        drafts.append(open_labelled_chapter(numeral, path, pending, clean.language))
+        pending = []
     if pending:
         if drafts:
             drafts[-1].blocks.extend(pending)
@@ -282,11 +293,12 @@ def open_chapter(
 
 def merge_title_pages(drafts: list[_Draft]) -> list[_Draft]:
     """A heading with no text of its own before the next chapter (a book's title page) is
-    read at the start of that chapter rather than becoming a silent chapter."""
+    read at the start of that chapter rather than becoming a silent chapter. A numbered
+    chapter with no text stays a chapter, its heading read: it is one of the book's."""
     merged: list[_Draft] = []
     carried: list[Block] = []
     for draft in drafts:
-        if not draft.has_text and draft is not drafts[-1]:
+        if not draft.has_text and draft is not drafts[-1] and not draft.numeral:
             carried += [
                 Block(b.text, b.line, "title-page", page=b.page)
                 if b.style == "chapter-title"
