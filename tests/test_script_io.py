@@ -100,7 +100,9 @@ def test_output_into_a_missing_folder_is_an_error_and_creates_nothing(tmp_path: 
     target = tmp_path / "missing" / "x.json"
     result = run_cli("script", "-o", str(target))
     assert result.returncode == 2
-    assert result.stderr.strip() == f"error: {target}: the folder {target.parent} does not exist"
+    assert result.stderr.strip() == (
+        f"error: --out {target}: the folder {target.parent} does not exist"
+    )
     assert not target.parent.exists()
 
 
