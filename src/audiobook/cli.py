@@ -443,16 +443,13 @@ def show_command_line_error(e: click.ClickException) -> None:
 def command_line_error(e: click.ClickException) -> str:
     """click's complaint about the command line as one line, without its usage lines:
     "--jobs: 'x' is not a valid integer range", "missing argument 'FILE'"."""
-    if isinstance(e, click.BadParameter) and not isinstance(e, click.MissingParameter):
-        if e.param is not None and e.param_hint is None:
-            name = max(e.param.opts, key=len) if e.param.opts else e.param.name
-            if isinstance(e.param, click.Argument):
-                name = e.param.human_readable_name
-            text = f"{name}: {sentence_case(e.message)}"
-        else:
-            text = e.format_message()
-    else:
+    param = e.param if isinstance(e, click.BadParameter) and e.param_hint is None else None
+    if param is None or isinstance(e, click.MissingParameter):
         text = e.format_message()
+    elif isinstance(param, click.Argument):
+        text = f"{param.human_readable_name}: {sentence_case(e.message)}"
+    else:  # the option as a user writes it, not click's quoted "'-o' / '--out'"
+        text = f"{max(param.opts, key=len)}: {sentence_case(e.message)}"
     return sentence_case(" ".join(text.split()).removesuffix("."))
 
 

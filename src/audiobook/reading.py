@@ -40,6 +40,13 @@ BINARY_SIGNATURES = {
 }
 
 
+BOM = "\ufeff"
+REPLACEMENT = "\ufffd"  # a byte that is not UTF-8, in a UTF-8 file; never spoken
+ASCII_BYTES = bytes(range(0x80))
+BAD_BYTE_RE = re.compile("[\udc80-\udcff]")  # what errors="surrogateescape" makes of one
+LINE_END_RE = re.compile(r"\r\n?|[\n\f]")  # as audiobook.textforms.split_lines numbers lines
+
+
 @dataclass(frozen=True)
 class SourceText:
     """A decoded input file."""
@@ -111,13 +118,6 @@ def decode_bytes(data: bytes, path: Path) -> tuple[str, str, bool]:
         encoding = "latin-1"
     log.warning("%s is not UTF-8; read it as %s", path, encoding)
     return text.replace(BOM, ""), encoding, True
-
-
-BOM = "\ufeff"
-REPLACEMENT = "\ufffd"  # a byte that is not UTF-8, in a UTF-8 file; never spoken
-ASCII_BYTES = bytes(range(0x80))
-BAD_BYTE_RE = re.compile("[\udc80-\udcff]")  # what errors="surrogateescape" makes of one
-LINE_END_RE = re.compile(r"\r\n?|[\n\f]")  # as audiobook.textforms.split_lines numbers lines
 
 
 def bad_bytes_note(text: str, count: int) -> str:
