@@ -27,11 +27,24 @@ $sudo apt-get update -qq
 $sudo apt-get install -y -qq "${packages[@]}" >/dev/null
 
 if [ "$rhvoice" -eq 1 ]; then
-  # RHVoice lives in Debian's non-free component: add it for this release, then install.
-  codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
-  echo "deb http://deb.debian.org/debian ${codename} non-free" |
-    $sudo tee /etc/apt/sources.list.d/audiobook-non-free.list >/dev/null
-  $sudo apt-get update -qq
+  # RHVoice lives in Debian's non-free component (Ubuntu's universe): on Debian, add
+  # non-free to the machine's own Debian sources, from the mirrors it already uses.
+  distro=$(. /etc/os-release && echo "${ID:-}")
+  if [ "$distro" = debian ]; then
+    codename=$(. /etc/os-release && echo "${VERSION_CODENAME:?no VERSION_CODENAME in /etc/os-release}")
+    sources=()
+    for file in /etc/apt/sources.list.d/debian.sources /etc/apt/sources.list; do
+      if [ -f "$file" ]; then sources+=("$file"); fi
+    done
+    if [ "${#sources[@]}" -eq 0 ]; then
+      echo "error: no Debian apt sources found; add non-free to them by hand" >&2
+      exit 1
+    fi
+    $sudo python3 scripts/apt_non_free.py "$codename" "${sources[@]}"
+    # written by earlier versions of this script, with a host of its own
+    $sudo rm -f /etc/apt/sources.list.d/audiobook-non-free.list
+    $sudo apt-get update -qq
+  fi
   $sudo apt-get install -y -qq rhvoice rhvoice-english >/dev/null
 fi
 

@@ -376,9 +376,10 @@ def test_preview_from_the_command_line(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"wrote {sample} (5.0 s of chapter 2)")
     assert float(ffmpeg.probe(sample)["format"]["duration"]) == pytest.approx(5, abs=0.1)
-    both = run_cli(*args, "--cast", "voices/book.toml", "--out", str(sample), env=env)
+    book = "src/audiobook/voices/book.toml"
+    both = run_cli(*args, "--cast", book, "--out", str(sample), env=env)
     assert both.returncode == 2
-    assert both.stderr == "error: give --cast voices/book.toml or --engine espeak-ng, not both\n"
+    assert both.stderr == f"error: give --cast {book} or --engine espeak-ng, not both\n"
 
 
 @pytest.mark.slow

@@ -3,7 +3,12 @@ and the `voices` and `cast` commands. The lexicon itself: tests/test_lexicon.py.
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,12 +21,13 @@ from audiobook.engines.espeak_ng import EspeakNgEngine
 from audiobook.engines.flite import FliteEngine
 from audiobook.engines.rhvoice import RhvoiceEngine
 from audiobook.errors import UserError
+from audiobook.lexicon import load_lexicon
 from audiobook.model import NARRATOR, SPEECH, Cast, Chapter, Pauses, Script, Segment, VoiceSettings
 from audiobook.pipeline import load_script
 from audiobook.synthesis import synthesize_texts
 from tests.audio_checks import voice_difference, voice_print
 
-VOICES = Path(__file__).resolve().parent.parent / "voices"
+VOICES = Path(__file__).resolve().parent.parent / "src" / "audiobook" / "voices"
 needs_flite = pytest.mark.skipif(not FliteEngine.is_installed(), reason="no flite")
 
 
@@ -49,8 +55,7 @@ def test_wells_stalin_cast_gives_three_voices_and_the_lexicon():
     assert len(set(cast.voices.values())) == 3
     if not RhvoiceEngine.is_installed():
         assert cast.voices["Stalin"] == VoiceSettings("flite", "kal16", rate=0.92)
-    assert cast.lexicon["Ciliga"] == "Tseeliga"
-    assert cast.lexicon["G.P.U."] == "G P U"
+    assert cast.lexicon == {"USSR": "U S S R"}  # the interview's own, not the memoir's
 
 
 @needs_flite
@@ -58,6 +63,18 @@ def test_book_cast_has_one_narrator_for_everyone():
     cast = load_cast(VOICES / "book.toml", script_with("Lenin"))
     assert list(cast.voices) == [NARRATOR]
     assert cast.pauses == Pauses()
+
+
+MEMOIR_TERMS = ("Ciliga", "G.P.U.", "U.S.S.R.", "Verkhne-Uralsk", "kulak", "Comintern")
+
+
+@needs_flite
+def test_the_memoir_cast_covers_the_memoirs_terms_and_the_shared_lexicon_none():
+    """Issue 10: the seed texts' names were in the lexicon shipped for every book."""
+    lexicon = load_cast(VOICES / "ciliga.toml", script_with()).lexicon
+    assert all(term in lexicon for term in MEMOIR_TERMS)
+    shared = load_lexicon(VOICES / "lexicon.toml")
+    assert not [term for term in MEMOIR_TERMS if term in shared]
 
 
 # ---------------------------------------------------------------- errors that list choices
@@ -205,10 +222,32 @@ def test_cast_command_prints_a_cast_that_loads_back(tmp_path, interview_path):
 
 def test_the_shipped_cast_is_chosen_for_its_speakers(interview_script, memoir_script):
     assert shipped_cast_for(interview_script) == VOICES / "wells-stalin.toml"
-    assert shipped_cast_for(memoir_script) == VOICES / "book.toml"
+    assert shipped_cast_for(memoir_script) == VOICES / "ciliga.toml"  # its [book] names it
+    assert shipped_cast_for(script_with()) == VOICES / "book.toml"  # any other book
     example = load_script(None)
     assert shipped_cast_for(example) is None
-    assert "Ciliga" in auto_cast(example).lexicon  # the shipped lexicon serves auto casts too
+    assert "Ciliga" not in auto_cast(example).lexicon
+
+
+def test_the_memoir_keeps_its_pronunciations_whoever_reads_it(memoir_script):
+    """Issue 10: moved out of the shared lexicon, the memoir's words still reach its audio,
+    with its own cast or with voices cast afresh (--engine)."""
+    for engine in (None, "espeak-ng"):
+        lexicon = resolve_cast(memoir_script, None, engine).lexicon
+        assert lexicon["Ciliga"] == "Tseeliga"
+        assert lexicon["Verkhne-Uralsk"] == "Verkhnyeh Ooralsk"
+
+
+def test_the_cast_command_offers_no_other_books_words(tmp_path):
+    """Issue 10: `audiobook cast` on any text listed Ciliga, Zinoviev, G.P.U. …"""
+    from tests.conftest import run_cli
+
+    text = tmp_path / "garden.txt"
+    text.write_text("The Garden\n\nThe roses came out early that year, and the bees with them.\n")
+    result = run_cli("cast", str(text))
+    assert result.returncode == 0, result.stderr
+    assert "[voices.Narrator]" in result.stdout
+    assert not [term for term in MEMOIR_TERMS if term in result.stdout]
 
 
 @needs_flite
@@ -217,11 +256,81 @@ def test_cast_command_checks_a_cast_file(interview_path):
         cli, ["cast", str(interview_path), "--cast", str(VOICES / "wells-stalin.toml")]
     )
     assert result.exit_code == 0, result.output
-    assert 'Verkhne-Uralsk = "Verkhnyeh Ooralsk"' in result.output
-    assert '"G.P.U." = "G P U"' in result.output
+    assert 'USSR = "U S S R"' in result.output
+    assert "Verkhne-Uralsk" not in result.output
 
 
 def test_cast_objects_compare_by_value():
     assert Cast({NARRATOR: VoiceSettings("flite", "rms")}) == Cast(
         {NARRATOR: VoiceSettings("flite", "rms")}
+    )
+
+
+# ---------------------------------------------------------------- installed, not editable
+
+REPO = Path(__file__).resolve().parent.parent
+INSTALLED_CHECK = """
+import audiobook, json
+from audiobook.casting import VOICES_DIR, shipped_cast_for
+from audiobook.model import NARRATOR, SPEECH, Chapter, Script, Segment
+
+def script(author, *speakers):
+    segments = [Segment(s, SPEECH, "Hello.") for s in [NARRATOR, *speakers]]
+    return Script("A Book", author, [NARRATOR, *speakers], [Chapter(1, "1", "One", [], segments)])
+
+print(json.dumps({
+    "package": audiobook.__file__,
+    "voices": str(VOICES_DIR),
+    "interview": shipped_cast_for(script(None, "Wells", "Stalin")).name,
+    "memoir": shipped_cast_for(script("A. Ciliga")).name,
+    "book": shipped_cast_for(script("Someone Else")).name,
+}))
+"""
+
+
+def test_an_installed_copy_has_the_shipped_casts_and_lexicon(tmp_path):
+    """Issue 10: voices/ sat beside the package, so `pip install .` (not editable) lost the
+    casts and the lexicon. Built as a wheel and installed into a folder of its own."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        (project / name).write_bytes((REPO / name).read_bytes())
+    shutil.copytree(
+        REPO / "src", project / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
+    )
+    pip = [sys.executable, "-m", "pip", "-q", "--disable-pip-version-check"]
+    wheel = subprocess.run(
+        [*pip, "wheel", "--no-deps", str(project), "-w", str(tmp_path / "wheel")],
+        capture_output=True,
+        text=True,
+        cwd=project,
+    )
+    if wheel.returncode != 0:  # pip fetches setuptools to build: offline, there is none
+        pytest.skip(f"cannot build a wheel here: {wheel.stderr.strip().splitlines()[-1:]}")
+    [built] = (tmp_path / "wheel").glob("audiobook-*.whl")
+    target = tmp_path / "installed"
+    install = [*pip, "install", "--no-deps", "--no-index", "--target", str(target), str(built)]
+    subprocess.run(install, check=True)
+    env = {k: v for k, v in os.environ.items() if k != "AUDIOBOOK_VOICES"}
+    result = subprocess.run(
+        [sys.executable, "-c", INSTALLED_CHECK],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(target)},
+        check=True,
+    )
+    found = json.loads(result.stdout)
+    assert found["package"] == str(target / "audiobook" / "__init__.py")
+    assert found["voices"] == str(target / "audiobook" / "voices")
+    assert sorted(p.name for p in Path(found["voices"]).glob("*.toml")) == [
+        "book.toml",
+        "ciliga.toml",
+        "lexicon.toml",
+        "wells-stalin.toml",
+    ]
+    assert (found["interview"], found["memoir"], found["book"]) == (
+        "wells-stalin.toml",
+        "ciliga.toml",
+        "book.toml",
     )

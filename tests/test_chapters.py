@@ -405,3 +405,58 @@ def test_a_play_has_acts_as_chapters_and_scenes_as_sections() -> None:
     front = " ".join(s.text for s in script.chapters[0].segments)
     assert "widow" in front  # the persons are read
     assert "Scene I. A garden" not in front  # the contents are not
+
+
+# ---------------------------------------------------------------- issue 10: silent chapters
+
+PROSE = "The river ran on past the mill and the town,\nand nobody stopped it, nobody at all,\nnot even the miller."
+# A printed book whose chapter II is only its heading and whose chapter IV, the last, too.
+HEADINGS_ONLY = f"CHAPTER I\n\n{PROSE}\n\nCHAPTER II\n\nCHAPTER III\n\n{PROSE}\n\nCHAPTER IV\n"
+# Chapter II is only a footnote (an OCR'd "* …" line).
+NOTE_ONLY = f"CHAPTER I\n\n{PROSE}*\n\n* A note on chapter one.\n\nCHAPTER II\n\n* All there is.\n"
+
+
+def outline(text: str, layout: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    from audiobook.pipeline import text_to_script
+
+    script = text_to_script(text, layout=layout)
+    return [(c.title, [(s.kind, s.text[:20]) for s in c.segments]) for c in script.chapters]
+
+
+def test_a_chapter_that_is_only_its_heading_is_kept_and_its_heading_read() -> None:
+    """Issue 10: "CHAPTER II" straight after "CHAPTER III", or last in the book, vanished."""
+    assert outline(HEADINGS_ONLY, "ocr") == [
+        ("CHAPTER I", [("heading", "Chapter One."), ("narration", "The river ran on pas")]),
+        ("CHAPTER II", [("heading", "Chapter Two.")]),
+        ("CHAPTER III", [("heading", "Chapter Three."), ("narration", "The river ran on pas")]),
+        ("CHAPTER IV", [("heading", "Chapter Four.")]),
+    ]
+
+
+def test_a_chapter_that_is_only_a_footnote_reads_it() -> None:
+    """Issue 10: the note of a chapter with no paragraph went to the chapter before."""
+    assert outline(NOTE_ONLY, "ocr") == [
+        (
+            "CHAPTER I",
+            [
+                ("heading", "Chapter One."),
+                ("narration", "The river ran on pas"),
+                ("note", "A note on chapter on"),
+            ],
+        ),
+        ("CHAPTER II", [("heading", "Chapter Two."), ("note", "All there is.")]),
+    ]
+
+
+def test_a_chapter_left_with_nothing_to_say_is_a_warning(tmp_path) -> None:
+    """A chapter whose heading is only markup has nothing to read: left out, and said so."""
+    from tests.conftest import run_cli
+
+    path = tmp_path / "marks.md"
+    path.write_text("# One\n\nText one.\n\n# **\n\n# Three\n\nText three.\n")
+    result = run_cli("inspect", str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == (
+        f"WARNING audiobook.pipeline: {path}: 1 chapter has nothing to read aloud "
+        "and is left out: '**' (line 5)"
+    )

@@ -27,7 +27,7 @@ from audiobook.synthesis import synthesize_texts
 from tests.audio_checks import voice_difference, voice_print
 from tests.audio_fakes import fake_cast, fake_synthesize, tiny_script
 
-VOICES = Path(__file__).resolve().parent.parent / "voices"
+VOICES = Path(__file__).resolve().parent.parent / "src" / "audiobook" / "voices"
 needs_espeak = pytest.mark.skipif(not EspeakNgEngine.is_installed(), reason="no espeak-ng")
 needs_flite = pytest.mark.skipif(not FliteEngine.is_installed(), reason="no flite")
 

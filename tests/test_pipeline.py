@@ -309,12 +309,6 @@ def test_a_script_with_nothing_to_read_is_a_user_error(tmp_path: Path, chapters:
         load_script(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=pytest.fail.Exception,
-    reason="only blank text counts as nothing: a script of '…' loads, no engine is given a "
-    "word, and build then fails in tagging.chapter_marks with a ValueError traceback",
-)
 def test_a_script_of_punctuation_only_is_nothing_to_read(tmp_path: Path) -> None:
     segments = [{"speaker": "Narrator", "kind": "narration", "text": text} for text in ("…", "—")]
     path = write(

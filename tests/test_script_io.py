@@ -101,7 +101,9 @@ def test_output_into_a_missing_folder_is_an_error_and_creates_nothing(tmp_path: 
     target = tmp_path / "missing" / "x.json"
     result = run_cli("script", "-o", str(target))
     assert result.returncode == 2
-    assert result.stderr.strip() == f"error: {target}: the folder {target.parent} does not exist"
+    assert result.stderr.strip() == (
+        f"error: --out {target}: the folder {target.parent} does not exist"
+    )
     assert not target.parent.exists()
 
 
@@ -110,3 +112,114 @@ def test_output_file_is_written_whole(tmp_path: Path) -> None:
     assert run_cli("script", "-o", str(target)).returncode == 0
     assert json.loads(target.read_text())["speakers"][0] == "Narrator"
     assert [p.name for p in tmp_path.iterdir()] == ["x.json"]  # no temporary left beside it
+
+
+# ---------------------------------------------------------------- issue 10: hand-edited scripts
+
+SEGMENT = {"speaker": "Narrator", "kind": "narration", "text": "Hello there."}
+
+
+def chapter(title: str = "One", **fields) -> dict:
+    return {"title": title, "segments": [SEGMENT], **fields}
+
+
+def book(**fields) -> dict:
+    return {"title": "A Book", "chapters": [chapter()], **fields}
+
+
+def one_line_error(result, path: Path) -> str:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: {path}: ")
+    return line
+
+
+def test_an_empty_chapter_in_a_json_script_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    """Issue 10: a chapter whose segments were all deleted was a zip() traceback in the build.
+    Deleting them says the chapter is not to be read: the rest of the book is built."""
+    path = tmp_path / "edited.json"
+    empty = chapter("Two", segments=[])
+    path.write_text(json.dumps(book(chapters=[chapter(), empty, chapter("Three")])))
+    result = run_cli("build", str(path), "--out", str(tmp_path / "out"), "--engine", "espeak-ng")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == (
+        f"WARNING audiobook.pipeline: {path}: 1 chapter has nothing to read aloud "
+        "and is left out: 'Two' (chapter 2)"
+    )
+    mp3s = sorted(p.name for p in (tmp_path / "out").rglob("*.mp3"))
+    assert mp3s == ["01 - One.mp3", "02 - Three.mp3"]
+
+
+def test_an_empty_chapter_in_a_fountain_script_is_left_out(tmp_path: Path) -> None:
+    path = tmp_path / "edited.fountain"
+    path.write_text("Title: T\n\n# One\n\n!Hello.\n\n# Two\n\n# Three\n\n!More.\n")
+    result = run_cli("script", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "'Two' (chapter 2)" in result.stderr
+    chapters = json.loads(result.stdout)["chapters"]
+    assert [(c["index"], c["title"]) for c in chapters] == [(1, "One"), (2, "Three")]
+
+
+def test_a_script_with_nothing_to_say_is_one_error(tmp_path: Path) -> None:
+    path = tmp_path / "empty.json"
+    path.write_text(json.dumps(book(chapters=[chapter(segments=[])])))
+    line = one_line_error(run_cli("script", str(path)), path)
+    assert line == f"error: {path}: nothing left to read aloud after cleaning"
+
+
+def test_json_nested_100000_deep_is_one_error(tmp_path: Path) -> None:
+    """Issue 10: a RecursionError traceback."""
+    path = tmp_path / "deep.json"
+    path.write_text('{"title": "A Book", "chapters": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    line = one_line_error(run_cli("build", str(path), "--out", str(tmp_path / "out")), path)
+    assert line.endswith("not a valid audiobook script (nested too deeply)")
+    assert not (tmp_path / "out").exists()
+
+
+MALFORMED = [
+    ({"title": "A Book"}, "chapters is missing"),
+    ({"chapters": [chapter()]}, "title is missing"),
+    (book(chapters="One, Two"), 'chapters must be a list, not "One, Two"'),
+    (book(chapters={"1": chapter()}), "chapters must be a list"),
+    (book(chapters=[chapter(), "Two"]), 'each of chapters must be an object, not "Two"'),
+    (book(chapters=[{"segments": [SEGMENT]}]), "chapter 1: title is missing"),
+    (book(chapters=[{"title": "One"}]), "chapter 1: segments is missing"),
+    (book(chapters=[chapter(index=-1)]), "chapter 1: index must be 1 or more, not -1"),
+    (book(chapters=[chapter(index=0)]), "chapter 1: index must be 1 or more, not 0"),
+    (book(chapters=[chapter(index="1")]), 'chapter 1: index must be a whole number, not "1"'),
+    (book(chapters=[chapter(), chapter(source_line=-5)]), "chapter 2: source_line must be 1"),
+    (book(chapters=[chapter(path="PART ONE")]), 'chapter 1: path must be a list, not "PART'),
+    (
+        book(chapters=[chapter(segments=[SEGMENT, {**SEGMENT, "kind": "song"}])]),
+        "chapter 1, segment 2: kind must be one of heading, narration",
+    ),
+    (book(chapters=[chapter(segments=[{"kind": "speech", "text": "Hi."}])]), "speaker is missing"),
+    (book(chapters=[chapter(segments=[{**SEGMENT, "speaker": " "}])]), "speaker is empty"),
+    (book(chapters=[chapter(segments=[{**SEGMENT, "text": None}])]), "text must be text, not null"),
+    (book(chapters=[chapter(segments=[{**SEGMENT, "level": -2}])]), "level must be 1 or more"),
+    (
+        book(chapters=[chapter(segments=[{**SEGMENT, "scene_break_before": "no"}])]),
+        'scene_break_before must be true or false, not "no"',
+    ),
+    (book(speakers="Narrator"), 'speakers must be a list, not "Narrator"'),
+    (book(removed=[{"rule": "x", "line": "7", "text": "y"}]), "removed entry 1: line must be"),
+    (book(title=["A", "Book"]), 'title must be text, not ["A", "Book"]'),
+    ([book()], "expected a JSON object"),
+]
+
+
+@pytest.mark.parametrize(("data", "fragment"), MALFORMED)
+def test_malformed_json_scripts_are_one_line_errors(tmp_path: Path, data, fragment: str) -> None:
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(data))
+    line = one_line_error(run_cli("script", str(path)), path)
+    assert f"{path}: not a valid audiobook script (" in line
+    assert fragment in line
+
+
+def test_a_fountain_cue_with_no_name_is_one_error(tmp_path: Path) -> None:
+    path = tmp_path / "edited.fountain"
+    path.write_text("Title: T\n\n# One\n\n@\nHello there.\n")
+    line = one_line_error(run_cli("script", str(path)), path)
+    assert line == f"error: {path}: block 2 is a cue (@) with no name"

@@ -1,10 +1,11 @@
 """Casting: which voice speaks for whom, from a TOML file or chosen automatically.
 
-A cast file (see voices/*.toml) has one `[voices."Speaker"]` table per speaker, with
+A cast file (see audiobook/voices/*.toml) has one `[voices."Speaker"]` table per speaker, with
 `engine`, `voice` and optional `rate`, `pitch`, `volume` (1.0 = the engine's normal) and
 `prefer`: better voices ("engine:voice") used instead when their engine is installed, so
 one file serves machines with and without the optional engines. `[lexicon]` and
-`lexicon_files` give pronunciations; `[pauses]` overrides model.Pauses.
+`lexicon_files` give pronunciations; `[pauses]` overrides model.Pauses. `[book]` (`author`,
+`title`) names the one book a shipped cast is for, so only that book gets its lexicon.
 
 Automatic casting chooses voices that speak the script's language. Where none is installed,
 one warning says what to install, and English voices read the text.
@@ -17,6 +18,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import fields, replace
+from importlib import resources
 from pathlib import Path
 
 from audiobook.engines import ENGINES, get_engine, installed_engines
@@ -28,10 +30,12 @@ from audiobook.model import NARRATOR, Cast, Pauses, Script, VoiceSettings
 
 log = logging.getLogger(__name__)
 
-CAST_KEYS = {"voices", "lexicon", "lexicon_files", "pauses"}
-# The casts and lexicon shipped with the project (AUDIOBOOK_VOICES points elsewhere).
+CAST_KEYS = {"voices", "lexicon", "lexicon_files", "pauses", "book"}
+BOOK_KEYS = {"author", "title"}
+# The casts and lexicon shipped inside the package, so that an installed copy has them
+# (issue 10: a non-editable install lost them); AUDIOBOOK_VOICES points elsewhere.
 VOICES_DIR = Path(
-    os.environ.get("AUDIOBOOK_VOICES", Path(__file__).resolve().parents[2] / "voices")
+    os.environ.get("AUDIOBOOK_VOICES") or str(resources.files("audiobook") / "voices")
 )
 VOICE_KEYS = {"engine", "voice", "rate", "pitch", "volume", "prefer"}
 # `--rate`: screen-reader users often listen at 1.5-3 times normal speed.
@@ -79,6 +83,13 @@ def cast_from_toml(data: Mapping[str, object], script: Script, *, source: Path) 
                 + ", ".join(speakers)
             )
         voices[speaker] = _voice_from_toml(spec, f"{source}: [voices.{speaker}]")
+    lexicon = _lexicon_of(data, source)
+    _book_of(data, str(source))  # checked, though only the shipped casts' is read
+    return Cast(voices, lexicon, _pauses_from_toml(data.get("pauses", {}), str(source)))
+
+
+def _lexicon_of(data: Mapping[str, object], source: Path) -> dict[str, str]:
+    """A cast's pronunciations: its `lexicon_files` in order, then its own `[lexicon]`."""
     lexicon: dict[str, str] = {}
     files = data.get("lexicon_files", [])
     if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
@@ -86,7 +97,24 @@ def cast_from_toml(data: Mapping[str, object], script: Script, *, source: Path) 
     for name in files:
         lexicon.update(load_lexicon(source.parent / name))
     lexicon.update(lexicon_from_toml(data, str(source)))
-    return Cast(voices, lexicon, _pauses_from_toml(data.get("pauses", {}), str(source)))
+    return lexicon
+
+
+def _book_of(data: Mapping[str, object], where: str) -> dict[str, str]:
+    """A cast's `[book]` table: the author and title of the one book it is for, if any."""
+    book = data.get("book", {})
+    if not isinstance(book, dict) or not all(isinstance(v, str) for v in book.values()):
+        raise UserError(f'{where}: [book] must be a table like author = "A. Ciliga"')
+    _check_keys(book, BOOK_KEYS, f"{where}: [book]")
+    return book
+
+
+def _is_for(book: Mapping[str, str], script: Script) -> bool:
+    """Whether `script` is the book a `[book]` table names (by author and title, as given)."""
+    said = {"author": script.author or "", "title": script.title}
+    return all(
+        said[key].strip().casefold() == value.strip().casefold() for key, value in book.items()
+    )
 
 
 def _check_keys(table: Mapping[str, object], allowed: set[str], where: str) -> None:
@@ -249,10 +277,35 @@ def auto_cast(script: Script, *, engine: str | None = None) -> Cast:
             f"only {len(voices)} distinct voices are installed for {len(speakers)} speakers; "
             "write a cast file that shares voices (audiobook cast FILE prints one to edit)"
         )
-    # The shipped lexicon respells names for English voices; other languages read as written.
+    # The shipped lexicon, and the pronunciations of a shipped cast written for this very
+    # book, respell words for English voices; other languages read as written.
+    if language != "en":
+        return Cast(voices, {})
     lexicon_path = VOICES_DIR / "lexicon.toml"
-    english = language == "en" and lexicon_path.exists()
-    return Cast(voices, load_lexicon(lexicon_path) if english else {})
+    lexicon = load_lexicon(lexicon_path) if lexicon_path.exists() else {}
+    return Cast(voices, {**lexicon, **book_lexicon(script)})
+
+
+def book_lexicon(script: Script) -> dict[str, str]:
+    """The pronunciations of the shipped cast whose `[book]` names this script, if any: the
+    words belong to the book whoever reads it (`--engine` casts voices afresh)."""
+    for path, data, book in _shipped_casts():
+        if book and _is_for(book, script):
+            return _lexicon_of(data, path)
+    return {}
+
+
+def _shipped_casts() -> Iterator[tuple[Path, dict[str, object], dict[str, str]]]:
+    """Each shipped cast file, in name order, with its contents and its `[book]` table;
+    the lexicon and any file that does not read as a cast are passed over."""
+    for path in sorted(VOICES_DIR.glob("*.toml")):
+        try:
+            data = read_toml(path, "cast")
+            book = _book_of(data, str(path))
+        except UserError:
+            continue
+        if isinstance(data.get("voices"), dict):
+            yield path, data, book
 
 
 def _auto_cast_advice(language: str, engine: str | None) -> str:
@@ -324,25 +377,28 @@ def cast_at_rate(cast: Cast, rate: float) -> Cast:
 
 
 def shipped_cast_for(script: Script) -> Path | None:
-    """A cast under voices/ written for exactly this script's speakers, if there is one.
+    """A shipped cast written for exactly this script's speakers, if there is one.
 
-    The interview gets voices/wells-stalin.toml and a book with only a narrator
-    voices/book.toml without the user having to know they exist. A script in another
+    The interview gets wells-stalin.toml and a book with only a narrator book.toml without
+    the user having to know they exist; a cast whose `[book]` names this very book (the
+    memoir's ciliga.toml) comes first, and is never chosen for another. A script in another
     language gets one only if every voice it would use here speaks that language.
     """
     wanted = set(script.speakers) | {NARRATOR}
     language = script_language(script)
-    for path in sorted(VOICES_DIR.glob("*.toml")):
-        try:
-            data = read_toml(path, "cast")
-        except UserError:
-            continue
-        voices = data.get("voices")
+    general: list[Path] = []
+    for path, data, book in _shipped_casts():
+        voices = data["voices"]
         if not isinstance(voices, dict) or set(voices) != wanted:
             continue
-        if language == "en" or _cast_speaks(data, script, path, language):
+        if book and not _is_for(book, script):
+            continue
+        if language != "en" and not _cast_speaks(data, script, path, language):
+            continue
+        if book:
             return path
-    return None
+        general.append(path)
+    return general[0] if general else None
 
 
 def _cast_speaks(data: Mapping[str, object], script: Script, path: Path, language: str) -> bool:
@@ -388,7 +444,7 @@ def cast_to_toml(cast: Cast) -> str:
         ]
     lines += [
         "# Whole-word pronunciations applied before synthesis, e.g.",
-        '# "Ciliga" = "Tseeliga"',
+        '# "Worcester" = "Wooster"',
         "[lexicon]",
         *(f"{_toml_key(word)} = {_toml_str(spoken)}" for word, spoken in cast.lexicon.items()),
         "",

@@ -10,7 +10,6 @@ whether a chapter is open at all in the current part or book.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -23,11 +22,14 @@ from audiobook.textforms import (
     ENGLISH_LABEL_WORDS,
     FRONT_MATTER_RE,
     STRUCTURE_RE,
+    TitleKey,
     int_to_roman,
+    key_ratio,
     normalise_title,
     parse_numeral_line,
     roman_to_int,
     strip_inline_markup,
+    title_key,
 )
 
 TOC_MATCH_RATIO = 0.8
@@ -54,7 +56,7 @@ class _Draft:
     label: str = "Chapter"  # the word said with the number: "Chapter", "Act", "Letter"
 
 
-def toc_case_hints(toc: list[str]) -> list[tuple[str, bool]]:
+def toc_case_hints(toc: list[str]) -> list[tuple[TitleKey, bool]]:
     """(title words, printed in capitals) for each table-of-contents entry.
 
     Only useful when the table prints chapters and sub-sections in different cases.
@@ -74,18 +76,17 @@ def toc_case_hints(toc: list[str]) -> list[tuple[str, bool]]:
         if case_a == case_b
     ]
     cases = {upper for _, upper in entries}
-    return [*entries, *joined] if len(cases) == 2 else []
+    return [(title_key(t), upper) for t, upper in [*entries, *joined]] if len(cases) == 2 else []
 
 
-def toc_says_chapter(title: str, hints: list[tuple[str, bool]]) -> bool | None:
+def toc_says_chapter(title: str, hints: list[tuple[TitleKey, bool]]) -> bool | None:
     """True/False when the table of contents knows the heading, None when it does not."""
-    wanted = normalise_title(title)
+    wanted = title_key(title)
     best, best_ratio = None, 0.0
-    for text, upper in hints:
-        matcher = difflib.SequenceMatcher(None, wanted, text)
-        if matcher.real_quick_ratio() < TOC_MATCH_RATIO or matcher.quick_ratio() < TOC_MATCH_RATIO:
-            continue
-        ratio = matcher.ratio()
+    for key, upper in hints:
+        if key.words == wanted.words:
+            return upper  # nothing matches better, and the first best match wins
+        ratio = key_ratio(wanted, key, TOC_MATCH_RATIO)
         if ratio > best_ratio:
             best, best_ratio = upper, ratio
     return best if best_ratio >= TOC_MATCH_RATIO else None
@@ -148,8 +149,12 @@ def book_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
     numeral: Block | None = None
     expecting_title: _Division | None = None
     blocks = clean.blocks
+    last_heading = max((i for i, b in enumerate(blocks) if b.style == "heading"), default=-1)
     for i, block in enumerate(blocks):
         if block.style == "numeral":
+            if numeral is not None:  # "CHAPTER II" then "CHAPTER III": II is only its heading
+                drafts.append(open_labelled_chapter(numeral, path, pending, clean.language))
+                pending = []
             numeral = block
             continue
         if (
@@ -157,6 +162,10 @@ def book_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
             and STRUCTURE_RE.match(block.text)
             and len(block.text.split()) <= 3
         ):
+            if numeral is not None:  # a chapter that is only its heading, then "BOOK II"
+                drafts.append(open_labelled_chapter(numeral, path, pending, clean.language))
+                pending = []
+                numeral = None
             division = _Division(division_label(block.text))
             if division.label.startswith("PART"):
                 path = [division]
@@ -215,13 +224,16 @@ def book_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
         numeral = None
         if pending or not drafts:
             pending.append(block)
-            if not drafts and not any(b.style == "heading" for b in blocks[i + 1 :]):
+            if not drafts and i > last_heading:
                 drafts.append(_Draft(clean.title or default_title, block.line, None, list(path)))
                 drafts[-1].blocks.extend(pending)
                 pending = []
             continue
         drafts[-1].blocks.append(block)
         drafts[-1].has_text = True
+    if numeral is not None:  # the book ends with a chapter that is only its heading
+        drafts.append(open_labelled_chapter(numeral, path, pending, clean.language))
+        pending = []
     if pending:
         if drafts:
             drafts[-1].blocks.extend(pending)
@@ -281,11 +293,12 @@ def open_chapter(
 
 def merge_title_pages(drafts: list[_Draft]) -> list[_Draft]:
     """A heading with no text of its own before the next chapter (a book's title page) is
-    read at the start of that chapter rather than becoming a silent chapter."""
+    read at the start of that chapter rather than becoming a silent chapter. A numbered
+    chapter with no text stays a chapter, its heading read: it is one of the book's."""
     merged: list[_Draft] = []
     carried: list[Block] = []
     for draft in drafts:
-        if not draft.has_text and draft is not drafts[-1]:
+        if not draft.has_text and draft is not drafts[-1] and not draft.numeral:
             carried += [
                 Block(b.text, b.line, "title-page", page=b.page)
                 if b.style == "chapter-title"

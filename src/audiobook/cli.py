@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from audiobook import __version__
-from audiobook.errors import AudiobookError, UserError
+from audiobook.destinations import check_folder_to_make, check_output_file
+from audiobook.errors import AudiobookError, UserError, disk_errors_as_user_errors
 from audiobook.model import ReadOptions
 
 log = logging.getLogger("audiobook")
@@ -82,29 +86,41 @@ def checked_language(language: str | None) -> str | None:
     "--format",
     "fmt",
     type=click.Choice(["json", "fountain"]),
-    default="json",
-    help="json (the contract) or fountain (a screenplay to edit by hand).",
+    help="json (the contract, the default) or fountain (a screenplay to edit by hand).",
 )
 @click.option("--removed", is_flag=True, help="Include what cleaning removed (JSON only).")
 @click.option(
-    "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file."
+    "-o",
+    "--out",
+    "output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write to a file.",
+)
+@click.option(  # the option's name before issue 10, when only this command spelt it so
+    "--output", "old_output", type=click.Path(path_type=Path, dir_okay=False), hidden=True
 )
 @reading_options
 def script_command(
     file: Path | None,
     as_json: bool,
-    fmt: str,
+    fmt: str | None,
     removed: bool,
     output: Path | None,
+    old_output: Path | None,
     reading: ReadOptions,
 ) -> None:
     """Print the reviewable script of FILE: chapters, segments, speakers."""
     from audiobook.pipeline import load_script
     from audiobook.script_io import script_to_fountain, script_to_json
 
+    if as_json and fmt not in (None, "json"):
+        raise click.UsageError(f"--json and --format {fmt} ask for different formats")
+    if output is not None and old_output is not None:
+        raise click.UsageError("--out and --output both name the file: give one")
+    output = output or old_output
+    if output is not None:
+        check_output_file(output, "--out")
     script = load_script(file, reading)
-    if as_json:
-        fmt = "json"
     text = (
         script_to_fountain(script)
         if fmt == "fountain"
@@ -133,12 +149,40 @@ def write_text_atomically(path: Path, text: str) -> None:
     """Never leave a half-written file behind (the build's temp, fsync and rename)."""
     from audiobook.bookfolder import write_atomically
 
-    if not path.parent.is_dir():
-        raise UserError(f"{path}: the folder {path.parent} does not exist")
+    check_output_file(path)
     try:
         write_atomically([path], lambda temps: temps[0].write_text(text, encoding="utf-8"))
     except OSError as e:
         raise UserError(f"{path}: cannot write ({e.strerror})") from e
+
+
+class FiniteFloat(click.FloatRange):
+    """A FloatRange that refuses nan and inf, which its bounds let through (nan compares
+    false with both) and which later failed as a traceback (issue 10)."""
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value} is not a finite number", param, ctx)
+        return number
+
+
+def checked_cache(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """--cache must be a folder, or a place one can be made: not under a file (issue 10)."""
+    if value is not None:
+        check_folder_to_make(value, "--cache")
+    return value
+
+
+@contextmanager
+def written_to(path: Path) -> Iterator[None]:
+    """OSError while writing `path` as one line naming it: a full disk or a folder we may
+    not write in says so (errors.disk_errors_as_user_errors), anything else its reason."""
+    try:
+        with disk_errors_as_user_errors(path):
+            yield
+    except OSError as e:
+        raise UserError(f"{e.filename or path}: cannot write ({e.strerror or e})") from e
 
 
 FORMAT_HELP = (
@@ -150,7 +194,7 @@ FORMAT_HELP = (
 def rate_option(f):  # type: ignore[no-untyped-def]
     return click.option(
         "--rate",
-        type=click.FloatRange(0.5, 3.0),
+        type=FiniteFloat(0.5, 3.0),
         default=1.0,
         show_default=True,
         help="Speed of reading, e.g. 2 for twice as fast (the voices speak faster).",
@@ -163,6 +207,7 @@ def cast_options(f):  # type: ignore[no-untyped-def]
         "cache_dir",
         type=click.Path(path_type=Path, file_okay=False),
         envvar="AUDIOBOOK_CACHE",
+        callback=checked_cache,
         help="Synthesis cache folder (default ~/.cache/audiobook, or $AUDIOBOOK_CACHE).",
     )(f)
     f = click.option(
@@ -282,7 +327,7 @@ def build_command(
 @input_argument
 @cast_options
 @click.option("--chapter", type=click.IntRange(min=1), default=1, show_default=True)
-@click.option("--seconds", type=click.FloatRange(min=1), default=30.0, show_default=True)
+@click.option("--seconds", type=FiniteFloat(min=1), default=30.0, show_default=True)
 @click.option(
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -309,14 +354,17 @@ def preview_command(
     from audiobook.pipeline import load_script
     from audiobook.preview import make_preview
 
-    script = load_script(file, reading)
-    cast = resolve_cast(script, cast_path, engine, rate)
     if out is None and processes.find_player() is None:
         out = Path("preview.wav")  # nothing to play it with: keep it for the user
     if out is not None:
-        length = make_preview(
-            script, cast, out, chapter=chapter, seconds=seconds, cache_dir=cache_dir
-        )
+        check_output_file(out, "--out")
+    script = load_script(file, reading)
+    cast = resolve_cast(script, cast_path, engine, rate)
+    if out is not None:
+        with written_to(out):
+            length = make_preview(
+                script, cast, out, chapter=chapter, seconds=seconds, cache_dir=cache_dir
+            )
         click.echo(f"wrote {out} ({length:.1f} s of chapter {chapter})")
         return
     with tempfile.TemporaryDirectory() as tmp:
@@ -364,11 +412,11 @@ def voices_command(engine_name: str | None, language: str | None) -> None:
 
 
 @cli.command("cast")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("file", type=click.Path(path_type=Path))  # reading says what is wrong with it
 @click.option(
     "--cast",
     "cast_path",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    type=click.Path(path_type=Path, dir_okay=False),
     help="Check this cast file against FILE and print it as it resolves on this machine.",
 )
 @click.option("--engine", help="Cast only voices of this engine (espeak-ng, flite, ...).")
@@ -385,28 +433,54 @@ def cast_command(
     click.echo(cast_to_toml(cast), nl=False)
 
 
+def show_command_line_error(e: click.ClickException) -> None:
+    """One line, `error: …`, for a mistake on the command line; `audiobook` alone, the help."""
+    if isinstance(e, click.exceptions.NoArgsIsHelpError):
+        e.show()
+    else:
+        click.echo(f"error: {command_line_error(e)}", err=True)
+
+
+def command_line_error(e: click.ClickException) -> str:
+    """click's complaint about the command line as one line, without its usage lines:
+    "--jobs: 'x' is not a valid integer range", "missing argument 'FILE'"."""
+    param = e.param if isinstance(e, click.BadParameter) and e.param_hint is None else None
+    if param is None or isinstance(e, click.MissingParameter):
+        text = e.format_message()
+    elif isinstance(param, click.Argument):
+        text = f"{param.human_readable_name}: {sentence_case(e.message)}"
+    else:  # the option as a user writes it, not click's quoted "'-o' / '--out'"
+        text = f"{max(param.opts, key=len)}: {sentence_case(e.message)}"
+    return sentence_case(" ".join(text.split()).removesuffix("."))
+
+
+def sentence_case(text: str) -> str:
+    """ "No such option" -> "no such option", as our errors read; "ID3 tag" is left alone."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
 def main() -> None:
     """Entry point: one line per user error, exit status 2; tracebacks only with --verbose."""
     from audiobook import interrupts
 
     interrupts.install()  # SIGTERM, SIGHUP unwind like Ctrl-C
-    verbose = "-v" in sys.argv[1:] or "--verbose" in sys.argv[1:]
+    options: dict[str, object] = {}  # ctx.obj: the group's parsed options, e.g. "verbose"
     try:
-        cli.main(standalone_mode=False)
+        cli.main(standalone_mode=False, obj=options)
     except (click.exceptions.Abort, KeyboardInterrupt) as e:  # click aborts on Ctrl-C
         message, status = interrupts.outcome(e)  # 130, 143 for SIGTERM, 129 for SIGHUP
         click.echo(f"error: {message}", err=True)
         sys.exit(status)
     except click.ClickException as e:
-        e.show()
+        show_command_line_error(e)
         sys.exit(2)
     except UserError as e:
-        if verbose:
+        if options.get("verbose"):
             raise
         click.echo(f"error: {e}", err=True)
         sys.exit(2)
     except AudiobookError as e:
-        if verbose:
+        if options.get("verbose"):
             raise
         click.echo(f"error: {e}", err=True)
         sys.exit(1)

@@ -21,7 +21,7 @@ from audiobook.chapters import find_chapters
 from audiobook.cleaning import clean_text
 from audiobook.errors import UserError
 from audiobook.layouts import get_layout
-from audiobook.model import NARRATOR, ReadOptions, Script
+from audiobook.model import HEADING, NARRATOR, Chapter, ReadOptions, Script
 
 if TYPE_CHECKING:
     from audiobook.build import BuildOptions, BuildResult, Progress
@@ -30,6 +30,8 @@ from audiobook.script_io import read_fountain_script, read_json_script
 from audiobook.speakers import attribute_speakers, find_labels
 
 log = logging.getLogger(__name__)
+
+MAX_NAMED_IN_A_WARNING = 5  # chapters named in one warning; the rest are counted
 
 
 def example_path(name: str = "example.md") -> Path:
@@ -61,9 +63,7 @@ def text_to_script(
     labels = find_labels(paragraphs, clean.persons, cues_expected=not turns_continue)
     speakers = labels.names
     attribute_speakers(chapter_texts, labels, turns_continue=turns_continue)
-    chapters = [c.chapter for c in chapter_texts if c.chapter.segments]
-    for index, chapter in enumerate(chapters, start=1):
-        chapter.index = index
+    chapters = drop_silent_chapters([c.chapter for c in chapter_texts], source, by_line=True)
     return Script(
         title=default_title,
         author=author or clean.author,
@@ -78,6 +78,46 @@ def text_to_script(
     )
 
 
+def says_something(chapter: Chapter, *, beyond_headings: bool = False) -> bool:
+    """Whether a chapter has a word to say: an engine is given nothing without a letter or
+    a digit, and a chapter without audio is no chapter (issue 10: a traceback in the build).
+    A book whose every chapter is only its heading (`beyond_headings`) has nothing to read:
+    lines like "12" and "13" alone are no book."""
+    return any(
+        any(ch.isalnum() for ch in seg.text)
+        for seg in chapter.segments
+        if not (beyond_headings and seg.kind == HEADING)
+    )
+
+
+def drop_silent_chapters(chapters: list[Chapter], source: str, *, by_line: bool) -> list[Chapter]:
+    """The chapters with something to say, numbered 1, 2, 3 … as the build selects and names
+    them; the others are left out with one warning naming them, by source line (`by_line`)
+    or by their place in a script. A hand-edited script's chapter whose lines were all
+    deleted is left out, not refused: deleting them says plainly it is not to be read, and
+    the rest of the book can still be built. With none left, load_script's error says so."""
+    silent = [(i, c) for i, c in enumerate(chapters, start=1) if not says_something(c)]
+    if silent and len(silent) < len(chapters):
+        log.warning("%s: %s", source, silent_chapters_note(silent, by_line=by_line))
+    kept = [c for c in chapters if says_something(c)]
+    for index, chapter in enumerate(kept, start=1):
+        chapter.index = index
+    return kept
+
+
+def silent_chapters_note(chapters: list[tuple[int, Chapter]], *, by_line: bool) -> str:
+    """ "2 chapters have nothing to read aloud and are left out: '**' (line 5), …"."""
+    shown = [
+        f"{c.title!r} ({f'line {c.source_line}' if by_line else f'chapter {i}'})"
+        for i, c in chapters[:MAX_NAMED_IN_A_WARNING]
+    ]
+    more = len(chapters) - len(shown)
+    names = ", ".join(shown) + (f" and {more} more" if more else "")
+    if len(chapters) == 1:
+        return f"1 chapter has nothing to read aloud and is left out: {names}"
+    return f"{len(chapters)} chapters have nothing to read aloud and are left out: {names}"
+
+
 def load_script(path: Path | None, reading: ReadOptions | None = None) -> Script:
     """Any input the user may give: a text file, a script (.json) or an edited .fountain."""
     reading = reading or ReadOptions()
@@ -86,10 +126,10 @@ def load_script(path: Path | None, reading: ReadOptions | None = None) -> Script
         path = example_path()
     source = read_source(path)  # says so itself when the file is not UTF-8
     suffix = path.suffix.lower()
-    if suffix == ".json":
-        script = read_json_script(path, source.text)
-    elif suffix == ".fountain":
-        script = read_fountain_script(path, source.text)
+    if suffix in (".json", ".fountain"):
+        read = read_json_script if suffix == ".json" else read_fountain_script
+        script = read(path, source.text)
+        script.chapters = drop_silent_chapters(script.chapters, str(path), by_line=False)
     else:
         script = text_to_script(
             source.text,
@@ -105,7 +145,7 @@ def load_script(path: Path | None, reading: ReadOptions | None = None) -> Script
         script.author = author
     if language:
         script.language = language
-    if not any(seg.text.strip() for c in script.chapters for seg in c.segments):
+    if not any(says_something(c, beyond_headings=True) for c in script.chapters):
         raise UserError(f"{path}: nothing left to read aloud after cleaning")
     return script
 

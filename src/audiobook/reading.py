@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,13 @@ BINARY_SIGNATURES = {
     b"\x7fELF": "a program",
     b"{\\rtf": "an RTF document",
 }
+
+
+BOM = "\ufeff"
+REPLACEMENT = "\ufffd"  # a byte that is not UTF-8, in a UTF-8 file; never spoken
+ASCII_BYTES = bytes(range(0x80))
+BAD_BYTE_RE = re.compile("[\udc80-\udcff]")  # what errors="surrogateescape" makes of one
+LINE_END_RE = re.compile(r"\r\n?|[\n\f]")  # as audiobook.textforms.split_lines numbers lines
 
 
 @dataclass(frozen=True)
@@ -74,7 +82,14 @@ def read_source(path: Path) -> SourceText:
 
 
 def decode_bytes(data: bytes, path: Path) -> tuple[str, str, bool]:
-    """Decode UTF-8 (with or without BOM) or UTF-16 with BOM; fall back to cp1252/Latin-1."""
+    """Decode UTF-8 (with or without BOM) or UTF-16 with BOM; fall back to cp1252/Latin-1.
+
+    A UTF-8 file with a few bytes that are not UTF-8 (a paste from an old editor, two files
+    joined) stays UTF-8: those bytes become U+FFFD, which is never spoken, and one warning
+    names their lines. Only a file whose non-ASCII bytes are mostly not UTF-8 is read in a
+    legacy encoding: read so, a UTF-8 file's every accent and quote would be garbled.
+    A byte-order mark is dropped wherever it stands (`cat a.md b.md` leaves one mid-file).
+    """
     for signature, what in BINARY_SIGNATURES.items():
         if data.startswith(signature):
             raise UserError(f"{path}: this is {what}, not a text file")
@@ -84,13 +99,17 @@ def decode_bytes(data: bytes, path: Path) -> tuple[str, str, bool]:
         except UnicodeDecodeError as e:
             raise UserError(f"{path}: starts like UTF-16 but cannot be decoded") from e
         log.warning("%s is not UTF-8; read it as UTF-16 (it starts with a byte-order mark)", path)
-        return text, "utf-16", False
+        return text.replace(BOM, ""), "utf-16", False
     if b"\x00" in data[:8192]:
         raise UserError(f"{path}: contains binary data (NUL bytes), not text")
-    try:
-        return data.decode("utf-8-sig"), "utf-8", False
-    except UnicodeDecodeError:
-        pass
+    text = data.decode("utf-8-sig", errors="surrogateescape").replace(BOM, "")
+    bad = BAD_BYTE_RE.findall(text)
+    if not bad:
+        return text, "utf-8", False
+    non_ascii = len(data.translate(None, ASCII_BYTES))
+    if len(bad) <= non_ascii / 2:
+        log.warning("%s: %s", path, bad_bytes_note(text, len(bad)))
+        return BAD_BYTE_RE.sub(REPLACEMENT, text), "utf-8", False
     try:
         text = data.decode("cp1252")
         encoding = "cp1252"
@@ -98,7 +117,22 @@ def decode_bytes(data: bytes, path: Path) -> tuple[str, str, bool]:
         text = data.decode("latin-1")
         encoding = "latin-1"
     log.warning("%s is not UTF-8; read it as %s", path, encoding)
-    return text, encoding, True
+    return text.replace(BOM, ""), encoding, True
+
+
+def bad_bytes_note(text: str, count: int) -> str:
+    """ "2 bytes are not UTF-8 (line 3, and 1 more line); read as UTF-8 without them"."""
+    lines: list[int] = []
+    line, at = 1, 0
+    for match in BAD_BYTE_RE.finditer(text):
+        line += sum(1 for _ in LINE_END_RE.finditer(text, at, match.start()))
+        at = match.start()
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    more = len(lines) - 1
+    where = f"line {lines[0]}" + (f", and {more} more line{'s' * (more > 1)}" if more else "")
+    bytes_are = "1 byte is" if count == 1 else f"{count} bytes are"
+    return f"{bytes_are} not UTF-8 ({where}); read as UTF-8 without them"
 
 
 def check_is_readable_text(text: str, path: Path) -> None:

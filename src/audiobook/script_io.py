@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from audiobook.errors import UserError
 from audiobook.model import (
@@ -21,6 +22,8 @@ from audiobook.model import (
     Segment,
 )
 from audiobook.textforms import CONTROLS_TO_SPACE
+
+T = TypeVar("T")
 
 # ---------------------------------------------------------------- JSON
 
@@ -72,24 +75,18 @@ def script_to_json(script: Script, *, with_removed: bool = False) -> str:
 
 
 def script_from_dict(data: dict[str, Any], origin: str) -> Script:
-    """Build a Script from JSON data, with a user error naming what is malformed.
+    """Build a Script from JSON data, with a user error naming what is malformed, and where.
 
     A script edited by hand may hold anything JSON can in any place, so every value is
     checked for its type here: a number where a title belongs, or a chapter that is a
-    string, must be a user error now, not a traceback deep inside a build.
+    string, must be a user error now, not a traceback deep inside a build. Chapters are
+    numbered by their place in the file, as the build counts them; an `index` given must
+    still be a whole number from 1, since anything else says the file is not what it seems.
     """
     try:
         chapters = [
-            Chapter(
-                index=_int(chapter.get("index", i), "index"),
-                number=_optional_str(chapter.get("number"), "number"),
-                title=_str(chapter["title"], "title"),
-                path=_str_list(chapter.get("path", []), "path"),
-                path_titles=_str_list(chapter.get("path_titles", []), "path_titles"),
-                source_line=_optional_int(chapter.get("source_line"), "source_line"),
-                segments=[segment_from_dict(s) for s in _list(chapter["segments"], "segments")],
-            )
-            for i, chapter in enumerate(_dicts(data["chapters"], "chapters"), start=1)
+            _within(f"chapter {i}", chapter_from_dict, chapter, i)
+            for i, chapter in enumerate(_dicts(_key(data, "chapters"), "chapters"), start=1)
         ]
         speakers = _str_list(data.get("speakers") or [], "speakers")
         for chapter in chapters:
@@ -97,40 +94,105 @@ def script_from_dict(data: dict[str, Any], origin: str) -> Script:
                 if seg.speaker not in speakers:
                     speakers.append(seg.speaker)
         return Script(
-            title=_str(data["title"], "title"),
+            title=_str(_key(data, "title"), "title"),
             author=_optional_str(data.get("author"), "author"),
             speakers=speakers,
             chapters=chapters,
-            removed=[Removal(**r) for r in _dicts(data.get("removed", []), "removed")],
+            removed=[
+                _within(f"removed entry {i}", removal_from_dict, r)
+                for i, r in enumerate(_dicts(data.get("removed", []), "removed"), start=1)
+            ],
             year=_optional_str(data.get("year"), "year"),
             language=_str(data.get("language", "en"), "language"),
             source=_optional_str(data.get("source"), "source"),
         )
-    except (KeyError, TypeError, ValueError) as e:
-        raise UserError(f"{origin}: not a valid audiobook script ({type(e).__name__}: {e})") from e
+    except (TypeError, ValueError) as e:
+        raise UserError(f"{origin}: not a valid audiobook script ({e})") from e
+
+
+def chapter_from_dict(data: dict[str, Any], position: int) -> Chapter:
+    _positive(data.get("index", position), "index")
+    return Chapter(
+        index=position,
+        number=_optional_str(data.get("number"), "number"),
+        title=_str(_key(data, "title"), "title"),
+        path=_str_list(data.get("path", []), "path"),
+        path_titles=_str_list(data.get("path_titles", []), "path_titles"),
+        source_line=_optional_positive(data.get("source_line"), "source_line"),
+        segments=[
+            _within(f"segment {i}", segment_from_dict, s)
+            for i, s in enumerate(_list(_key(data, "segments"), "segments"), start=1)
+        ],
+    )
 
 
 def segment_from_dict(data: dict[str, Any]) -> Segment:
     if not isinstance(data, dict):
-        raise TypeError(f"a segment must be an object, not {data!r}")
-    kind = data["kind"]
+        raise TypeError(f"a segment must be an object, not {_shown(data)}")
+    kind = _str(_key(data, "kind"), "kind")
     if kind not in SEGMENT_KINDS:
-        raise ValueError(f"unknown segment kind {kind!r}")
+        raise ValueError(f"kind must be one of {', '.join(SEGMENT_KINDS)}, not {kind!r}")
+    speaker = _str(_key(data, "speaker"), "speaker")
+    if not speaker.strip():
+        raise ValueError("speaker is empty")
+    scene_break = data.get("scene_break_before", False)
+    if not isinstance(scene_break, bool):
+        raise TypeError(f"scene_break_before must be true or false, not {_shown(scene_break)}")
     return Segment(
-        speaker=_str(data["speaker"], "speaker"),
+        speaker=speaker,
         kind=kind,
-        text=_str(data["text"], "text"),
-        source_line=_optional_int(data.get("source_line"), "source_line"),
+        text=_str(_key(data, "text"), "text"),
+        source_line=_optional_positive(data.get("source_line"), "source_line"),
         page=_optional_str(data.get("page"), "page"),
-        level=_optional_int(data.get("level"), "level"),
-        scene_break_before=bool(data.get("scene_break_before", False)),
+        level=_optional_positive(data.get("level"), "level"),
+        scene_break_before=scene_break,
     )
+
+
+def removal_from_dict(data: dict[str, Any]) -> Removal:
+    unknown = sorted(set(data) - {"rule", "line", "text"})
+    if unknown:
+        raise ValueError(f"unknown field {unknown[0]!r}")
+    return Removal(
+        rule=_str(_key(data, "rule"), "rule"),
+        line=_positive(_key(data, "line"), "line"),
+        text=_str(_key(data, "text"), "text"),
+    )
+
+
+class _MalformedError(ValueError):
+    """What is wrong in a script, and where: "chapter 2, segment 3: kind is missing"."""
+
+
+def _within(where: str, parse: Callable[..., T], *args: Any) -> T:
+    """parse(*args), its complaint prefixed with the place it is about."""
+    try:
+        return parse(*args)
+    except (TypeError, ValueError) as e:
+        inner = isinstance(e, _MalformedError)  # already says where inside: "segment 3: …"
+        raise _MalformedError(f"{where}, {e}" if inner else f"{where}: {e}") from e
+
+
+def _key(data: dict[str, Any], key: str) -> object:
+    if key not in data:
+        raise ValueError(f"{key} is missing")
+    return data[key]
+
+
+def _shown(value: object) -> str:
+    """A value as an error quotes it: short, on one line."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except RecursionError:
+        return "a value nested too deeply"
+    text = text.encode("utf-8", "backslashreplace").decode()  # a lone surrogate, escaped
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _str(value: object, key: str) -> str:
     """Text as written; a number is taken as its digits (a title "1984", a page 12)."""
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise TypeError(f"{key} must be text, not {value!r}")
+        raise TypeError(f"{key} must be text, not {_shown(value)}")
     text = str(value)
     try:
         text.encode("utf-8")
@@ -143,19 +205,22 @@ def _optional_str(value: object, key: str) -> str | None:
     return None if value is None else _str(value, key)
 
 
-def _int(value: object, key: str) -> int:
+def _positive(value: object, key: str) -> int:
+    """A whole number from 1: an index, a line, a heading level."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{key} must be a whole number, not {value!r}")
+        raise TypeError(f"{key} must be a whole number, not {_shown(value)}")
+    if value < 1:
+        raise ValueError(f"{key} must be 1 or more, not {value}")
     return value
 
 
-def _optional_int(value: object, key: str) -> int | None:
-    return None if value is None else _int(value, key)
+def _optional_positive(value: object, key: str) -> int | None:
+    return None if value is None else _positive(value, key)
 
 
 def _list(value: object, key: str) -> list[Any]:
     if not isinstance(value, list):
-        raise TypeError(f"{key} must be a list, not {value!r}")
+        raise TypeError(f"{key} must be a list, not {_shown(value)}")
     return value
 
 
@@ -167,7 +232,7 @@ def _dicts(value: object, key: str) -> list[dict[str, Any]]:
     items = _list(value, key)
     for item in items:
         if not isinstance(item, dict):
-            raise TypeError(f"each of {key} must be an object, not {item!r}")
+            raise TypeError(f"each of {key} must be an object, not {_shown(item)}")
     return items
 
 
@@ -176,6 +241,8 @@ def read_json_script(path: Path, text: str) -> Script:
         data = json.loads(text)
     except json.JSONDecodeError as e:
         raise UserError(f"{path}: not valid JSON (line {e.lineno}: {e.msg})") from e
+    except RecursionError as e:  # "[[[[…" 100,000 deep: no script is nested so
+        raise UserError(f"{path}: not a valid audiobook script (nested too deeply)") from e
     if not isinstance(data, dict):
         raise UserError(f"{path}: not a valid audiobook script (expected a JSON object)")
     return script_from_dict(data, str(path))
@@ -298,6 +365,8 @@ def fountain_segment(lines: list[str], path: Path, number: int) -> Segment:
     )
     if is_cue:
         speaker = first.lstrip("@").strip()
+        if not speaker:
+            raise UserError(f"{path}: block {number} is a cue (@) with no name")
         if speaker.isupper():
             speaker = speaker.title()
         text, meta = parse_meta(" ".join(line.strip() for line in lines[1:]))
@@ -328,7 +397,10 @@ def split_list(value: str | None) -> list[str]:
 
 
 def int_or_none(value: str | None) -> int | None:
+    """A line or a level from a note Fountain editors hide: a whole number from 1, or None
+    (a note edited into nonsense is ignored, as the note is only a hint)."""
     try:
-        return int(value) if value else None
+        number = int(value) if value else None
     except ValueError:
         return None
+    return number if number is not None and number >= 1 else None

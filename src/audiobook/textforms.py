@@ -6,6 +6,8 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections import Counter
+from dataclasses import dataclass
 
 from audiobook.model import SourceLine
 from audiobook.words import have_word_list, is_english_word
@@ -115,12 +117,15 @@ ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 CONTROLS_TO_SPACE = {
     code: " " for code in [*range(0x20), *range(0x7F, 0xA0)] if chr(code) not in "\t\n"
 }
+# Also gone from a text's lines: U+FFFD, which stands where a byte was not UTF-8 (see
+# audiobook.reading) and which an engine would read as a word or a letter.
+UNSPOKEN: dict[int, str | None] = {**CONTROLS_TO_SPACE, 0xFFFD: None}
 
 
 def split_lines(text: str) -> list[SourceLine]:
     """Number the lines; normalise line ends, form feeds, control characters, trailing space."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    text = unicodedata.normalize("NFC", text.translate(CONTROLS_TO_SPACE))
+    text = unicodedata.normalize("NFC", text.translate(UNSPOKEN))
     return [SourceLine(i, line.rstrip()) for i, line in enumerate(text.split("\n"), start=1)]
 
 
@@ -219,30 +224,71 @@ def normalise_title(text: str) -> str:
     return " ".join(words_of(text.translate(HOMOGLYPHS)))
 
 
+# How alike a running header and the title it repeats are at least, OCR noise and all.
+SAME_TITLE_RATIO = 0.9
+
+
+@dataclass(frozen=True)
+class TitleKey:
+    """A heading as running headers are compared with it, worked out once per heading."""
+
+    words: str  # normalise_title(text)
+    numbers: tuple[str, ...]  # numbers_in(words): a header repeats a title's numbers
+    characters: Counter[str]  # how often each character occurs in `words`
+
+
+def title_key(text: str) -> TitleKey:
+    words = normalise_title(text)
+    return TitleKey(words, tuple(numbers_in(words)), Counter(words))
+
+
 def same_title(candidate: str, title: str) -> bool:
     """A running header repeats a title, or shortens it, perhaps with OCR noise."""
-    a, b = normalise_title(candidate), normalise_title(title)
+    return same_title_key(title_key(candidate), title_key(title))
+
+
+def same_title_key(candidate: TitleKey, title: TitleKey) -> bool:
+    """same_title on keys made once, for comparing one heading with many: the bounds
+    `similar` takes from difflib come from the keys, and a matcher is made only for the
+    few pairs they let through."""
+    a, b = candidate.words, title.words
     if not a or not b:
         return False
     if a == b:
         return True
-    if numbers_in(a) != numbers_in(b):
+    if candidate.numbers != title.numbers:
         return False  # "CHAPTER II" does not repeat "CHAPTER I"
     short, long_ = sorted((a, b), key=len)
     if len(short.split()) >= 2 and long_.startswith(short + " "):
         return True
-    return similar(a, b, 0.9)
+    return key_ratio(candidate, title, SAME_TITLE_RATIO) >= SAME_TITLE_RATIO
+
+
+def key_ratio(a: TitleKey, b: TitleKey, at_least: float) -> float:
+    """difflib's ratio of two titles' words, or 0.0 where its cheap bounds (real_quick_ratio
+    from the lengths, quick_ratio from the character counts) show it is below `at_least`.
+    The bounds come from the keys, so a matcher is made only for the pairs they let through:
+    making one indexes a title and was most of the cost of comparing one with many."""
+    total = len(a.words) + len(b.words)
+    if not total:
+        return 1.0
+    if 2.0 * min(len(a.words), len(b.words)) / total < at_least:
+        return 0.0
+    shared = sum(min(n, b.characters[ch]) for ch, n in a.characters.items())
+    if 2.0 * shared / total < at_least:
+        return 0.0
+    return difflib.SequenceMatcher(None, a.words, b.words).ratio()
 
 
 def similar(a: str, b: str, at_least: float) -> bool:
     """Near-copies, as OCR prints one title twice; the cheap bounds first, the exact ratio
-    only for the few pairs they let through."""
+    only for the few pairs they let through (the bound from the lengths before the matcher
+    is made: making one indexes `b`)."""
+    total = len(a) + len(b)
+    if total and 2.0 * min(len(a), len(b)) / total < at_least:
+        return False
     matcher = difflib.SequenceMatcher(None, a, b)
-    return (
-        matcher.real_quick_ratio() >= at_least
-        and matcher.quick_ratio() >= at_least
-        and matcher.ratio() >= at_least
-    )
+    return matcher.quick_ratio() >= at_least and matcher.ratio() >= at_least
 
 
 def looks_like_title(text: str | None) -> bool:

@@ -18,9 +18,13 @@ from audiobook.model import Block, Removal
 from audiobook.rules import (
     ARTEFACTS,
     GONE,
+    HEADING,
     NOTE,
+    NUMERAL,
     SCENE,
+    SECTION,
     TEXT,
+    TITLE,
     Draft,
     Piece,
     Rule,
@@ -101,6 +105,22 @@ def blank_line_join(previous: Block, piece: Piece, artefact_between: bool, wrapp
     return False
 
 
+# Block styles that open a chapter or a section: a note never attaches across one.
+HEADINGS = (HEADING, NUMERAL, SECTION, TITLE)
+
+
+def note_target(blocks: list[Block]) -> Block | None:
+    """The paragraph a footnote's body belongs to: the last since the last heading. A note
+    in a chapter with no paragraph before it waits for one there (issue 10: the note of a
+    chapter that was only a note was read in the chapter before)."""
+    for block in reversed(blocks):
+        if block.style == "paragraph":
+            return block
+        if block.style in HEADINGS:
+            return None
+    return None
+
+
 @dataclass
 class _Assembler:
     """Joins pieces into blocks, making the repairs it was asked for."""
@@ -118,7 +138,8 @@ class _Assembler:
         pending_page: str | None = None
         scene_break = False
         artefact_between = False  # a page number, header or note interrupted the text
-        pending_notes: list[str] = []
+        pending_notes: list[str] = []  # notes waiting for a paragraph of their chapter
+        pending_line = 0  # the line of the first of them
         gone_between = False  # removed lines (a contents list, boilerplate) end a paragraph
         for piece in pieces:
             if piece.kind == GONE:
@@ -133,10 +154,11 @@ class _Assembler:
                 scene_break = True
                 continue
             if piece.kind == NOTE:
-                target = next((b for b in reversed(blocks) if b.style == "paragraph"), None)
+                target = note_target(blocks)
                 if target is not None:
                     target.notes.append(piece.text)
                 else:
+                    pending_line = pending_line if pending_notes else piece.line
                     pending_notes.append(piece.text)
                 artefact_between = True
                 continue
@@ -177,18 +199,17 @@ class _Assembler:
             if pending_notes and block.style == "paragraph":
                 block.notes.extend(pending_notes)
                 pending_notes = []
+            elif pending_notes and block.style in HEADINGS:
+                # a chapter with notes and no paragraph: the notes are read in it, not lost
+                blocks.append(Block(text="", line=pending_line, notes=pending_notes))
+                pending_notes = []
             blocks.append(block)
             pending_page = None
             scene_break = False
             artefact_between = False
             gone_between = False
-        if pending_notes:  # notes with no paragraph before them at all
-            target = next((b for b in reversed(blocks) if b.style == "paragraph"), None)
-            if target is None:
-                first = next((p.line for p in pieces), 1)
-                target = Block(text="", line=first)
-                blocks.append(target)
-            target.notes.extend(pending_notes)
+        if pending_notes:  # notes with no paragraph after the last heading
+            blocks.append(Block(text="", line=pending_line, notes=pending_notes))
         return blocks
 
     def join(self, previous: Block, piece: Piece) -> None:
