@@ -3,7 +3,6 @@ is never followed through a symlink or blocked by a FIFO."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,9 +17,6 @@ from audiobook.bookfolder import (
     remove_leftovers,
     write_atomically,
 )
-from audiobook.errors import UserError
-from audiobook.locking import LOCK_NAME, FolderLock
-from tests.conftest import run_cli
 
 
 def dead_pid() -> int:
@@ -113,29 +109,3 @@ def test_remove_file_removes_emptied_subfolders(tmp_path: Path) -> None:
     (tmp_path / "Talking book" / "ncc.html").write_text("x", encoding="utf-8")
     assert remove_file(tmp_path, "Talking book/ncc.html")
     assert list(tmp_path.iterdir()) == []
-
-
-def test_a_symlinked_lock_is_refused_and_its_target_untouched(tmp_path: Path) -> None:
-    target = tmp_path / "precious.txt"
-    target.write_text("precious", encoding="utf-8")
-    folder = tmp_path / "book"
-    folder.mkdir()
-    (folder / LOCK_NAME).symlink_to(target)
-    with pytest.raises(UserError, match="symbolic link"):
-        FolderLock(folder).acquire()
-    assert target.read_text(encoding="utf-8") == "precious"
-
-
-def test_a_fifo_lock_is_a_one_line_error(tmp_path: Path) -> None:
-    text = tmp_path / "book.txt"
-    text.write_text("# A Book\n\nOne short line to read.\n", encoding="utf-8")
-    out = tmp_path / "out"
-    folder = out / "Unknown Author" / "A Book"
-    folder.mkdir(parents=True)
-    os.mkfifo(folder / LOCK_NAME)
-    result = run_cli("build", str(text), "--out", str(out), "--engine", "espeak-ng", timeout=120)
-    assert result.returncode == 2, result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
-    assert "not a regular file" in lines[0]

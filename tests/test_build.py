@@ -20,7 +20,6 @@ from audiobook.filenames import safe_name
 from audiobook.loudness import ACX_PEAK_MAX_DBFS, ACX_RMS_MAX_DBFS, ACX_RMS_MIN_DBFS, measure_pcm
 from audiobook.manifest import MANIFEST_NAME
 from audiobook.model import AUDIO_SAMPLE_RATE_HZ, HEADING, Cast, ChapterPlan, Script, VoiceSettings
-from audiobook.preview import make_preview
 from audiobook.stitching import plan_chapter
 from audiobook.synthesis import synthesize_script
 from audiobook.writers.mp3 import Mp3Writer
@@ -228,26 +227,6 @@ def test_a_book_folder_named_like_an_option(
     assert len(list(result.folder.glob("*.epub"))) == 1
 
 
-def test_preview_writes_a_short_levelled_sample(tmp_path: Path) -> None:
-    script = tiny_script()
-    dest = tmp_path / "sample.mp3"
-    length = make_preview(
-        script,
-        fake_cast(script),
-        dest,
-        chapter=1,
-        seconds=3,
-        synthesize=fake_synthesize,
-        cache_dir=tmp_path / "c",
-    )
-    assert length == 3
-    assert float(ffmpeg.probe(dest)["format"]["duration"]) == pytest.approx(3, abs=0.1)
-    with pytest.raises(UserError, match="--chapter 9: the book has chapters 1 to 3"):
-        make_preview(script, fake_cast(script), dest, chapter=9, synthesize=fake_synthesize)
-    with pytest.raises(UserError, match=r"sample\.txt: write a preview as one of"):
-        make_preview(script, fake_cast(script), tmp_path / "sample.txt")
-
-
 # ---------------------------------------------------------------- end to end, real engines
 
 
@@ -364,22 +343,6 @@ def test_memoir_chapters_from_the_command_line(memoir_script: Script, tmp_path: 
     again = run_cli(*args, env=env)
     assert again.returncode == 0, again.stderr
     assert "0 files written, 4 unchanged" in again.stdout
-
-
-@pytest.mark.slow
-def test_preview_from_the_command_line(tmp_path: Path) -> None:
-    """`audiobook preview` on the built-in example writes a short sample with a real voice."""
-    sample = tmp_path / "sample.mp3"
-    env = {"AUDIOBOOK_CACHE": str(tmp_path / "cache")}
-    args = ["preview", "--engine", "espeak-ng", "--chapter", "2", "--seconds", "5"]
-    done = run_cli(*args, "--out", str(sample), env=env)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith(f"wrote {sample} (5.0 s of chapter 2)")
-    assert float(ffmpeg.probe(sample)["format"]["duration"]) == pytest.approx(5, abs=0.1)
-    book = "src/audiobook/voices/book.toml"
-    both = run_cli(*args, "--cast", book, "--out", str(sample), env=env)
-    assert both.returncode == 2
-    assert both.stderr == f"error: give --cast {book} or --engine espeak-ng, not both\n"
 
 
 @pytest.mark.slow

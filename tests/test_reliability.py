@@ -13,7 +13,6 @@ from __future__ import annotations
 import errno
 import os
 import random
-import re
 import shlex
 import shutil
 import signal
@@ -35,7 +34,7 @@ from audiobook.engines import get_engine
 from audiobook.engines.espeak_ng import EspeakNgEngine
 from audiobook.errors import AudiobookError, UserError
 from audiobook.filenames import book_folder
-from audiobook.locking import LOCK_NAME, FolderLock
+from audiobook.locking import LOCK_NAME
 from audiobook.manifest import MANIFEST_NAME
 from audiobook.model import HEADING, NARRATION, NARRATOR, Cast, Chapter, Script, Segment
 from audiobook.pipeline import load_script
@@ -566,16 +565,6 @@ def test_a_second_build_into_the_same_folder_is_refused_and_a_stale_lock_is_not(
     assert result.returncode == 0, result.stderr
     assert not (folder / LOCK_NAME).exists()
     assert len(list(folder.glob("*.mp3"))) == 4
-
-
-def test_the_lock_is_refused_within_one_process_too(tmp_path: Path) -> None:
-    with FolderLock(tmp_path):
-        held = f"{tmp_path}: another build (process {os.getpid()}) is writing this book"
-        with pytest.raises(UserError, match=re.escape(held)):
-            FolderLock(tmp_path).acquire()
-    with FolderLock(tmp_path):  # released, and the file removed
-        pass
-    assert not (tmp_path / LOCK_NAME).exists()
 
 
 # ---------------------------------------------------------------- engines that misbehave
