@@ -394,3 +394,12 @@ def test_a_damaged_cover_stops_the_build_before_synthesis(tmp_path: Path, damage
     with pytest.raises(UserError, match="cover image is damaged or unreadable"):
         build_book(script, fake_cast(script), options, synthesize=synthesize)
     assert called == [], "found before any synthesis"
+
+
+def test_a_cover_that_is_no_file_is_refused_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "cover.jpg"
+    os.mkfifo(fifo)  # reading it would wait for ever
+    script = tiny_script()
+    options = BuildOptions(out_dir=tmp_path / "out", cache_dir=tmp_path / "c", cover=fifo)
+    with pytest.raises(UserError, match="is not a file"):
+        build_book(script, fake_cast(script), options, synthesize=fake_synthesize)

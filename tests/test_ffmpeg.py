@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import array
+import shlex
 import shutil
+import subprocess
 import sys
 import wave
 from pathlib import Path
@@ -198,3 +200,32 @@ def test_paths_are_never_options_urls_or_patterns(
     for path, seconds in made.items():
         assert duration_s(path) == pytest.approx(seconds, abs=0.1), path
     assert sorted(p.name for p in Path.cwd().iterdir()) == ["-out", "concat:-tone.wav", "cover.png"]
+
+
+FULL_DISK = """
+import errno, sys
+from pathlib import Path
+from audiobook import ffmpeg
+try:
+    ffmpeg.encode_mp3(Path(sys.argv[1]), Path(sys.argv[2]), metadata=";FFMETADATA1\\n")
+except OSError as e:
+    sys.exit(0 if e.errno == errno.ENOSPC else 3)
+sys.exit(4)
+"""
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None, reason="no unshare to mount a tmpfs")
+def test_a_disk_that_fills_as_ffmpeg_ends_the_file_is_an_error(tmp_path: Path) -> None:
+    """ffmpeg exits 0 when the disk fills as it writes the file's trailer (the file is cut
+    short): the full disk is found in what it says."""
+    tone = write_tone(tmp_path / "tone.wav", 20.0)
+    small = tmp_path / "small"
+    small.mkdir()
+    mount = shlex.join(["mount", "-t", "tmpfs", "-o", "size=80k", "tmpfs", str(small)])
+    run = shlex.join([sys.executable, "-c", FULL_DISK, str(tone), str(small / "o.mp3")])
+    done = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", f"{mount} && {run}"], capture_output=True, text=True
+    )
+    if "mount" in done.stderr and done.returncode != 0 and "Traceback" not in done.stderr:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    assert done.returncode == 0, done.stderr

@@ -150,7 +150,7 @@ def test_a_partial_rebuild_never_leaves_a_playlist_naming_a_deleted_file(
     assert playlist_names(folder) == ["Wells Meets Stalin.m4b"]
     fake_build(script, tmp_path, formats="m4b,m3u8", chapters="1")
     names = playlist_names(folder)
-    assert names == ["Wells Meets Stalin - chapters 1.m4b"]
+    assert names == ["Wells Meets Stalin.m4b"], "the whole book, kept beside the partial one"
     assert all((folder / name).is_file() for name in names)
 
 
@@ -162,3 +162,63 @@ def test_a_playlist_of_an_earlier_build_is_kept_up_to_date(tmp_path: Path) -> No
     names = playlist_names(folder)
     assert len(names) == 3, "the playlist names the chapters added since"
     assert all((folder / name).is_file() for name in names)
+
+
+# ---------------------------------------------------------------- found by an adversarial run
+
+
+def test_a_partial_build_keeps_the_whole_books_files(tmp_path: Path) -> None:
+    script = tiny_script()
+    folder = fake_build(script, tmp_path, formats="mp3,m4b,m3u8").folder
+    whole = folder / "Wells Meets Stalin.m4b"
+    before = whole.read_bytes()
+    fake_build(script, tmp_path, formats="mp3,m4b,m3u8", chapters="2")
+    assert whole.read_bytes() == before, "building one chapter again never deletes the book"
+    assert (folder / "Wells Meets Stalin - chapters 2.m4b").is_file()
+    assert playlist_names(folder)[0] == "01 - Book I - I - The Meeting.mp3"
+    fake_build(script, tmp_path, formats="mp3,m4b,m3u8", chapters="3")
+    assert not (folder / "Wells Meets Stalin - chapters 2.m4b").exists(), "a partial replaces one"
+    assert (folder / "Wells Meets Stalin - chapters 3.m4b").is_file()
+    fake_build(script, tmp_path, formats="mp3,m4b,m3u8")
+    assert sorted(p.name for p in folder.glob("*.m4b")) == ["Wells Meets Stalin.m4b"]
+
+
+def test_a_playlist_covers_every_chapter_after_a_format_switch(tmp_path: Path) -> None:
+    script = tiny_script()
+    folder = fake_build(script, tmp_path, formats="mp3,m3u8", chapters="1").folder
+    fake_build(script, tmp_path, formats="opus,m3u8")
+    names = playlist_names(folder)
+    assert [Path(name).suffix for name in names] == [".opus"] * 3
+    metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    assert len(metadata["chapters"]) == 3
+
+
+def test_a_file_cut_short_since_it_was_written_is_made_again(tmp_path: Path) -> None:
+    script = tiny_script()
+    folder = fake_build(script, tmp_path).folder
+    [mp3] = folder.glob("01 - *.mp3")
+    whole = mp3.read_bytes()
+    mp3.write_bytes(whole[: len(whole) // 2])  # as a full disk once left it
+    again = fake_build(script, tmp_path)
+    assert again.written == [mp3]
+    assert mp3.read_bytes() == whole
+
+
+def test_an_edited_manifest_never_deletes_files_it_did_not_write(tmp_path: Path) -> None:
+    script = tiny_script()
+    folder = fake_build(script, tmp_path).folder
+    notes = folder / "notes.txt"
+    notes.write_text("mine", encoding="utf-8")
+    [first] = folder.glob("01 - *.mp3")
+    data = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+    data["chapters"]["99"] = {**data["chapters"]["1"], "stem": "99 - Gone"}
+    data["chapters"]["99"]["files"] = {"mp3": {"name": "notes.txt", "key": "k"}}
+    data["book"]["m3u8"]["names"] = [*data["book"]["m3u8"]["names"], first.name]
+    data["book"]["m3u8"].pop("sizes", None)
+    data["chapters"]["2"]["title"] = "Two\n/etc/passwd\n#EXTINF:1,x"
+    (folder / MANIFEST_NAME).write_text(json.dumps(data), encoding="utf-8")
+    fake_build(script, tmp_path, chapters="1")
+    assert notes.read_text(encoding="utf-8") == "mine"
+    assert first.is_file(), "a name another entry lists is never deleted as a stale one"
+    lines = (folder / "Wells Meets Stalin.m3u8").read_text(encoding="utf-8").splitlines()
+    assert "/etc/passwd" not in lines, "a title is one line of the playlist, whatever it holds"

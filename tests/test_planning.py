@@ -23,7 +23,7 @@ BOOK = BookInfo("Title", "Author", None, 1)
 
 def built(chapter: PlannedChapter) -> Manifest:
     jobs = plan_outputs(Manifest(), chapter, [Mp3Writer(), VttWriter()], set())
-    return Manifest({chapter.index: chapter_entry(chapter, jobs)})
+    return Manifest({chapter.index: chapter_entry(chapter, jobs, {})})
 
 
 def test_a_new_chapter_is_written() -> None:
@@ -85,10 +85,10 @@ def test_a_playlist_is_rewritten_when_a_file_it_names_changes_name() -> None:
     writer = PlaylistWriter()
     chapters = tuple(records(built(CHAPTER), {"01 - One.mp3"}))
     before = BookOutput(BOOK, chapters, book_files={"m4b": ["Title.m4b"]})
-    first = plan_book_output(Manifest(), writer, before, [], set())
+    first = plan_book_output(None, writer, before, [], set())
     manifest = Manifest(book={"m3u8": BookEntry(first.names, first.key)})
     present = set(first.names)
-    assert plan_book_output(manifest, writer, before, [], present).current
+    assert plan_book_output(manifest.book["m3u8"], writer, before, [], present).current
     after = BookOutput(BOOK, chapters, book_files={"m4b": ["Title - chapters 1.m4b"]})
-    assert not plan_book_output(manifest, writer, after, [], present).current
-    assert not plan_book_output(manifest, writer, before, [], set()).current
+    assert not plan_book_output(manifest.book["m3u8"], writer, after, [], present).current
+    assert not plan_book_output(manifest.book["m3u8"], writer, before, [], set()).current

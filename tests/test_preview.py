@@ -47,3 +47,19 @@ def test_preview_from_the_command_line(tmp_path: Path) -> None:
     both = run_cli(*args, "--cast", book, "--out", str(sample), env=env)
     assert both.returncode == 2
     assert both.stderr == f"error: give --cast {book} or --engine espeak-ng, not both\n"
+
+
+def test_a_preview_longer_than_the_chapter_is_the_whole_chapter(tmp_path: Path) -> None:
+    script = tiny_script()
+    dest = tmp_path / "sample.wav"
+    length = make_preview(
+        script,
+        fake_cast(script),
+        dest,
+        chapter=3,
+        seconds=1e308,
+        synthesize=fake_synthesize,
+        cache_dir=tmp_path / "c",
+    )
+    assert 0 < length < 60
+    assert float(ffmpeg.probe(dest)["format"]["duration"]) == pytest.approx(length, abs=0.1)

@@ -406,5 +406,5 @@ def test_cover_mime_rejects_other_images_and_missing_files(media: Path, tmp_path
         cover_mime(media / "cover.gif")
     with pytest.raises(UserError, match="cannot read cover"):
         cover_mime(tmp_path / "absent.png")
-    with pytest.raises(UserError, match="cannot read cover"):
+    with pytest.raises(UserError, match="is not a file"):
         cover_mime(tmp_path)

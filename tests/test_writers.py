@@ -17,6 +17,7 @@ from audiobook.model import BookInfo, BookOutput, ChapterOutput, ChapterRecord, 
 from audiobook.stitching import master_chapter, plan_chapter
 from audiobook.tagging import chapter_marks, vorbis_time
 from audiobook.writers import WRITERS, get_writers
+from audiobook.writers.daisy import DaisyWriter
 from audiobook.writers.m4b import M4bWriter
 from audiobook.writers.mp3 import Mp3Writer
 from audiobook.writers.opus import OpusWriter
@@ -240,3 +241,35 @@ def test_writers_are_chosen_by_name() -> None:
     assert [w.NAME for w in get_writers("all")] == list(WRITERS)
     with pytest.raises(UserError, match="unknown output format wav; choose from mp3, m4b"):
         get_writers("mp3,wav")
+
+
+def test_a_long_title_keeps_the_partial_books_name_apart(rendered: list[ChapterOutput]) -> None:
+    from dataclasses import replace
+
+    book = replace(rendered[0].book, title="A Very Long Title " * 12)
+    whole = BookOutput(book, records(rendered))
+    part = BookOutput(book, records(rendered)[:1], partial=True)
+    for writer in (M4bWriter(), DaisyWriter()):
+        assert writer.file_names(whole)[0] != writer.file_names(part)[0]
+    assert M4bWriter().file_names(part)[0].endswith(" - chapters 1.m4b")
+    assert len(M4bWriter().file_names(part)[0].encode()) <= 160
+
+
+def test_m4b_cuts_long_mark_titles_between_characters(
+    rendered: list[ChapterOutput], tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    long_title = "Глава первая, в которой " * 8  # 2 bytes a letter: past 255 bytes
+    chapters = tuple(replace(r, title=long_title) for r in records(rendered))
+    output = BookOutput(rendered[0].book, chapters, audio=iter([o.wav for o in rendered]))
+    dest = tmp_path / "book.m4b"
+    M4bWriter().write(output, [dest])
+    titles = [c.title for c in mutagen.File(dest).chapters]
+    assert len(titles) == 3
+    assert all(long_title.startswith(t) and len(t.encode()) <= 250 for t in titles)
+
+
+def test_all_with_an_unknown_format_is_refused() -> None:
+    with pytest.raises(UserError, match="bogus"):
+        get_writers("all,bogus")

@@ -19,6 +19,8 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from audiobook.errors import UserError
+
 log = logging.getLogger(__name__)
 
 _PARTIAL = re.compile(r"^\..+\.audiobook-(\d+)\.part$")
@@ -45,16 +47,29 @@ def is_plain_name(name: object) -> bool:
 
 
 def inside(folder: Path, name: str) -> Path | None:
-    """`folder / name` when `name` is plain and no folder on the way is a symlink (which
-    could lead out of the book folder); None otherwise."""
+    """`folder / name` when `name` is plain and nothing on the way is a symlink (which could
+    lead out of the book folder) or a file; None otherwise. Folders on the way may be
+    missing (a talking book's folder before its first build)."""
     if not is_plain_name(name):
         return None
     path = folder
     for part in name.split("/")[:-1]:
         path = path / part
-        if path.is_symlink() or not path.is_dir():
+        if path.is_symlink() or (path.exists() and not path.is_dir()):
             return None
     return folder / name
+
+
+def destination(folder: Path, name: str) -> Path:
+    """Where the build writes `name`: inside the folder, or a user error saying what is in
+    the way (a link out of the folder, a file where a folder goes, a folder where a file
+    goes)."""
+    path = inside(folder, name)
+    if path is None:
+        raise UserError(f"{folder / name}: a link or a file in the book folder is in the way")
+    if path.is_dir() and not path.is_symlink():
+        raise UserError(f"{path}: a folder is in the way of the file the build writes there")
+    return path
 
 
 def remove_file(folder: Path, name: str) -> bool:
@@ -105,7 +120,10 @@ def write_atomically(dests: Sequence[Path], write: Callable[[list[Path]], object
             os.replace(temp, dest)
     finally:
         for temp in temps:
-            temp.unlink(missing_ok=True)
+            try:
+                temp.unlink(missing_ok=True)
+            except OSError:
+                pass  # a read-only disk: the write failed already, and that error is the news
     for folder in {dest.parent for dest in dests}:
         _fsync_dir(folder)
 

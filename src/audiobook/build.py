@@ -13,7 +13,7 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -22,6 +22,7 @@ from typing import Protocol
 
 from audiobook import ffmpeg, processes
 from audiobook.bookfolder import (
+    destination,
     inside,
     make_work_folder,
     remove_file,
@@ -61,6 +62,7 @@ from audiobook.writers import WRITERS, BookWriter, ChapterWriter, get_writers
 log = logging.getLogger(__name__)
 
 DEFAULT_OUT_DIR = Path("output")
+PARTIAL_ENTRY = ":partial"  # manifest entry of a book writer's files for some chapters
 Synthesizer = Callable[..., list[ChapterAudio]]  # synthesis.synthesize_script's shape
 
 
@@ -208,8 +210,10 @@ class _Builder:
                 log.info("removed %s: the book no longer has its chapter", name)
         self.present = {
             name
-            for name in self.manifest.names()
-            if (path := inside(self.folder, name)) is not None and path.is_file()
+            for name, size in self.manifest.sizes().items()
+            if (path := inside(self.folder, name)) is not None
+            and path.is_file()
+            and size in (None, path.stat().st_size)  # not cut short since (a full disk)
         }
         self.work = make_work_folder(self.folder)
         result = BuildResult(self.folder)
@@ -294,7 +298,7 @@ class _Builder:
         with self.lock:
             jobs = plan_outputs(self.manifest, planned, self.chapter_writers, self.present)
         for job, writer in zip(jobs, self.chapter_writers, strict=True):
-            dest = self.folder / job.names[0]
+            dest = destination(self.folder, job.names[0])
             if job.current:
                 state.unchanged.append(dest)
             else:
@@ -303,11 +307,11 @@ class _Builder:
                 )
                 write_atomically([dest], partial(_write_chapter_file, writer, output))
                 state.written.append(dest)
-            self._replaced(job)
+            self._replaced(job, self.manifest.names_except(chapter=chapter.index))
             state.files[job.writer] = job.names[0]
         with self.lock:  # saved per chapter, so a failed build keeps what it did
             old = self.manifest.chapters.get(chapter.index)
-            entry = chapter_entry(planned, jobs)
+            entry = chapter_entry(planned, jobs, self._sizes(job.names[0] for job in jobs))
             if old is not None:  # files of writers not in this build stay the chapter's
                 entry.files.update({w: f for w, f in old.files.items() if w not in entry.files})
             self.manifest.chapters[chapter.index] = entry
@@ -317,13 +321,18 @@ class _Builder:
             state.wav = None
         return state
 
-    def _replaced(self, job: FileJob) -> None:
-        """Note the job's files as present; delete the files it replaces."""
+    def _sizes(self, names: Iterable[str]) -> dict[str, int]:
+        return {name: (self.folder / name).stat().st_size for name in names}
+
+    def _replaced(self, job: FileJob, claimed: set[str]) -> None:
+        """Note the job's files as present; delete the files it replaces, unless another
+        entry of the manifest (`claimed`) lists them too."""
         with self.lock:
             self.present.update(job.names)
             for name in job.stale:
-                if name not in job.names and remove_file(self.folder, name):
-                    self.present.discard(name)
+                if name not in job.names and name not in claimed:
+                    if remove_file(self.folder, name):
+                        self.present.discard(name)
 
     def _rendered(self, state: _ChapterState) -> Path:
         """The chapter's finished WAV, rendering it on first use."""
@@ -366,11 +375,11 @@ class _Builder:
     def _build_book_files(self, states: list[_ChapterState], result: BuildResult) -> None:
         built = self.states = {state.plan.chapter.index: state for state in states}
         is_partial = len(self.selected) < self.book.total_chapters
-        book_files = {
-            name: list(entry.names)
-            for name, entry in self.manifest.book.items()
-            if all(n in self.present for n in entry.names)
-        }
+        # Book files by writer, the whole book's preferred to a partial one's.
+        book_files: dict[str, list[str]] = {}
+        for entry_name, entry in sorted(self.manifest.book.items(), key=lambda item: item[0]):
+            if all(n in self.present for n in entry.names):
+                book_files.setdefault(entry_name.split(PARTIAL_ENTRY)[0], list(entry.names))
         order = list(WRITERS)
         for writer in self._book_writers():
             if writer.NEEDS_AUDIO:
@@ -386,8 +395,13 @@ class _Builder:
                 n: f for n, f in book_files.items() if order.index(n) < order.index(writer.NAME)
             }
             output = BookOutput(self.book, chapters, self.cover, is_partial, earlier)
-            job = plan_book_output(self.manifest, writer, output, keys, self.present)
-            dests = [self.folder / name for name in job.names]
+            # A partial book (some chapters) is kept apart from the whole book's files, so
+            # building one chapter again never deletes the whole book.
+            partial_book = is_partial and writer.NEEDS_AUDIO
+            entry_name = writer.NAME + PARTIAL_ENTRY if partial_book else writer.NAME
+            old = self.manifest.book.get(entry_name)
+            job = plan_book_output(old, writer, output, keys, self.present)
+            dests = [destination(self.folder, name) for name in job.names]
             if job.current:
                 result.unchanged += dests
             else:
@@ -400,9 +414,24 @@ class _Builder:
                     output = replace(output, chapters=chapters)
                 write_atomically(dests, partial(writer.write, output))
                 result.written += dests
-            self._replaced(job)
-            self.manifest.book[writer.NAME] = BookEntry(job.names, job.key)
-            book_files[writer.NAME] = list(job.names)
+            self._replaced(job, self.manifest.names_except(book=entry_name))
+            sizes = self._sizes(job.names)
+            self.manifest.book[entry_name] = BookEntry(
+                job.names, job.key, tuple(sizes[name] for name in job.names)
+            )
+            if not partial_book:
+                book_files[writer.NAME] = list(job.names)
+                self._drop_partial_book(writer, job.names)
+            else:
+                book_files.setdefault(writer.NAME, list(job.names))
+
+    def _drop_partial_book(self, writer: BookWriter, names: tuple[str, ...]) -> None:
+        """The whole book supersedes a partial one of the same writer: its files go."""
+        superseded = self.manifest.book.pop(writer.NAME + PARTIAL_ENTRY, None)
+        if superseded is not None:
+            stale = tuple(n for n in superseded.names if writer.could_have_written(n))
+            job = FileJob(writer.NAME, names, "", True, stale)
+            self._replaced(job, self.manifest.names_except())
 
     def _stream_audio(self) -> Iterator[Path]:
         """This build's chapters' finished audio in order, one at a time: each is rendered

@@ -19,6 +19,7 @@ class UserError(AudiobookError):
 
 _NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
 _NOT_ALLOWED = (errno.EACCES, errno.EPERM, errno.EROFS)
+_IN_THE_WAY = (errno.EISDIR, errno.ENOTDIR, errno.ENOTEMPTY)  # a folder where a file goes …
 
 
 @contextmanager
@@ -39,6 +40,10 @@ def disk_errors_as_user_errors(where: Path, *, kept: str = "") -> Iterator[None]
             raise UserError(f"{place}: no space left on the disk ({free} free){after}") from e
         if e.errno in _NOT_ALLOWED:
             raise UserError(f"{place}: {(e.strerror or 'not allowed').lower()}{after}") from e
+        if e.errno in _IN_THE_WAY:
+            target = f" -> {e.filename2}" if e.filename2 else ""
+            what = (e.strerror or "in the way").lower()
+            raise UserError(f"{place}{target}: {what}; move it out of the way") from e
         raise
 
 

@@ -29,6 +29,7 @@ class FileEntry:
 
     name: str
     key: str
+    size: int | None = None  # bytes when written: a file cut short since is made again
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class BookEntry:
 
     names: tuple[str, ...]
     key: str
+    sizes: tuple[int, ...] | None = None  # of `names`, when written
 
 
 @dataclass
@@ -57,8 +59,21 @@ class Manifest:
 
     def names(self) -> set[str]:
         """Every file name the manifest says a build wrote."""
-        names = {f.name for entry in self.chapters.values() for f in entry.files.values()}
-        return names | {name for entry in self.book.values() for name in entry.names}
+        return set(self.sizes())
+
+    def names_except(self, *, chapter: int | None = None, book: str | None = None) -> set[str]:
+        """The names every other entry lists: files never to delete as this entry's old ones."""
+        names = {f.name for i, e in self.chapters.items() if i != chapter for f in e.files.values()}
+        return names | {n for w, e in self.book.items() if w != book for n in e.names}
+
+    def sizes(self) -> dict[str, int | None]:
+        """Every file name the manifest says a build wrote, with its size then (if known)."""
+        sizes: dict[str, int | None] = {
+            f.name: f.size for entry in self.chapters.values() for f in entry.files.values()
+        }
+        for entry in self.book.values():
+            sizes.update(zip(entry.names, entry.sizes or [None] * len(entry.names), strict=True))
+        return sizes
 
 
 class _MalformedError(ValueError):
@@ -93,14 +108,28 @@ def save_manifest(folder: Path, manifest: Manifest) -> None:
                 "stem": entry.stem,
                 "duration_s": entry.duration_s,
                 "key": entry.key,
-                "files": {w: {"name": f.name, "key": f.key} for w, f in entry.files.items()},
+                "files": {w: _file_json(f) for w, f in entry.files.items()},
             }
             for index, entry in sorted(manifest.chapters.items())
         },
-        "book": {w: {"names": list(e.names), "key": e.key} for w, e in manifest.book.items()},
+        "book": {w: _book_json(e) for w, e in manifest.book.items()},
     }
     text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
     write_text_atomically(folder / MANIFEST_NAME, text)
+
+
+def _file_json(entry: FileEntry) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": entry.name, "key": entry.key}
+    if entry.size is not None:
+        data["size"] = entry.size
+    return data
+
+
+def _book_json(entry: BookEntry) -> dict[str, Any]:
+    data: dict[str, Any] = {"names": list(entry.names), "key": entry.key}
+    if entry.sizes is not None:
+        data["sizes"] = list(entry.sizes)
+    return data
 
 
 def _parse(data: Any) -> Manifest:
@@ -118,7 +147,8 @@ def _parse(data: Any) -> Manifest:
         files = {}
         for writer, file in _mapping(entry.get("files", {}), f"chapter {index} files").items():
             file = _mapping(file, f"chapter {index} {writer}")
-            files[writer] = FileEntry(_name(file.get("name")), _text(file.get("key")))
+            size = _size(file.get("size"))
+            files[writer] = FileEntry(_name(file.get("name")), _text(file.get("key")), size)
         manifest.chapters[int(index)] = ChapterEntry(
             _text(entry.get("title")),
             _text(entry.get("stem")),
@@ -131,10 +161,23 @@ def _parse(data: Any) -> Manifest:
         names = entry.get("names")
         if not isinstance(names, list):
             raise _MalformedError(f"book {writer}: names is not a list")
+        sizes = entry.get("sizes")
+        if sizes is not None and not (isinstance(sizes, list) and len(sizes) == len(names)):
+            raise _MalformedError(f"book {writer}: sizes do not match names")
         manifest.book[writer] = BookEntry(
-            tuple(_name(name) for name in names), _text(entry.get("key"))
+            tuple(_name(name) for name in names),
+            _text(entry.get("key")),
+            None if sizes is None else tuple(_size(size) or 0 for size in sizes),
         )
     return manifest
+
+
+def _size(value: Any) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise _MalformedError(f"{value!r} is not a file size")
+    return value
 
 
 def _mapping(value: Any, what: str) -> dict[str, Any]:

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from audiobook.cache import changed_error
 from audiobook.loudness import DEFAULT_CEILING_DBFS, DEFAULT_TARGET_RMS_DBFS
-from audiobook.manifest import ChapterEntry, FileEntry, Manifest
+from audiobook.manifest import BookEntry, ChapterEntry, FileEntry, Manifest
 from audiobook.model import (
     AUDIO_SAMPLE_RATE_HZ,
     BookInfo,
@@ -28,7 +28,7 @@ from audiobook.model import (
     ChapterRecord,
     Clip,
 )
-from audiobook.writers import BookWriter, ChapterWriter
+from audiobook.writers import WRITERS, BookWriter, ChapterWriter
 
 
 def digest(*parts: Any) -> str:
@@ -113,15 +113,19 @@ def plan_outputs(
         name = writer.file_name(chapter.stem)
         key = writer_key(writer, chapter.key)
         before = old.files.get(writer.NAME) if old else None
-        current = before == FileEntry(name, key) and name in present
-        stale = (before.name,) if before and before.name != name else ()
+        current = before is not None and (before.name, before.key) == (name, key)
+        current = current and name in present
+        ours = old is not None and before is not None and before.name == writer.file_name(old.stem)
+        stale = (before.name,) if before and ours and before.name != name else ()
         jobs.append(FileJob(writer.NAME, (name,), key, current, stale))
     return jobs
 
 
-def chapter_entry(chapter: PlannedChapter, jobs: Sequence[FileJob]) -> ChapterEntry:
-    """The manifest entry for a chapter once its jobs are done."""
-    files = {job.writer: FileEntry(job.names[0], job.key) for job in jobs}
+def chapter_entry(
+    chapter: PlannedChapter, jobs: Sequence[FileJob], sizes: Mapping[str, int]
+) -> ChapterEntry:
+    """The manifest entry for a chapter once its jobs are done (`sizes` of its files)."""
+    files = {job.writer: FileEntry(job.names[0], job.key, sizes.get(job.names[0])) for job in jobs}
     return ChapterEntry(chapter.title, chapter.stem, chapter.duration_s, chapter.key, files)
 
 
@@ -136,7 +140,7 @@ def records(manifest: Manifest, present: Collection[str]) -> list[ChapterRecord]
 
 
 def plan_book_output(
-    manifest: Manifest,
+    old: BookEntry | None,
     writer: BookWriter,
     output: BookOutput,
     audio_keys: Sequence[str],
@@ -154,14 +158,17 @@ def plan_book_output(
         output.partial,
         file_identity(output.cover),
     )
-    old = manifest.book.get(writer.NAME)
     current = (
         old is not None
         and old.key == key
         and old.names == names
         and all(name in present for name in names)
     )
-    stale = tuple(name for name in (old.names if old else ()) if name not in names)
+    stale = tuple(
+        name
+        for name in (old.names if old else ())
+        if name not in names and writer.could_have_written(name)
+    )
     return FileJob(writer.NAME, names, key, current, stale)
 
 
@@ -174,5 +181,12 @@ def prune(manifest: Manifest, total_chapters: int) -> tuple[Manifest, list[str]]
     gone = [e for i, e in manifest.chapters.items() if i > total_chapters]
     kept_names = {f.name for e in keep.values() for f in e.files.values()}
     kept_names |= {name for e in manifest.book.values() for name in e.names}
-    names = sorted({f.name for e in gone for f in e.files.values()} - kept_names)
-    return Manifest(keep, dict(manifest.book)), names
+    names = {f.name for e in gone for w, f in e.files.items() if _chapter_file(w, e.stem) == f.name}
+    return Manifest(keep, dict(manifest.book)), sorted(names - kept_names)
+
+
+def _chapter_file(writer: str, stem: str) -> str | None:
+    """The name a chapter writer gives a chapter's file: a recorded name that differs is
+    not one a build wrote (a hand-edited manifest), and is never deleted."""
+    cls = WRITERS.get(writer)
+    return cls().file_name(stem) if cls is not None and issubclass(cls, ChapterWriter) else None

@@ -55,12 +55,15 @@ def make_preview(
     if dest.suffix.lower() not in PREVIEW_SUFFIXES:
         raise UserError(f"{dest}: write a preview as one of {', '.join(PREVIEW_SUFFIXES)}")
     if not math.isfinite(seconds) or seconds <= 0:
-        raise UserError(f"--seconds {seconds:g}: give a length above zero")
+        raise UserError(f"--seconds {seconds:g}: give a length above zero, in seconds")
+    if not 1 <= chapter <= len(script.chapters):
+        raise UserError(f"--chapter {chapter}: the book has chapters 1 to {len(script.chapters)}")
     if synthesize is None:
         from audiobook.synthesis import synthesize_script
 
         synthesize = synthesize_script
-    words = max(1, round(seconds * _PREVIEW_WORDS_PER_SECOND))
+    in_chapter = sum(len(s.text.split()) for s in script.chapters[chapter - 1].segments)
+    words = max(1, min(in_chapter, round(min(seconds, 1e9) * _PREVIEW_WORDS_PER_SECOND)))
     while True:
         short = preview_script(script, chapter, words)
         [audio] = synthesize(short, cast, cache_dir=cache_dir, chapters=[chapter])

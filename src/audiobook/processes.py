@@ -55,10 +55,16 @@ def run(
         result = _capture([program, *args[1:]], input_bytes, timeout_s, cwd)
     except subprocess.TimeoutExpired as e:
         raise AudiobookError(f"{args[0]} did not finish within {timeout_s:g} s") from e
-    if result.returncode != 0:
+    if result.returncode != 0 or _ran_out_of_space(result.stderr):
         interrupts.check()  # killed by a stop signal: that is the news, not its failure
         raise failure(args[0], result.returncode, result.stderr)
     return result
+
+
+def _ran_out_of_space(stderr: bytes) -> bool:
+    """ffmpeg exits 0 when the disk fills as it writes a file's trailer, leaving it cut
+    short; only its stderr tells."""
+    return NO_SPACE_MESSAGE.encode() in stderr
 
 
 def _capture(
@@ -137,10 +143,11 @@ def run_streaming(
             process.kill()  # the input failed (or we were interrupted): don't leave it running
             process.wait()
             raise
-        if returncode != 0:
+        stderr.seek(0)
+        complaints = stderr.read()
+        if returncode != 0 or _ran_out_of_space(complaints):
             interrupts.check()  # killed by a stop signal
-            stderr.seek(0)
-            raise failure(args[0], returncode, stderr.read())
+            raise failure(args[0], returncode, complaints)
 
 
 # Command-line audio players tried in turn to play a preview, with their quiet options.

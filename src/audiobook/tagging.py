@@ -176,6 +176,8 @@ def vorbis_chapters(marks: Sequence[Mark]) -> list[tuple[str, str]]:
 
 def cover_mime(cover: Path) -> str:
     """MIME type of a cover image, from its first bytes; a user error if it is neither."""
+    if cover.exists() and not cover.is_file():  # a FIFO would hang the read
+        raise UserError(f"cover {cover} is not a file")
     try:
         with cover.open("rb") as f:
             head = f.read(8)

@@ -41,9 +41,9 @@ def get_writers(spec: str | None) -> list[ChapterWriter | BookWriter]:
         raise UserError("--format is empty: give formats like mp3,vtt, or leave it out")
     names = [name.strip().lower() for name in (spec or ",".join(DEFAULT_FORMATS)).split(",")]
     names = [name for name in names if name]
-    if "all" in names:
+    unknown = [name for name in names if name not in WRITERS and name != "all"]
+    if "all" in names and not unknown:
         names = list(WRITERS)
-    unknown = [name for name in names if name not in WRITERS]
     if unknown or not names:
         choices = ", ".join([*WRITERS, "all"])
         raise UserError(

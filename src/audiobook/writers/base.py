@@ -12,16 +12,25 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import ClassVar
 
-from audiobook.filenames import format_ranges, safe_name
+from audiobook.filenames import DEFAULT_MAX_NAME_BYTES, format_ranges, safe_name, truncate_utf8
 from audiobook.model import BookOutput, ChapterOutput
 
 
-def book_stem(output: BookOutput) -> str:
-    """File name (without suffix) of a whole-book file; a partial build names its chapters."""
-    name = output.book.title
+def book_stem(output: BookOutput, max_bytes: int = DEFAULT_MAX_NAME_BYTES) -> str:
+    """File name (without suffix) of a whole-book file; a partial build names its chapters.
+
+    A long title is cut (between words where it can be) and the chapters' part kept, so a
+    partial book never takes the whole book's name.
+    """
+    chapters = ""
     if output.partial:
-        name += f" - chapters {format_ranges(record.index for record in output.chapters)}"
-    return safe_name(name)
+        chapters = f" - chapters {format_ranges(record.index for record in output.chapters)}"
+    room = max(16, max_bytes - len(chapters.encode("utf-8")))
+    title = safe_name(output.book.title)
+    if len(title.encode("utf-8")) > room:
+        cut = truncate_utf8(title, room)
+        title = safe_name(cut.rsplit(" ", 1)[0] if " " in cut else cut)
+    return title + chapters
 
 
 class ChapterWriter(ABC):
@@ -48,6 +57,12 @@ class BookWriter(ABC):
     # …as BookOutput.audio, one chapter at a time (so the build keeps no chapter for it),
     # rather than as every record's `wav` at once.
     STREAMS_AUDIO: ClassVar[bool] = False
+    # How its file names end: a name recorded for this writer that does not is not the
+    # writer's, and is never deleted as its old file (a hand-edited manifest).
+    SUFFIXES: ClassVar[tuple[str, ...]]
+
+    def could_have_written(self, name: str) -> bool:
+        return name.endswith(self.SUFFIXES)
 
     @abstractmethod
     def file_names(self, output: BookOutput) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audiobook.filenames import safe_name, truncate_utf8
+from audiobook.bookfolder import remove_leftovers
 from audiobook.model import BookOutput
 from audiobook.writers.base import BookWriter, book_stem
 
@@ -25,14 +25,17 @@ class DaisyWriter(BookWriter):
     NAME = "daisy"
     NEEDS_AUDIO = True
 
+    SUFFIXES = ()
+
+    def could_have_written(self, name: str) -> bool:
+        folder, _, rest = name.partition("/")
+        return folder.endswith(FOLDER_SUFFIX) and bool(rest) and "/" not in rest
+
     def file_names(self, output: BookOutput) -> list[str]:
         from audiobook.talkingbook.daisy import file_names
         from audiobook.talkingbook.layout import chapter_names
 
-        stem = book_stem(output)
-        if len(stem.encode("utf-8")) > FOLDER_NAME_MAX_BYTES:  # cut between words
-            stem = truncate_utf8(stem, FOLDER_NAME_MAX_BYTES).rsplit(" ", 1)[0]
-        folder = safe_name(stem) + FOLDER_SUFFIX
+        folder = book_stem(output, FOLDER_NAME_MAX_BYTES) + FOLDER_SUFFIX
         return [f"{folder}/{name}" for name in file_names(chapter_names(output.chapters))]
 
     def write(self, output: BookOutput, dests: list[Path]) -> None:
@@ -41,7 +44,5 @@ class DaisyWriter(BookWriter):
 
         folder = dests[0].parent
         folder.mkdir(parents=True, exist_ok=True)
-        # The build clears what an interrupted build left in the book folder, not in ours.
-        for stale in set(folder.glob(".*.part")) - set(dests):
-            stale.unlink(missing_ok=True)
+        remove_leftovers(folder)  # the build clears the book folder's, not this one's
         write_daisy(output.book, talking_chapters(output), dests)

@@ -17,6 +17,8 @@ class EpubWriter(BookWriter):
     NAME = "epub"
     NEEDS_AUDIO = True
 
+    SUFFIXES = (".epub",)
+
     def file_names(self, output: BookOutput) -> list[str]:
         return [book_stem(output) + ".epub"]
 

@@ -11,11 +11,14 @@ from pathlib import Path
 
 from audiobook import ffmpeg
 from audiobook.errors import AudiobookError
+from audiobook.filenames import truncate_utf8
 from audiobook.language_codes import iso639_2
 from audiobook.loudness import read_wav_frames
 from audiobook.model import BookOutput
 from audiobook.tagging import book_marks, book_tags, ffmetadata, tag_file
 from audiobook.writers.base import BookWriter, book_stem
+
+MAX_MARK_TITLE_BYTES = 250
 
 
 class M4bWriter(BookWriter):
@@ -27,11 +30,18 @@ class M4bWriter(BookWriter):
     def __init__(self, bitrate_kbps: int = ffmpeg.DEFAULT_AAC_BITRATE_KBPS) -> None:
         self.bitrate_kbps = bitrate_kbps
 
+    SUFFIXES = (".m4b",)
+
     def file_names(self, output: BookOutput) -> list[str]:
         return [book_stem(output) + ".m4b"]
 
     def write(self, output: BookOutput, dests: list[Path]) -> None:
-        marks = book_marks([(record.title, record.duration_s) for record in output.chapters])
+        # Nero chapter lists hold titles of at most 255 bytes, and ffmpeg cuts them there even
+        # inside a character (mutagen then cannot read the file): cut them first, between
+        # characters.
+        marks = book_marks(
+            [(truncate_utf8(r.title, MAX_MARK_TITLE_BYTES), r.duration_s) for r in output.chapters]
+        )
         streamed = 0
 
         def pcm() -> Iterator[bytes]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from audiobook.filenames import safe_name
+from audiobook.filenames import display_text, safe_name
 from audiobook.model import BookOutput, ChapterRecord
 from audiobook.tagging import GENRE, book_marks
 from audiobook.writers.base import BookWriter
@@ -20,23 +20,29 @@ METADATA_NAME = "metadata.json"
 
 
 def _chapter_files(output: BookOutput) -> list[tuple[ChapterRecord, str]]:
+    """One file per chapter: of one format where one covers every chapter, else each
+    chapter's most widely playable file (formats switched between builds)."""
     for writer in PLAYLIST_FORMATS:
-        entries = [(r, r.files[writer]) for r in output.chapters if writer in r.files]
-        if entries:
-            return entries
-    return []
+        if output.chapters and all(writer in r.files for r in output.chapters):
+            return [(r, r.files[writer]) for r in output.chapters]
+    entries = []
+    for record in output.chapters:
+        name = next((record.files[w] for w in PLAYLIST_FORMATS if w in record.files), None)
+        if name is not None:
+            entries.append((record, name))
+    return entries
 
 
 def playlist_text(output: BookOutput) -> str:
     """Extended M3U in UTF-8: one entry per chapter file, or the book file if there are none."""
-    lines = ["#EXTM3U", f"#PLAYLIST:{output.book.title}"]
+    lines = ["#EXTM3U", f"#PLAYLIST:{display_text(output.book.title)}"]
     entries = _chapter_files(output)
     for record, name in entries:
-        lines += [f"#EXTINF:{round(record.duration_s)},{record.title}", name]
+        lines += [f"#EXTINF:{round(record.duration_s)},{display_text(record.title)}", name]
     if not entries:
         total = round(sum(record.duration_s for record in output.chapters))
         for name in output.book_files.get("m4b", []):
-            lines += [f"#EXTINF:{total},{output.book.title}", name]
+            lines += [f"#EXTINF:{total},{display_text(output.book.title)}", name]
     return "\n".join(lines) + "\n"
 
 
@@ -72,6 +78,8 @@ def metadata_json(output: BookOutput) -> str:
 
 class PlaylistWriter(BookWriter):
     NAME = "m3u8"
+
+    SUFFIXES = (".m3u8", METADATA_NAME)
 
     def file_names(self, output: BookOutput) -> list[str]:
         return [safe_name(output.book.title) + ".m3u8", METADATA_NAME]
