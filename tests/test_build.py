@@ -4,6 +4,7 @@ with the real engines on the seed texts, checked with ffprobe and mutagen."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -403,3 +404,16 @@ def test_a_cover_that_is_no_file_is_refused_at_once(tmp_path: Path) -> None:
     options = BuildOptions(out_dir=tmp_path / "out", cache_dir=tmp_path / "c", cover=fifo)
     with pytest.raises(UserError, match="is not a file"):
         build_book(script, fake_cast(script), options, synthesize=fake_synthesize)
+
+
+def test_a_moved_cache_rewrites_nothing(tmp_path: Path) -> None:
+    """A chapter's key names its clips by their cache key and size, not where the cache is."""
+    script = tiny_script()
+    first = fake_build(script, tmp_path)
+    shutil.copytree(tmp_path / "c", tmp_path / "moved")
+    options = BuildOptions(
+        out_dir=tmp_path / "out", formats="mp3,vtt,m3u8", cache_dir=tmp_path / "moved"
+    )
+    again = build_book(script, fake_cast(script), options, synthesize=fake_synthesize)
+    assert again.written == []
+    assert len(again.unchanged) == len(first.written)
