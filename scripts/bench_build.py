@@ -42,11 +42,11 @@ def child_build(
     """Run one build in this (child) process and print its measurements as JSON."""
     from audiobook.build import BuildOptions
     from audiobook.pipeline import build
+    from audiobook.settings import Settings
 
     started = time.monotonic()
-    options = BuildOptions(
-        out_dir=out, formats="mp3", chapters=chapters, jobs=jobs, cache_dir=cache
-    )
+    config = Settings(cache_dir=cache, jobs=jobs)
+    options = BuildOptions(out_dir=out, formats="mp3", chapters=chapters, config=config)
     result = build(text, options, engine=engine)
     report = {
         "wall_s": time.monotonic() - started,

@@ -28,6 +28,7 @@ from audiobook import processes
 from audiobook.engines.audio import wav_duration_s
 from audiobook.machine import available_cores
 from audiobook.model import NARRATION, NARRATOR, Cast, Chapter, Script, Segment, VoiceSettings
+from audiobook.settings import Settings
 from audiobook.synthesis import segment_chunks, synthesize_script
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -103,12 +104,13 @@ def bench(name: str, script: Script, settings: VoiceSettings, jobs: int, lexicon
         bare_s, bare_cpu = time.perf_counter() - start, cpu_s() - cpu
         bare_audio = wav_duration_s(tmp / "bare.wav")
 
+        config = Settings(cache_dir=tmp / "cache", jobs=jobs)
         start, cpu = time.perf_counter(), cpu_s()
-        audio = synthesize_script(script, cast, cache_dir=tmp / "cache", jobs=jobs)
+        audio = synthesize_script(script, cast, config=config)
         ours_s, ours_cpu = time.perf_counter() - start, cpu_s() - cpu
         ours_audio = sum(s.duration_s for c in audio for s in c.segments)
         start = time.perf_counter()
-        synthesize_script(script, cast, cache_dir=tmp / "cache", jobs=jobs)
+        synthesize_script(script, cast, config=config)
         cached_s = time.perf_counter() - start
 
     clips = sum(len(s.clips) for c in audio for s in c.segments)

@@ -27,6 +27,7 @@ from audiobook.model import (
     SegmentAudio,
     VoiceSettings,
 )
+from audiobook.settings import Settings
 
 SECONDS_PER_CHARACTER = 0.01
 # Each speaker has its own pitch and a very different loudness, to test voice levelling.
@@ -68,13 +69,13 @@ def fake_synthesize(
     script: Script,
     cast: Cast,
     *,
-    cache_dir: Path | None = None,
-    jobs: int | None = None,
+    config: Settings | None = None,
     progress=None,
     chapters=None,
 ) -> list[ChapterAudio]:
     """synthesize_script's shape: a tone per sentence, cached by text and speaker."""
-    assert cache_dir is not None, "the fake needs a cache folder"
+    assert config is not None, "the fake needs Settings with a cache folder"
+    cache_dir = config.cache_dir
     cache_dir.mkdir(parents=True, exist_ok=True)
     result = []
     for chapter in script.chapters:

@@ -16,6 +16,7 @@ import pytest
 
 from audiobook.build import BuildOptions, build_book
 from audiobook.model import Cast, Script, VoiceSettings
+from audiobook.settings import Settings
 from tests.conftest import run_cli
 
 # Chapter 2 opens Part One and Book One; 5 opens Book Two and holds page 28; 26 has four
@@ -36,7 +37,9 @@ INTERVIEW_CAST = Cast(
 
 def build_interview(script: Script, tmp: Path) -> Path:
     """The interview as EPUB and DAISY; the book folder."""
-    options = BuildOptions(out_dir=tmp / "out", formats="epub,daisy", cache_dir=tmp / "cache")
+    options = BuildOptions(
+        out_dir=tmp / "out", formats="epub,daisy", config=Settings(cache_dir=tmp / "cache")
+    )
     return build_book(script, INTERVIEW_CAST, options).folder
 
 

@@ -20,6 +20,7 @@ from audiobook.bookfolder import (
     write_atomically,
 )
 from audiobook.errors import UserError
+from audiobook.settings import Settings
 
 
 def dead_pid() -> int:
@@ -119,7 +120,9 @@ def test_a_folder_where_a_file_goes_is_a_one_line_error(tmp_path: Path) -> None:
     from tests.audio_fakes import fake_cast, fake_synthesize, tiny_script
 
     script = tiny_script()
-    options = BuildOptions(out_dir=tmp_path / "out", cache_dir=tmp_path / "c", formats="mp3,m3u8")
+    options = BuildOptions(
+        out_dir=tmp_path / "out", config=Settings(cache_dir=tmp_path / "c"), formats="mp3,m3u8"
+    )
     folder = build_book(script, fake_cast(script), options, synthesize=fake_synthesize).folder
     [second] = folder.glob("02 - *.mp3")
     second.unlink()
@@ -135,13 +138,18 @@ def test_a_talking_book_folder_that_links_outside_is_refused(tmp_path: Path) -> 
     from tests.audio_fakes import fake_cast, fake_synthesize, tiny_script
 
     script = tiny_script()
-    options = BuildOptions(out_dir=tmp_path / "out", cache_dir=tmp_path / "c", formats="daisy")
+    options = BuildOptions(
+        out_dir=tmp_path / "out", config=Settings(cache_dir=tmp_path / "c"), formats="daisy"
+    )
     folder = build_book(script, fake_cast(script), options, synthesize=fake_synthesize).folder
     [daisy] = folder.glob("* (DAISY 2.02)")
     mine = daisy / ".notes.123.part"
     mine.write_text("mine", encoding="utf-8")
     options = BuildOptions(
-        out_dir=tmp_path / "out", cache_dir=tmp_path / "c", formats="daisy", chapters="1-2"
+        out_dir=tmp_path / "out",
+        config=Settings(cache_dir=tmp_path / "c"),
+        formats="daisy",
+        chapters="1-2",
     )
     build_book(script, fake_cast(script), options, synthesize=fake_synthesize)
     assert mine.read_text(encoding="utf-8") == "mine", "a user's file in the DAISY folder stays"
@@ -154,7 +162,10 @@ def test_a_talking_book_folder_that_links_outside_is_refused(tmp_path: Path) -> 
     partial.symlink_to(outside, target_is_directory=True)
     (tmp_path / "c").joinpath("x").write_text("", encoding="utf-8")  # anything: rebuild
     options = BuildOptions(
-        out_dir=tmp_path / "out", cache_dir=tmp_path / "c", formats="daisy", chapters="1-2"
+        out_dir=tmp_path / "out",
+        config=Settings(cache_dir=tmp_path / "c"),
+        formats="daisy",
+        chapters="1-2",
     )
     data = json.loads((folder / ".audiobook-manifest.json").read_text(encoding="utf-8"))
     data["book"].clear()  # forget the partial book, so it is written again

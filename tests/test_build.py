@@ -21,6 +21,7 @@ from audiobook.filenames import safe_name
 from audiobook.loudness import ACX_PEAK_MAX_DBFS, ACX_RMS_MAX_DBFS, ACX_RMS_MIN_DBFS, measure_pcm
 from audiobook.manifest import MANIFEST_NAME
 from audiobook.model import AUDIO_SAMPLE_RATE_HZ, HEADING, Cast, ChapterPlan, Script, VoiceSettings
+from audiobook.settings import Settings
 from audiobook.stitching import plan_chapter
 from audiobook.synthesis import synthesize_script
 from audiobook.writers.mp3 import Mp3Writer
@@ -63,7 +64,10 @@ def test_parse_chapter_ranges_rejects(text: str, message: str) -> None:
 
 def fake_build(script: Script, tmp_path: Path, formats: str = "mp3,vtt,m3u8", **kw) -> BuildResult:
     options = BuildOptions(
-        out_dir=tmp_path / "out", formats=formats, cache_dir=tmp_path / "c", **kw
+        out_dir=tmp_path / "out",
+        formats=formats,
+        config=Settings(cache_dir=tmp_path / "c"),
+        **kw,
     )
     return build_book(script, fake_cast(script), options, synthesize=fake_synthesize)
 
@@ -161,11 +165,12 @@ import sys
 from pathlib import Path
 from tests.audio_fakes import fake_cast, fake_synthesize, tiny_script
 from audiobook.build import BuildOptions, build_book
+from audiobook.settings import Settings
 script = tiny_script()
 for chapter in script.chapters:  # long enough chapters to be killed in the middle
     chapter.segments = chapter.segments * 60
 out, cache = Path(sys.argv[1]), Path(sys.argv[2])
-options = BuildOptions(out_dir=out, formats="mp3", jobs=1, cache_dir=cache)
+options = BuildOptions(out_dir=out, formats="mp3", config=Settings(cache_dir=cache, jobs=1))
 build_book(script, fake_cast(script), options, synthesize=fake_synthesize)
 """
 
@@ -190,7 +195,7 @@ def test_a_killed_build_leaves_no_truncated_file(tmp_path: Path) -> None:
     script = tiny_script()
     for chapter in script.chapters:
         chapter.segments = chapter.segments * 60
-    options = BuildOptions(out_dir=out, formats="mp3", cache_dir=cache)
+    options = BuildOptions(out_dir=out, formats="mp3", config=Settings(cache_dir=cache))
     build_book(script, fake_cast(script), options, synthesize=fake_synthesize)
     left = sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
     assert left == [MANIFEST_NAME], "partial files and work folders are cleaned up"
@@ -215,7 +220,10 @@ def test_a_book_folder_named_like_an_option(
     monkeypatch.chdir(tmp_path)
     script = tiny_script()
     options = BuildOptions(
-        out_dir=Path("-out"), formats="all", cache_dir=tmp_path / "c", cover=cover
+        out_dir=Path("-out"),
+        formats="all",
+        config=Settings(cache_dir=tmp_path / "c"),
+        cover=cover,
     )
     result = build_book(script, fake_cast(script), options, synthesize=fake_synthesize)
     assert not result.folder.is_absolute()
@@ -292,7 +300,11 @@ def test_interview_end_to_end(interview_script: Script, tmp_path: Path) -> None:
             "Stalin": VoiceSettings("flite", "kal16"),
         }
     )
-    options = BuildOptions(out_dir=tmp_path / "out", formats="mp3,vtt", cache_dir=tmp_path / "c")
+    options = BuildOptions(
+        out_dir=tmp_path / "out",
+        formats="mp3,vtt",
+        config=Settings(cache_dir=tmp_path / "c"),
+    )
     result = build_book(interview_script, cast, options)
     [mp3] = result.folder.glob("*.mp3")
     assert result.folder.parent.name == "H G Wells"
@@ -302,7 +314,9 @@ def test_interview_end_to_end(interview_script: Script, tmp_path: Path) -> None:
         mp3, track="1/1", album=interview_script.title, artist=interview_script.author
     )
 
-    [audio] = synthesize_script(interview_script, cast, cache_dir=tmp_path / "c")  # cached
+    [audio] = synthesize_script(
+        interview_script, cast, config=Settings(cache_dir=tmp_path / "c")
+    )  # cached
     plan = plan_chapter(audio, cast.pauses)
     expected = turn_starts(plan)
     assert len(expected) > 50  # the interview has dozens of turns
@@ -391,7 +405,11 @@ def test_a_damaged_cover_stops_the_build_before_synthesis(tmp_path: Path, damage
         return fake_synthesize(*args, **kwargs)
 
     script = tiny_script()
-    options = BuildOptions(out_dir=tmp_path / "out", cache_dir=tmp_path / "c", cover=cover)
+    options = BuildOptions(
+        out_dir=tmp_path / "out",
+        config=Settings(cache_dir=tmp_path / "c"),
+        cover=cover,
+    )
     with pytest.raises(UserError, match="cover image is damaged or unreadable"):
         build_book(script, fake_cast(script), options, synthesize=synthesize)
     assert called == [], "found before any synthesis"
@@ -401,7 +419,9 @@ def test_a_cover_that_is_no_file_is_refused_at_once(tmp_path: Path) -> None:
     fifo = tmp_path / "cover.jpg"
     os.mkfifo(fifo)  # reading it would wait for ever
     script = tiny_script()
-    options = BuildOptions(out_dir=tmp_path / "out", cache_dir=tmp_path / "c", cover=fifo)
+    options = BuildOptions(
+        out_dir=tmp_path / "out", config=Settings(cache_dir=tmp_path / "c"), cover=fifo
+    )
     with pytest.raises(UserError, match="is not a file"):
         build_book(script, fake_cast(script), options, synthesize=fake_synthesize)
 
@@ -412,7 +432,9 @@ def test_a_moved_cache_rewrites_nothing(tmp_path: Path) -> None:
     first = fake_build(script, tmp_path)
     shutil.copytree(tmp_path / "c", tmp_path / "moved")
     options = BuildOptions(
-        out_dir=tmp_path / "out", formats="mp3,vtt,m3u8", cache_dir=tmp_path / "moved"
+        out_dir=tmp_path / "out",
+        formats="mp3,vtt,m3u8",
+        config=Settings(cache_dir=tmp_path / "moved"),
     )
     again = build_book(script, fake_cast(script), options, synthesize=fake_synthesize)
     assert again.written == []

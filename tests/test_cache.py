@@ -36,6 +36,7 @@ from audiobook.model import (
     Segment,
     VoiceSettings,
 )
+from audiobook.settings import Settings
 from audiobook.stitching import master_chapter, plan_chapter
 from audiobook.synthesis import assemble, plan_synthesis, run_plan
 from tests.conftest import run_cli
@@ -233,7 +234,7 @@ def test_a_clip_gone_or_damaged_after_planning_is_one_error(tmp_path: Path) -> N
     """Regression (issue 10): the cache emptied or changed while a build runs is an error
     that says so, at every step that reads clips, never a traceback of FileNotFoundError,
     wave.Error or EOFError."""
-    plan = plan_synthesis(little_script(), CAST, cache_dir=tmp_path)
+    plan = plan_synthesis(little_script(), CAST, config=Settings(cache_dir=tmp_path))
     run_plan(plan)
     [audio] = assemble(plan)
     chapter = plan_chapter(audio, Pauses())
@@ -265,16 +266,16 @@ def test_a_cache_cleared_while_a_batch_is_spoken_heals(tmp_path: Path, monkeypat
     real = synthesis.synthesize_texts
     cleared = []
 
-    def then_clear_the_cache(texts, settings, out_dir):
-        clips = real(texts, settings, out_dir)
+    def then_clear_the_cache(texts, settings, out_dir, config):
+        clips = real(texts, settings, out_dir, config)
         if not cleared:
             cleared.append(out_dir)
             shutil.rmtree(tmp_path)
         return clips
 
     monkeypatch.setattr(synthesis, "synthesize_texts", then_clear_the_cache)
-    plan = plan_synthesis(little_script(), CAST, cache_dir=tmp_path)
-    run_plan(plan, jobs=1)
+    plan = plan_synthesis(little_script(), CAST, config=Settings(cache_dir=tmp_path, jobs=1))
+    run_plan(plan)
     assert cleared
     assert all(ClipCache(tmp_path).holds(clip.key) for clip in plan.missing)
     assert not any((tmp_path / "work").iterdir())
@@ -286,9 +287,9 @@ import audiobook.synthesis as synthesis
 from audiobook.cli import main
 real = synthesis.synthesize_script
 
-def synthesize_then_clear(*args, cache_dir, **kwargs):
-    audio = real(*args, cache_dir=cache_dir, **kwargs)
-    shutil.rmtree(cache_dir)  # between synthesis and stitching: the user empties the cache
+def synthesize_then_clear(*args, config, **kwargs):
+    audio = real(*args, config=config, **kwargs)
+    shutil.rmtree(config.cache_dir)  # between synthesis and stitching: the user empties the cache
     return audio
 
 synthesis.synthesize_script = synthesize_then_clear

@@ -116,14 +116,14 @@ def test_cast_mistakes_are_user_errors(tmp_path, toml, message):
 
 @needs_flite
 def test_a_preferred_engine_that_is_missing_falls_back(tmp_path, monkeypatch):
-    monkeypatch.setattr(RhvoiceEngine, "is_installed", classmethod(lambda cls: False))
+    monkeypatch.setattr(RhvoiceEngine, "is_installed", classmethod(lambda cls, config=None: False))
     toml = '[voices.Wells]\nengine = "flite"\nvoice = "awb"\nprefer = ["rhvoice:alan"]\n'
     cast = load_cast(write(tmp_path, toml), INTERVIEW)
     assert cast.voices["Wells"] == VoiceSettings("flite", "awb")
 
 
 def test_a_missing_main_engine_says_how_to_install_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(RhvoiceEngine, "is_installed", classmethod(lambda cls: False))
+    monkeypatch.setattr(RhvoiceEngine, "is_installed", classmethod(lambda cls, config=None: False))
     get_engine.cache_clear()
     toml = '[voices.Wells]\nengine = "rhvoice"\nvoice = "alan"\n'
     with pytest.raises(UserError, match="rhvoice is not installed; apt-get install rhvoice"):
@@ -195,7 +195,7 @@ def test_cast_to_toml_reads_back_to_the_same_cast(tmp_path):
 
 
 def test_voices_command_lists_voices_and_missing_engines(monkeypatch):
-    monkeypatch.setattr(RhvoiceEngine, "is_installed", classmethod(lambda cls: False))
+    monkeypatch.setattr(RhvoiceEngine, "is_installed", classmethod(lambda cls, config=None: False))
     result = CliRunner().invoke(cli, ["voices", "--language", "en"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -271,8 +271,9 @@ def test_cast_objects_compare_by_value():
 REPO = Path(__file__).resolve().parent.parent
 INSTALLED_CHECK = """
 import audiobook, json
-from audiobook.casting import VOICES_DIR, shipped_cast_for
+from audiobook.casting import shipped_cast_for
 from audiobook.model import NARRATOR, SPEECH, Chapter, Script, Segment
+from audiobook.settings import Settings
 
 def script(author, *speakers):
     segments = [Segment(s, SPEECH, "Hello.") for s in [NARRATOR, *speakers]]
@@ -280,7 +281,7 @@ def script(author, *speakers):
 
 print(json.dumps({
     "package": audiobook.__file__,
-    "voices": str(VOICES_DIR),
+    "voices": str(Settings().voices_dir),
     "interview": shipped_cast_for(script(None, "Wells", "Stalin")).name,
     "memoir": shipped_cast_for(script("A. Ciliga")).name,
     "book": shipped_cast_for(script("Someone Else")).name,

@@ -16,6 +16,7 @@ import pytest
 
 from audiobook import ffmpeg
 from audiobook.build import BuildOptions, build_book
+from audiobook.settings import Settings
 from audiobook.talkingbook.markup import hms, npt
 from tests.audio_fakes import fake_cast
 from tests.talking_books import MEMOIR_PAGES, daisy_of
@@ -213,7 +214,9 @@ def check_daisy(folder: Path) -> DaisyBook:
 def daisy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("daisy")
     script = small_book()
-    options = BuildOptions(out_dir=tmp / "out", formats="daisy", cache_dir=tmp / "cache")
+    options = BuildOptions(
+        out_dir=tmp / "out", formats="daisy", config=Settings(cache_dir=tmp / "cache")
+    )
     result = build_book(script, fake_cast(script), options, synthesize=fake_synthesize_with_texts)
     return daisy_of(result.folder)
 

@@ -25,6 +25,7 @@ from audiobook.engines.pyttsx3_worker import fix_header_rate
 from audiobook.engines.rhvoice import RhvoiceEngine, parse_voice_info
 from audiobook.errors import AudiobookError, UserError
 from audiobook.model import VoiceSettings
+from audiobook.settings import Settings
 from audiobook.synthesis import segment_chunks, synthesize_texts
 from tests.audio_checks import (
     assert_speech,
@@ -58,9 +59,11 @@ def pyttsx3_works() -> bool:
 needs_pyttsx3 = pytest.mark.skipif(not pyttsx3_works(), reason="pyttsx3 cannot run here")
 
 
-def speak(tmp_path: Path, settings: VoiceSettings, *texts: str) -> list[Path]:
-    get_engine(settings.engine).check(settings)
-    return synthesize_texts(list(texts), settings, tmp_path)
+def speak(
+    tmp_path: Path, settings: VoiceSettings, *texts: str, config: Settings | None = None
+) -> list[Path]:
+    get_engine(settings.engine, config).check(settings)
+    return synthesize_texts(list(texts), settings, tmp_path, config)
 
 
 # ---------------------------------------------------------------- registry
@@ -330,7 +333,8 @@ exec espeak-ng -v en-us -w "$out" --stdin
 """
 
 
-def fake_rhvoice(tmp_path: Path, monkeypatch) -> None:
+def fake_rhvoice(tmp_path: Path, monkeypatch) -> Path:
+    """A stand-in RHVoice-test first on PATH; its voices' folder, for Settings.rhvoice_voices."""
     voices = tmp_path / "voices"
     for name, gender in (("Alan", "male"), ("Evgeniy-Eng", "male"), ("Clb", "female")):
         (voices / name.lower()).mkdir(parents=True)
@@ -341,9 +345,9 @@ def fake_rhvoice(tmp_path: Path, monkeypatch) -> None:
     program.parent.mkdir()
     program.write_text(FAKE_RHVOICE)
     program.chmod(program.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("RHVOICE_VOICES", str(voices))
     monkeypatch.setenv("PATH", f"{program.parent}{os.pathsep}{os.environ['PATH']}")
     get_engine.cache_clear()
+    return voices
 
 
 def test_rhvoice_voice_info_is_parsed():
@@ -354,11 +358,12 @@ def test_rhvoice_voice_info_is_parsed():
 @needs_espeak
 def test_rhvoice_is_driven_with_plain_text_on_stdin(tmp_path, monkeypatch):
     """Without RHVoice installed, a stand-in program checks how it would be driven."""
-    if RhvoiceEngine.is_installed() and "RHVOICE_VOICES" not in os.environ:
+    if RhvoiceEngine.is_installed():
         pytest.skip("the real RHVoice is installed; test_rhvoice_speaks covers it")
-    fake_rhvoice(tmp_path, monkeypatch)
+    config = Settings(rhvoice_voices=(fake_rhvoice(tmp_path, monkeypatch),))
     try:
-        engine = get_engine("rhvoice")
+        assert not RhvoiceEngine.is_installed(Settings())  # its voices are where config says
+        engine = get_engine("rhvoice", config)
         assert [(v.id, v.language, v.gender) for v in engine.voices()] == [
             ("alan", "en", "male"),
             ("clb", "en", "female"),
@@ -367,21 +372,39 @@ def test_rhvoice_is_driven_with_plain_text_on_stdin(tmp_path, monkeypatch):
         with pytest.raises(UserError, match=r"no voice 'bdl'.*alan, clb, evgeniy-eng"):
             engine.check(VoiceSettings("rhvoice", "bdl"))
         (tmp_path / "out").mkdir()
-        clips = speak(tmp_path / "out", VoiceSettings("rhvoice", "evgeniy-eng"), WELLS)
+        clips = speak(
+            tmp_path / "out", VoiceSettings("rhvoice", "evgeniy-eng"), WELLS, config=config
+        )
         assert_speech(clips, WELLS)
     finally:
         get_engine.cache_clear()
 
 
 def test_rhvoice_absent_is_reported_not_fatal(monkeypatch):
-    monkeypatch.setenv("RHVOICE_VOICES", "/nonexistent")
     monkeypatch.setattr("audiobook.engines.rhvoice.VOICE_DIRS", ())
-    assert not RhvoiceEngine.is_installed()
+    assert not RhvoiceEngine.is_installed(Settings(rhvoice_voices=(Path("/nonexistent"),)))
 
 
-@pytest.mark.skipif(
-    not RhvoiceEngine.is_installed() or "RHVOICE_VOICES" in os.environ, reason="no RHVoice"
-)
+def test_rhvoice_voices_from_the_environment_reach_the_voices_command(tmp_path, monkeypatch):
+    """RHVOICE_VOICES still names folders of voices, read once by the CLI (issue 10)."""
+    from tests.conftest import run_cli
+
+    voices = fake_rhvoice(tmp_path, monkeypatch)  # the program first on PATH
+    monkeypatch.delenv("RHVOICE_VOICES", raising=False)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    folders = f"{empty}{os.pathsep}{voices}"
+    result = run_cli("voices", "--engine", "rhvoice", env={"RHVOICE_VOICES": folders})
+    assert result.returncode == 0, result.stderr
+    listed = [line.split()[:2] for line in result.stdout.splitlines()[1:]]
+    assert ["rhvoice", "alan"] in listed
+    assert ["rhvoice", "evgeniy-eng"] in listed
+    if not RhvoiceEngine.is_installed():  # without the variable, none of these voices
+        result = run_cli("voices", "--engine", "rhvoice")
+        assert "rhvoice: not installed" in result.stdout
+
+
+@pytest.mark.skipif(not RhvoiceEngine.is_installed(), reason="no RHVoice")
 def test_rhvoice_speaks(tmp_path):
     voice = next(v for v in get_engine("rhvoice").cast_candidates())
     clips = speak(tmp_path, VoiceSettings("rhvoice", voice), WELLS)

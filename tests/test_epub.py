@@ -14,6 +14,7 @@ import pytest
 from audiobook import ffmpeg
 from audiobook.build import BuildOptions, build_book
 from audiobook.model import CAPTION, DIRECTION, NOTE, Script, Segment
+from audiobook.settings import Settings
 from audiobook.talkingbook import split_like
 from audiobook.talkingbook.markup import clock
 from tests.audio_fakes import fake_cast, fake_synthesize, sentences, tiny_script, write_cover
@@ -94,7 +95,7 @@ def epub(tmp_path_factory: pytest.TempPathFactory) -> Path:
     options = BuildOptions(
         out_dir=tmp / "out",
         formats="epub",
-        cache_dir=tmp / "cache",
+        config=Settings(cache_dir=tmp / "cache"),
         cover=write_cover(tmp / "cover.jpg"),
     )
     result = build_book(script, fake_cast(script), options, synthesize=fake_synthesize_with_texts)

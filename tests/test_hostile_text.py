@@ -41,6 +41,7 @@ from audiobook.model import (
 )
 from audiobook.pipeline import load_script, text_to_script
 from audiobook.script_io import read_json_script, script_to_json
+from audiobook.settings import Settings
 from audiobook.synthesis import chunk_text, segment_chunks, synthesize_texts
 from tests.audio_checks import samples
 from tests.audio_fakes import fake_cast, fake_synthesize
@@ -295,7 +296,9 @@ def test_hostile_names_give_safe_files_and_valid_tags(tmp_path: Path) -> None:
     script = hostile_script()
     out = tmp_path / "out"
     options = BuildOptions(
-        out_dir=out, formats="mp3,m4b,opus,vtt,m3u8", cache_dir=tmp_path / "c", jobs=2
+        out_dir=out,
+        formats="mp3,m4b,opus,vtt,m3u8",
+        config=Settings(cache_dir=tmp_path / "c", jobs=2),
     )
     result = build_book(script, fake_cast(script), options, synthesize=fake_synthesize)
     assert result.folder == out / "_CON" / "etc-passwd"

@@ -23,6 +23,7 @@ from audiobook.engines.pyttsx3 import Pyttsx3Engine
 from audiobook.errors import UserError
 from audiobook.language_codes import iso639_2, language_code, language_tag
 from audiobook.model import NARRATOR, SPEECH, Chapter, Script, Segment, VoiceSettings
+from audiobook.settings import Settings
 from audiobook.synthesis import synthesize_texts
 from tests.audio_checks import voice_difference, voice_print
 from tests.audio_fakes import fake_cast, fake_synthesize, tiny_script
@@ -151,8 +152,8 @@ def test_a_language_no_engine_speaks_warns_once_and_casts_english(language: str,
 
 def test_without_espeak_the_warning_says_to_install_it(caplog, monkeypatch) -> None:
     # pyttsx3 on Linux speaks through libespeak: a machine without espeak has neither.
-    monkeypatch.setattr(EspeakNgEngine, "is_installed", classmethod(lambda cls: False))
-    monkeypatch.setattr(Pyttsx3Engine, "is_installed", classmethod(lambda cls: False))
+    monkeypatch.setattr(EspeakNgEngine, "is_installed", classmethod(lambda cls, config=None: False))
+    monkeypatch.setattr(Pyttsx3Engine, "is_installed", classmethod(lambda cls, config=None: False))
     get_engine.cache_clear()
     try:
         cast = auto_cast(script_in("de", "Anna"))
@@ -206,7 +207,9 @@ def test_a_german_build_carries_the_language_in_every_output(tmp_path: Path) -> 
     script = script_in("de", "Anna")
     cast = auto_cast(script)
     options = BuildOptions(
-        out_dir=tmp_path / "out", formats="mp3,m4b,opus,m3u8,epub,daisy", cache_dir=tmp_path / "c"
+        out_dir=tmp_path / "out",
+        formats="mp3,m4b,opus,m3u8,epub,daisy",
+        config=Settings(cache_dir=tmp_path / "c"),
     )
     folder = build_book(script, cast, options).folder
 
@@ -229,7 +232,9 @@ def test_an_english_build_is_tagged_eng_not_en(tmp_path: Path) -> None:
     """ID3 TLAN holds ISO 639-2; fake clips are enough for the tags."""
     script = tiny_script()
     assert script.language == "en"
-    options = BuildOptions(out_dir=tmp_path / "out", formats="mp3,opus", cache_dir=tmp_path / "c")
+    options = BuildOptions(
+        out_dir=tmp_path / "out", formats="mp3,opus", config=Settings(cache_dir=tmp_path / "c")
+    )
     folder = build_book(script, fake_cast(script), options, synthesize=fake_synthesize).folder
     mp3s = sorted(folder.glob("*.mp3"))
     assert mp3s

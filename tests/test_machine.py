@@ -13,6 +13,7 @@ from audiobook.engines.espeak_ng import EspeakNgEngine
 from audiobook.errors import UserError
 from audiobook.machine import available_cores, worker_count
 from audiobook.model import NARRATION, NARRATOR, Cast, Chapter, Script, Segment, VoiceSettings
+from audiobook.settings import Settings
 from audiobook.synthesis import plan_synthesis, run_plan
 from tests.conftest import run_cli
 
@@ -42,14 +43,16 @@ def test_jobs_10000_runs_no_more_threads_than_cores(tmp_path: Path) -> None:
     segments = [Segment(NARRATOR, NARRATION, f"Sentence number {n}.") for n in range(40)]
     script = Script("Many", None, [NARRATOR], [Chapter(1, "1", "One", [], segments)])
     plan = plan_synthesis(
-        script, Cast({NARRATOR: VoiceSettings("espeak-ng", "en-us")}), cache_dir=tmp_path
+        script,
+        Cast({NARRATOR: VoiceSettings("espeak-ng", "en-us")}),
+        config=Settings(cache_dir=tmp_path, jobs=10_000),
     )
     seen = []
 
     def count_threads(done: int, total: int) -> None:
         seen.append(sum(t.name.startswith("synth") for t in threading.enumerate()))
 
-    assert run_plan(plan, jobs=10_000, progress=count_threads) == 40
+    assert run_plan(plan, progress=count_threads) == 40
     assert len(seen) > 1
     assert max(seen) <= available_cores()
 

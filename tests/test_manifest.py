@@ -20,12 +20,13 @@ from audiobook.manifest import (
     save_manifest,
 )
 from audiobook.model import Script
+from audiobook.settings import Settings
 from tests.audio_fakes import fake_cast, fake_synthesize, tiny_script
 
 
 def fake_build(script: Script, tmp_path: Path, formats: str = "mp3,m3u8", **kw) -> BuildResult:
     options = BuildOptions(
-        out_dir=tmp_path / "out", formats=formats, cache_dir=tmp_path / "c", **kw
+        out_dir=tmp_path / "out", formats=formats, config=Settings(cache_dir=tmp_path / "c"), **kw
     )
     return build_book(script, fake_cast(script), options, synthesize=fake_synthesize)
 

@@ -9,6 +9,7 @@ import pytest
 from audiobook import ffmpeg
 from audiobook.errors import UserError
 from audiobook.preview import make_preview
+from audiobook.settings import Settings
 from tests.audio_fakes import fake_cast, fake_synthesize, tiny_script
 from tests.conftest import run_cli
 
@@ -23,7 +24,7 @@ def test_preview_writes_a_short_levelled_sample(tmp_path: Path) -> None:
         chapter=1,
         seconds=3,
         synthesize=fake_synthesize,
-        cache_dir=tmp_path / "c",
+        config=Settings(cache_dir=tmp_path / "c"),
     )
     assert length == 3
     assert float(ffmpeg.probe(dest)["format"]["duration"]) == pytest.approx(3, abs=0.1)
@@ -59,7 +60,7 @@ def test_a_preview_longer_than_the_chapter_is_the_whole_chapter(tmp_path: Path) 
         chapter=3,
         seconds=1e308,
         synthesize=fake_synthesize,
-        cache_dir=tmp_path / "c",
+        config=Settings(cache_dir=tmp_path / "c"),
     )
     assert 0 < length < 60
     assert float(ffmpeg.probe(dest)["format"]["duration"]) == pytest.approx(length, abs=0.1)

@@ -22,6 +22,7 @@ from audiobook.model import (
     Segment,
     VoiceSettings,
 )
+from audiobook.settings import Settings
 from audiobook.stitching import plan_chapter
 from audiobook.synthesis import synthesize_script
 from tests.conftest import run_cli
@@ -77,7 +78,7 @@ def test_twice_the_rate_takes_half_the_time(voice: VoiceSettings, tmp_path: Path
     lengths = []
     for rate in (1, 2):
         fast = cast_at_rate(cast, rate)
-        [audio] = synthesize_script(script, fast, cache_dir=tmp_path)
+        [audio] = synthesize_script(script, fast, config=Settings(cache_dir=tmp_path))
         lengths.append(plan_chapter(audio, fast.pauses, head_ms=0, tail_ms=0).duration_s)
     assert lengths[0] > 10
     assert 0.4 <= lengths[1] / lengths[0] <= 0.6, lengths

@@ -39,6 +39,7 @@ from audiobook.manifest import MANIFEST_NAME
 from audiobook.model import HEADING, NARRATION, NARRATOR, Cast, Chapter, Script, Segment
 from audiobook.pipeline import load_script
 from audiobook.reading import MAX_INPUT_BYTES
+from audiobook.settings import Settings
 from audiobook.synthesis import plan_synthesis
 from audiobook.writers.mp3 import Mp3Writer
 from tests import fake_engine
@@ -392,7 +393,10 @@ def assert_resumes_from_the_cache(places: Places, book: Path, *options: str) -> 
     """Every clip in the cache is whole, and the next build synthesises only the others."""
     before = clips_of(places.cache)
     script, cast = espeak_script(book)
-    missing = {clip.path for clip in plan_synthesis(script, cast, cache_dir=places.cache).missing}
+    missing = {
+        clip.path
+        for clip in plan_synthesis(script, cast, config=Settings(cache_dir=places.cache)).missing
+    }
     done = places.build(str(book), *(options or ("--engine", "espeak-ng")))
     assert done.returncode == 0, done.stderr
     after = clips_of(places.cache)
@@ -405,7 +409,9 @@ def test_enospc_from_a_writer_keeps_the_cache_and_the_chapters_done(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     script, cast = espeak_script(write_book(tmp_path))
-    options = BuildOptions(tmp_path / "out", "mp3", jobs=1, cache_dir=tmp_path / "cache")
+    options = BuildOptions(
+        tmp_path / "out", "mp3", config=Settings(cache_dir=tmp_path / "cache", jobs=1)
+    )
     real_write = Mp3Writer.write
 
     def disk_fills_up(self: Mp3Writer, chapter, dest: Path) -> None:  # type: ignore[no-untyped-def]
@@ -420,13 +426,13 @@ def test_enospc_from_a_writer_keeps_the_cache_and_the_chapters_done(
     folder = book_folder(options.out_dir, script.author, script.title)
     assert sorted(p.name[:2] for p in folder.glob("*.mp3")) == ["01", "02"]
     assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == [MANIFEST_NAME]
-    before = clips_of(options.cache_dir)
-    assert plan_synthesis(script, cast, cache_dir=options.cache_dir).missing == []
+    before = clips_of(options.config.cache_dir)
+    assert plan_synthesis(script, cast, config=options.config).missing == []
 
     monkeypatch.setattr(Mp3Writer, "write", real_write)
     result = build_book(script, cast, options)
     assert sorted(p.name[:2] for p in result.written) == ["03", "04"]
-    assert clips_of(options.cache_dir) == before
+    assert clips_of(options.config.cache_dir) == before
 
 
 @needs_espeak
@@ -437,7 +443,7 @@ def test_enospc_in_the_cache_keeps_every_clip_whole(
 
     script, cast = espeak_script(write_book(tmp_path))
     cache = tmp_path / "cache"
-    options = BuildOptions(tmp_path / "out", "mp3", jobs=1, cache_dir=cache)
+    options = BuildOptions(tmp_path / "out", "mp3", config=Settings(cache_dir=cache, jobs=1))
     real_write_clip = audio.write_clip
     written = []
 
@@ -458,7 +464,7 @@ def test_enospc_in_the_cache_keeps_every_clip_whole(
     assert not any(ClipCache(cache).work.iterdir())
 
     monkeypatch.setattr(audio, "write_clip", real_write_clip)
-    plan = plan_synthesis(script, cast, cache_dir=cache)
+    plan = plan_synthesis(script, cast, config=Settings(cache_dir=cache))
     assert len(plan.missing) == plan.unique_keys - len(kept)
     build_book(script, cast, options)
     after = clips_of(cache)
@@ -596,7 +602,9 @@ def two_chapters(trouble: str) -> Script:
 
 
 def fake_build(tmp_path: Path, script: Script) -> BuildOptions:
-    options = BuildOptions(tmp_path / "out", "mp3", jobs=2, cache_dir=tmp_path / "cache")
+    options = BuildOptions(
+        tmp_path / "out", "mp3", config=Settings(cache_dir=tmp_path / "cache", jobs=2)
+    )
     build_book(script, Cast({NARRATOR: fake_engine.VOICE}), options)
     return options
 
@@ -609,7 +617,9 @@ def test_an_engine_that_crashes_is_retried_then_named(tmp_path: Path, fake_tts: 
         "book.txt, line 12, chapter 2 (Two): fake-tts voice plain failed twice on 'CRASH here.' "
         f"({fake_tts} failed: fake-tts: Segmentation fault); the clips made so far stay cached"
     )
-    plan = plan_synthesis(script, Cast({NARRATOR: fake_engine.VOICE}), cache_dir=tmp_path / "cache")
+    plan = plan_synthesis(
+        script, Cast({NARRATOR: fake_engine.VOICE}), config=Settings(cache_dir=tmp_path / "cache")
+    )
     assert [clip.text for clip in plan.missing] == ["CRASH here."]
     assert [p.name for p in (tmp_path / "out").rglob("*.mp3")] == ["01 - 1 - One.mp3"]
 
@@ -625,7 +635,9 @@ def test_an_engine_that_hangs_is_stopped_retried_then_named(
     with pytest.raises(AudiobookError, match=r"^book.txt, line 12, chapter 2 \(Two\): .*HANG.*"):
         fake_build(tmp_path, script)
     assert time.monotonic() - start < 15
-    plan = plan_synthesis(script, Cast({NARRATOR: fake_engine.VOICE}), cache_dir=tmp_path / "cache")
+    plan = plan_synthesis(
+        script, Cast({NARRATOR: fake_engine.VOICE}), config=Settings(cache_dir=tmp_path / "cache")
+    )
     assert [clip.text for clip in plan.missing] == ["HANG here."]
 
 

@@ -29,6 +29,7 @@ from audiobook.model import (
     Segment,
     SegmentAudio,
 )
+from audiobook.settings import Settings
 from audiobook.stitching import (
     DEFAULT_HEAD_MS,
     DEFAULT_TAIL_MS,
@@ -146,7 +147,9 @@ def test_streaming_an_hour_keeps_memory_flat(tmp_path: Path) -> None:
 def test_master_matches_voices_and_meets_acx(tmp_path: Path) -> None:
     """Voices at amplitudes 0.1, 0.5 and 0.8 come out equally loud, the chapter on target."""
     script = tiny_script()
-    [audio] = fake_synthesize(script, None, cache_dir=tmp_path / "cache", chapters=[1])  # type: ignore[arg-type]
+    [audio] = fake_synthesize(
+        script, None, config=Settings(cache_dir=tmp_path / "cache"), chapters=[1]
+    )  # type: ignore[arg-type]
     plan = plan_chapter(audio, Pauses())
     mastered = master_chapter(plan, tmp_path / "chapter.wav")
     level = measure_wav(mastered.wav)

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 import audiobook.synthesis as synthesis
-from audiobook.cache import default_cache_dir
 from audiobook.engines.espeak_ng import EspeakNgEngine
 from audiobook.engines.flite import FliteEngine
 from audiobook.engines.pyttsx3 import Pyttsx3Engine
@@ -32,6 +31,7 @@ from audiobook.model import (
     Segment,
     VoiceSettings,
 )
+from audiobook.settings import Settings
 from audiobook.synthesis import (
     chunk_text,
     plan_synthesis,
@@ -134,16 +134,21 @@ def test_chunks_with_nothing_to_say_are_dropped():
 # ---------------------------------------------------------------- cache location
 
 
-def test_default_cache_dir(monkeypatch, tmp_path):
-    monkeypatch.delenv("AUDIOBOOK_CACHE", raising=False)
-    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    assert default_cache_dir() == tmp_path / ".cache" / "audiobook"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert default_cache_dir() == tmp_path / "xdg" / "audiobook"
-    monkeypatch.setenv("AUDIOBOOK_CACHE", str(tmp_path / "mine"))
-    assert default_cache_dir() == tmp_path / "mine"
-    assert synthesis.default_cache_dir is default_cache_dir
+def test_the_cache_is_where_the_settings_say(monkeypatch, tmp_path):
+    """AUDIOBOOK_CACHE, else $XDG_CACHE_HOME/audiobook, else ~/.cache/audiobook: read once
+    by Settings.from_environment for the CLI, never by synthesis itself (issue 10)."""
+    home = {"HOME": str(tmp_path)}
+    assert Settings.from_environment(home).cache_dir == tmp_path / ".cache" / "audiobook"
+    xdg = {**home, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    assert Settings.from_environment(xdg).cache_dir == tmp_path / "xdg" / "audiobook"
+    mine = {**xdg, "AUDIOBOOK_CACHE": str(tmp_path / "mine")}
+    assert Settings.from_environment(mine).cache_dir == tmp_path / "mine"
+    config = Settings.from_environment(mine, cache_dir=tmp_path / "option")
+    assert plan_synthesis(interview(), CAST, config=config).cache.root == tmp_path / "option"
+    for name, value in mine.items():
+        monkeypatch.setenv(name, value)
+    plan = plan_synthesis(interview(), CAST)  # a library call: the defaults, not the variables
+    assert plan.cache.root == Path.home() / ".cache" / "audiobook"
 
 
 # ---------------------------------------------------------------- end to end
@@ -152,7 +157,10 @@ def test_default_cache_dir(monkeypatch, tmp_path):
 def test_script_is_spoken_in_each_speakers_voice(tmp_path):
     progress: list[tuple[int, int]] = []
     audio = synthesize_script(
-        interview(), CAST, cache_dir=tmp_path, jobs=2, progress=lambda d, t: progress.append((d, t))
+        interview(),
+        CAST,
+        config=Settings(cache_dir=tmp_path, jobs=2),
+        progress=lambda d, t: progress.append((d, t)),
     )
     assert [a.chapter.index for a in audio] == [1, 2]
     first = audio[0]
@@ -180,29 +188,31 @@ def test_script_is_spoken_in_each_speakers_voice(tmp_path):
 def test_long_segment_becomes_several_clips_in_order(tmp_path):
     long_text = " ".join([WELLS] * 6)  # ~1,100 characters: over every engine's limit
     script = interview(Segment("Stalin", SPEECH, long_text))
-    [chapter] = synthesize_script(script, CAST, cache_dir=tmp_path, chapters=[1])
+    [chapter] = synthesize_script(script, CAST, config=Settings(cache_dir=tmp_path), chapters=[1])
     clips = chapter.segments[-1].clips
     assert len(clips) >= 2
     assert_speech(clips, long_text)
 
 
 def test_lexicon_is_applied_before_synthesis(tmp_path):
-    plan = plan_synthesis(interview(), CAST, cache_dir=tmp_path)
+    plan = plan_synthesis(interview(), CAST, config=Settings(cache_dir=tmp_path))
     narration = plan.chapters[0][1][1]
     assert "Tseeliga" in narration[0].text
     assert "G P U" in narration[0].text
 
 
 def test_only_the_chapters_asked_for(tmp_path):
-    [audio] = synthesize_script(interview(), CAST, cache_dir=tmp_path, chapters=[2])
+    [audio] = synthesize_script(
+        interview(), CAST, config=Settings(cache_dir=tmp_path), chapters=[2]
+    )
     assert audio.chapter.index == 2
     with pytest.raises(UserError, match="no chapter 7 in this script; chapters are: 1, 2"):
-        synthesize_script(interview(), CAST, cache_dir=tmp_path, chapters=[7])
+        synthesize_script(interview(), CAST, config=Settings(cache_dir=tmp_path), chapters=[7])
 
 
 def test_speakers_without_a_voice_are_read_by_the_narrator(tmp_path):
     cast = Cast({NARRATOR: VoiceSettings("espeak-ng", "en-us")})
-    plan = plan_synthesis(interview(), cast, cache_dir=tmp_path)
+    plan = plan_synthesis(interview(), cast, config=Settings(cache_dir=tmp_path))
     assert {c.settings for _, segments in plan.chapters for s in segments for c in s} == {
         cast.voices[NARRATOR]
     }
@@ -214,11 +224,11 @@ def test_speakers_without_a_voice_are_read_by_the_narrator(tmp_path):
 def test_second_run_synthesises_nothing_and_an_edit_only_its_clip(tmp_path):
     """Issue 3's cache proof: nothing twice; one changed segment re-synthesises one clip."""
     script = interview()
-    plan = plan_synthesis(script, CAST, cache_dir=tmp_path)
-    assert run_plan(plan, jobs=2) == len(plan.missing) > 0
-    first = synthesize_script(script, CAST, cache_dir=tmp_path)
+    plan = plan_synthesis(script, CAST, config=Settings(cache_dir=tmp_path, jobs=2))
+    assert run_plan(plan) == len(plan.missing) > 0
+    first = synthesize_script(script, CAST, config=Settings(cache_dir=tmp_path))
 
-    again = plan_synthesis(script, CAST, cache_dir=tmp_path)
+    again = plan_synthesis(script, CAST, config=Settings(cache_dir=tmp_path))
     assert again.missing == []
     assert run_plan(again) == 0
 
@@ -226,10 +236,10 @@ def test_second_run_synthesises_nothing_and_an_edit_only_its_clip(tmp_path):
         script, chapters=[replace(c, segments=list(c.segments)) for c in script.chapters]
     )
     edited.chapters[0].segments[3] = replace(script.chapters[0].segments[3], text="Not very much.")
-    plan = plan_synthesis(edited, CAST, cache_dir=tmp_path)
+    plan = plan_synthesis(edited, CAST, config=Settings(cache_dir=tmp_path))
     assert [c.text for c in plan.missing] == ["Not very much."]
     assert run_plan(plan) == 1
-    second = synthesize_script(edited, CAST, cache_dir=tmp_path)
+    second = synthesize_script(edited, CAST, config=Settings(cache_dir=tmp_path))
     changed = [
         (a.segment_index, b.segment_index)
         for x, y in zip(first, second, strict=True)
@@ -240,9 +250,9 @@ def test_second_run_synthesises_nothing_and_an_edit_only_its_clip(tmp_path):
 
 
 def test_voice_settings_and_engine_are_part_of_the_key(tmp_path):
-    synthesize_script(interview(), CAST, cache_dir=tmp_path)
+    synthesize_script(interview(), CAST, config=Settings(cache_dir=tmp_path))
     faster = Cast({**CAST.voices, "Wells": replace(CAST.voices["Wells"], rate=1.1)}, CAST.lexicon)
-    missing = plan_synthesis(interview(), faster, cache_dir=tmp_path).missing
+    missing = plan_synthesis(interview(), faster, config=Settings(cache_dir=tmp_path)).missing
     assert {c.settings for c in missing} == {faster.voices["Wells"]}
 
 
@@ -254,8 +264,10 @@ def test_parallel_run_equals_serial_run(tmp_path):
     if Pyttsx3Engine.is_installed():  # the engine whose output depends on its batch
         cast = Cast({**CAST.voices, "Wells": VoiceSettings("pyttsx3", "gmw/en-us")})
     script = interview(Segment("Wells", SPEECH, " ".join([WELLS] * 4)))
-    serial = synthesize_script(script, cast, cache_dir=tmp_path / "serial", jobs=1)
-    parallel = synthesize_script(script, cast, cache_dir=tmp_path / "parallel", jobs=4)
+    serial = synthesize_script(script, cast, config=Settings(cache_dir=tmp_path / "serial", jobs=1))
+    parallel = synthesize_script(
+        script, cast, config=Settings(cache_dir=tmp_path / "parallel", jobs=4)
+    )
     assert clip_bytes(serial) == clip_bytes(parallel)
     assert [s.duration_s for c in serial for s in c.segments] == [
         s.duration_s for c in parallel for s in c.segments
@@ -282,21 +294,21 @@ def test_failed_run_keeps_finished_clips_and_resumes(tmp_path, monkeypatch):
     calls = []
     real = synthesis.synthesize_texts
 
-    def failing_after_one_batch(texts, settings, out_dir):
+    def failing_after_one_batch(texts, settings, out_dir, config):
         calls.append(texts)
         if len(calls) > 1:
             raise AudiobookError("engine crashed")
-        return real(texts, settings, out_dir)
+        return real(texts, settings, out_dir, config)
 
     monkeypatch.setattr(synthesis, "synthesize_texts", failing_after_one_batch)
     with pytest.raises(AudiobookError, match="engine crashed"):
-        synthesize_script(script, CAST, cache_dir=tmp_path, jobs=1)
+        synthesize_script(script, CAST, config=Settings(cache_dir=tmp_path, jobs=1))
     kept = assert_cache_is_whole(tmp_path)
     assert kept == len(calls[0])
     assert not any((tmp_path / "work").iterdir())
 
     monkeypatch.setattr(synthesis, "synthesize_texts", real)
-    plan = plan_synthesis(script, CAST, cache_dir=tmp_path)
+    plan = plan_synthesis(script, CAST, config=Settings(cache_dir=tmp_path))
     assert len(plan.missing) == plan.unique_keys - kept
     run_plan(plan)
     assert assert_cache_is_whole(tmp_path) == plan.unique_keys
@@ -306,11 +318,12 @@ KILLABLE_RUN = """
 import sys
 from pathlib import Path
 from audiobook.model import NARRATOR, NARRATION, Cast, Chapter, Script, Segment, VoiceSettings
+from audiobook.settings import Settings
 from audiobook.synthesis import synthesize_script
 segments = [Segment(NARRATOR, NARRATION, f"Paragraph {n}. " + sys.argv[2]) for n in range(400)]
 script = Script("Long", None, [NARRATOR], [Chapter(1, None, "One", [], segments)])
 cast = Cast({NARRATOR: VoiceSettings("espeak-ng", "en-us")})
-synthesize_script(script, cast, cache_dir=Path(sys.argv[1]), jobs=2)
+synthesize_script(script, cast, config=Settings(cache_dir=Path(sys.argv[1]), jobs=2))
 """
 
 
@@ -329,5 +342,5 @@ def test_killed_run_leaves_no_corrupt_clip_and_resumes(tmp_path):
     segments = [Segment(NARRATOR, NARRATION, f"Paragraph {n}. {WELLS}") for n in range(400)]
     script = Script("Long", None, [NARRATOR], [Chapter(1, None, "One", [], segments)])
     cast = Cast({NARRATOR: VoiceSettings("espeak-ng", "en-us")})
-    plan = plan_synthesis(script, cast, cache_dir=cache)
+    plan = plan_synthesis(script, cast, config=Settings(cache_dir=cache))
     assert len(plan.missing) == 400 - done

@@ -14,6 +14,7 @@ from audiobook.errors import AudiobookError, UserError
 from audiobook.filenames import chapter_display_name
 from audiobook.loudness import ACX_PEAK_MAX_DBFS, ACX_RMS_MAX_DBFS, ACX_RMS_MIN_DBFS, measure_pcm
 from audiobook.model import BookInfo, BookOutput, ChapterOutput, ChapterRecord, Pauses
+from audiobook.settings import Settings
 from audiobook.stitching import master_chapter, plan_chapter
 from audiobook.tagging import chapter_marks, vorbis_time
 from audiobook.writers import WRITERS, get_writers
@@ -34,7 +35,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> list[ChapterOutput]:
     book = BookInfo.from_script(script)
     cover = write_cover(tmp / "cover.png", "red")
     outputs = []
-    for audio in fake_synthesize(script, None, cache_dir=tmp / "cache"):  # type: ignore[arg-type]
+    for audio in fake_synthesize(script, None, config=Settings(cache_dir=tmp / "cache")):  # type: ignore[arg-type]
         plan = plan_chapter(audio, Pauses())
         mastered = master_chapter(plan, tmp / f"{audio.chapter.index}.wav")
         marks = tuple(chapter_marks(plan))

@@ -32,7 +32,6 @@ from audiobook.bookfolder import (
 from audiobook.errors import UserError, disk_errors_as_user_errors
 from audiobook.filenames import book_folder, chapter_display_name, chapter_stem
 from audiobook.locking import FolderLock
-from audiobook.machine import worker_count
 from audiobook.manifest import BookEntry, Manifest, load_manifest, save_manifest
 from audiobook.model import (
     BookInfo,
@@ -55,6 +54,7 @@ from audiobook.planning import (
     prune,
     records,
 )
+from audiobook.settings import Settings
 from audiobook.stitching import DEFAULT_HEAD_MS, DEFAULT_TAIL_MS, master_chapter, plan_chapter
 from audiobook.tagging import chapter_marks, cover_mime
 from audiobook.writers import WRITERS, BookWriter, ChapterWriter, get_writers
@@ -79,9 +79,9 @@ class BuildOptions:
     out_dir: Path = DEFAULT_OUT_DIR
     formats: str | None = None  # comma-separated writer names; None = the default (mp3)
     chapters: str | None = None  # "2-5", "1,3,7-9"; None = all
-    jobs: int | None = None  # parallel synthesis and encoding; None = one per core
     cover: Path | None = None
-    cache_dir: Path | None = None  # synthesis cache; None = synthesis's default
+    # The synthesis cache, parallel jobs (--jobs) and engines' setup; Settings() by default.
+    config: Settings = field(default_factory=Settings)
 
 
 @dataclass
@@ -250,14 +250,13 @@ class _Builder:
         self._report("segments", 0, total)
         self._report("chapters", 0, len(self.selected))
         futures: list[Future[_ChapterState]] = []
-        with ThreadPoolExecutor(max_workers=worker_count(self.options.jobs)) as pool:
+        with ThreadPoolExecutor(max_workers=self.options.config.workers) as pool:
             try:
                 for index in self.selected:
                     audios = synthesize(
                         self.script,
                         self.cast,
-                        cache_dir=self.options.cache_dir,
-                        jobs=self.options.jobs,
+                        config=self.options.config,
                         progress=self._clip_progress(synthesised, sizes[index], total),
                         chapters=[index],
                     )

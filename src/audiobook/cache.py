@@ -37,16 +37,6 @@ CLIP_FORMAT_VERSION = 1
 STALE_WORK_S = 24 * 3600
 
 
-def default_cache_dir() -> Path:
-    """AUDIOBOOK_CACHE, else $XDG_CACHE_HOME/audiobook, else ~/.cache/audiobook."""
-    explicit = os.environ.get("AUDIOBOOK_CACHE")
-    if explicit:
-        return Path(explicit).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
-    return base / "audiobook"
-
-
 def clip_key(settings: VoiceSettings, engine_version: str, text: str) -> str:
     """The cache key of one clip: a hash of all that decides its sound."""
     spec = {

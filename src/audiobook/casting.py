@@ -5,7 +5,8 @@ A cast file (see audiobook/voices/*.toml) has one `[voices."Speaker"]` table per
 `prefer`: better voices ("engine:voice") used instead when their engine is installed, so
 one file serves machines with and without the optional engines. `[lexicon]` and
 `lexicon_files` give pronunciations; `[pauses]` overrides model.Pauses. `[book]` (`author`,
-`title`) names the one book a shipped cast is for, so only that book gets its lexicon.
+`title`) names the one book a shipped cast is for, so only that book gets its lexicon. The
+shipped casts are those in Settings.voices_dir (the package's own, or AUDIOBOOK_VOICES).
 
 Automatic casting chooses voices that speak the script's language. Where none is installed,
 one warning says what to install, and English voices read the text.
@@ -14,11 +15,9 @@ one warning says what to install, and English voices read the text.
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import fields, replace
-from importlib import resources
 from pathlib import Path
 
 from audiobook.engines import ENGINES, get_engine, installed_engines
@@ -27,16 +26,12 @@ from audiobook.errors import AudiobookError, UserError
 from audiobook.language_codes import language_code, language_name
 from audiobook.lexicon import lexicon_from_toml, load_lexicon, read_toml
 from audiobook.model import NARRATOR, Cast, Pauses, Script, VoiceSettings
+from audiobook.settings import SHIPPED_VOICES_DIR, Settings
 
 log = logging.getLogger(__name__)
 
 CAST_KEYS = {"voices", "lexicon", "lexicon_files", "pauses", "book"}
 BOOK_KEYS = {"author", "title"}
-# The casts and lexicon shipped inside the package, so that an installed copy has them
-# (issue 10: a non-editable install lost them); AUDIOBOOK_VOICES points elsewhere.
-VOICES_DIR = Path(
-    os.environ.get("AUDIOBOOK_VOICES") or str(resources.files("audiobook") / "voices")
-)
 VOICE_KEYS = {"engine", "voice", "rate", "pitch", "volume", "prefer"}
 # `--rate`: screen-reader users often listen at 1.5-3 times normal speed.
 LISTENING_RATE_RANGE = (0.5, 3.0)
@@ -44,16 +39,19 @@ LISTENING_RATE_RANGE = (0.5, 3.0)
 EXTRA_PITCHES = (0.85, 1.15, 0.75, 1.3, 0.7, 1.45)
 
 
-def load_cast(path: Path, script: Script) -> Cast:
-    """The cast in a TOML file, checked against the script and the installed engines.
+def load_cast(path: Path, script: Script, config: Settings | None = None) -> Cast:
+    """The cast in a TOML file, checked against the script and the engines installed (as
+    `config` sets them up).
 
     Used as written; one warning if some of its voices do not speak the script's language.
     """
-    cast = cast_from_toml(read_toml(path, "cast"), script, source=path)
+    cast = cast_from_toml(read_toml(path, "cast"), script, source=path, config=config)
     language = script_language(script)
-    others = [speaker for speaker, v in cast.voices.items() if _speaks(v, language) is False]
+    others = [
+        speaker for speaker, v in cast.voices.items() if _speaks(v, language, config) is False
+    ]
     if others:
-        if _engines_speaking(language):
+        if _engines_speaking(language, config=config):
             advice = f"`audiobook voices --language {language}` lists voices that do."
         else:
             advice = _install_advice(language)
@@ -68,7 +66,9 @@ def load_cast(path: Path, script: Script) -> Cast:
     return cast
 
 
-def cast_from_toml(data: Mapping[str, object], script: Script, *, source: Path) -> Cast:
+def cast_from_toml(
+    data: Mapping[str, object], script: Script, *, source: Path, config: Settings | None = None
+) -> Cast:
     """A Cast from parsed TOML; `source` names the file in errors and anchors lexicon_files."""
     _check_keys(data, CAST_KEYS, str(source))
     table = data.get("voices")
@@ -82,7 +82,7 @@ def cast_from_toml(data: Mapping[str, object], script: Script, *, source: Path) 
                 f"{source}: the script has no speaker {speaker!r}; its speakers are: "
                 + ", ".join(speakers)
             )
-        voices[speaker] = _voice_from_toml(spec, f"{source}: [voices.{speaker}]")
+        voices[speaker] = _voice_from_toml(spec, f"{source}: [voices.{speaker}]", config)
     lexicon = _lexicon_of(data, source)
     _book_of(data, str(source))  # checked, though only the shipped casts' is read
     return Cast(voices, lexicon, _pauses_from_toml(data.get("pauses", {}), str(source)))
@@ -132,7 +132,7 @@ def _number(spec: Mapping[str, object], key: str, where: str) -> float:
     return float(value)
 
 
-def _voice_from_toml(spec: object, where: str) -> VoiceSettings:
+def _voice_from_toml(spec: object, where: str, config: Settings | None) -> VoiceSettings:
     """The first usable voice of a speaker's table: its `prefer` list, then engine/voice."""
     if not isinstance(spec, dict):
         raise UserError(f"{where} must be a table with engine and voice")
@@ -157,27 +157,29 @@ def _voice_from_toml(spec: object, where: str) -> VoiceSettings:
                 + ", ".join(ENGINES)
             )
         choice = replace(settings, engine=engine_name, voice=voice)
-        if _usable(choice, where):
+        if _usable(choice, where, config):
             return choice
-    return check_voice(settings, where)
+    return check_voice(settings, where, config)
 
 
-def _usable(settings: VoiceSettings, where: str) -> bool:
+def _usable(settings: VoiceSettings, where: str, config: Settings | None) -> bool:
     """Whether a preferred voice can be used here; a missing engine is not an error."""
-    if not ENGINES[settings.engine].is_installed():
+    if not ENGINES[settings.engine].is_installed(config):
         return False
     try:
-        check_voice(settings, where)
+        check_voice(settings, where, config)
     except UserError as e:
         log.warning("not using preferred voice: %s", e)
         return False
     return True
 
 
-def check_voice(settings: VoiceSettings, where: str) -> VoiceSettings:
+def check_voice(
+    settings: VoiceSettings, where: str, config: Settings | None = None
+) -> VoiceSettings:
     """The settings, if their engine is installed and can speak with them; else UserError."""
     try:
-        get_engine(settings.engine).check(settings)
+        get_engine(settings.engine, config).check(settings)
     except UserError as e:
         raise UserError(f"{where}: {e}") from e
     return settings
@@ -203,32 +205,34 @@ def script_language(script: Script) -> str:
     return "en" if code in ("", "und") else code
 
 
-def candidate_voices(engine: str | None = None, language: str = "en") -> Iterator[VoiceSettings]:
+def candidate_voices(
+    engine: str | None = None, language: str = "en", config: Settings | None = None
+) -> Iterator[VoiceSettings]:
     """Voices for automatic casting that speak `language` (ISO 639-1): best engine first
     (or only `engine`), each usable."""
     if engine is None:
-        engines = [e for e in installed_engines() if not _repeats_another(e)]
+        engines = [e for e in installed_engines(config) if not _repeats_another(e, config)]
     else:
-        engines = [get_engine(engine)]
+        engines = [get_engine(engine, config)]
     base = [v for e in engines for v in _checked_candidates(e, language)]
     yield from base
     for pitch in EXTRA_PITCHES:
         for settings in base:
             varied = replace(settings, pitch=pitch)
             try:
-                get_engine(varied.engine).check(varied)
+                get_engine(varied.engine, config).check(varied)
             except UserError:
                 continue
             yield varied
 
 
-def _repeats_another(engine: Engine) -> bool:
+def _repeats_another(engine: Engine, config: Settings | None) -> bool:
     """Whether the engine only repeats the voices of another installed engine."""
     try:
         other = engine.same_voices_as()
     except AudiobookError:
         return True  # installed but broken: no use for casting
-    return other is not None and ENGINES[other].is_installed()
+    return other is not None and ENGINES[other].is_installed(config)
 
 
 def _checked_candidates(engine: Engine, language: str) -> list[VoiceSettings]:
@@ -248,9 +252,9 @@ def _checked_candidates(engine: Engine, language: str) -> list[VoiceSettings]:
     return result
 
 
-def auto_cast(script: Script, *, engine: str | None = None) -> Cast:
+def auto_cast(script: Script, *, engine: str | None = None, config: Settings | None = None) -> Cast:
     """A voice for the narrator and each speaker, all different, best engine first (or
-    only from `engine`).
+    only from `engine`), with the shipped lexicon of `config.voices_dir`.
 
     Voices speak the script's language; where none does, one warning says what to install
     and English voices are cast. Deterministic: the same installed engines, speakers and
@@ -258,15 +262,15 @@ def auto_cast(script: Script, *, engine: str | None = None) -> Cast:
     """
     speakers = [NARRATOR, *dict.fromkeys(s for s in script.speakers if s != NARRATOR)]
     language = script_language(script)
-    if language != "en" and next(candidate_voices(engine, language), None) is None:
+    if language != "en" and next(candidate_voices(engine, language, config), None) is None:
         log.warning(
             "the text is in %s, but %s; it will be read by an English voice. %s",
             _named(language),
             f"{engine} has no voice for it" if engine else "no installed voice speaks it",
-            _auto_cast_advice(language, engine),
+            _auto_cast_advice(language, engine, config),
         )
         language = "en"
-    voices = dict(zip(speakers, candidate_voices(engine, language), strict=False))
+    voices = dict(zip(speakers, candidate_voices(engine, language, config), strict=False))
     if not voices and engine is not None:
         raise UserError(f"{engine} has no voices to cast here; `audiobook voices` lists them")
     if not voices:
@@ -281,24 +285,26 @@ def auto_cast(script: Script, *, engine: str | None = None) -> Cast:
     # book, respell words for English voices; other languages read as written.
     if language != "en":
         return Cast(voices, {})
-    lexicon_path = VOICES_DIR / "lexicon.toml"
+    voices_dir = (config or Settings()).voices_dir
+    lexicon_path = voices_dir / "lexicon.toml"
     lexicon = load_lexicon(lexicon_path) if lexicon_path.exists() else {}
-    return Cast(voices, {**lexicon, **book_lexicon(script)})
+    return Cast(voices, {**lexicon, **book_lexicon(script, voices_dir)})
 
 
-def book_lexicon(script: Script) -> dict[str, str]:
-    """The pronunciations of the shipped cast whose `[book]` names this script, if any: the
-    words belong to the book whoever reads it (`--engine` casts voices afresh)."""
-    for path, data, book in _shipped_casts():
+def book_lexicon(script: Script, voices_dir: Path = SHIPPED_VOICES_DIR) -> dict[str, str]:
+    """The pronunciations of the shipped cast (in `voices_dir`) whose `[book]` names this
+    script, if any: the words belong to the book whoever reads it (`--engine` casts voices
+    afresh)."""
+    for path, data, book in _shipped_casts(voices_dir):
         if book and _is_for(book, script):
             return _lexicon_of(data, path)
     return {}
 
 
-def _shipped_casts() -> Iterator[tuple[Path, dict[str, object], dict[str, str]]]:
+def _shipped_casts(voices_dir: Path) -> Iterator[tuple[Path, dict[str, object], dict[str, str]]]:
     """Each shipped cast file, in name order, with its contents and its `[book]` table;
     the lexicon and any file that does not read as a cast are passed over."""
-    for path in sorted(VOICES_DIR.glob("*.toml")):
+    for path in sorted(voices_dir.glob("*.toml")):
         try:
             data = read_toml(path, "cast")
             book = _book_of(data, str(path))
@@ -308,8 +314,8 @@ def _shipped_casts() -> Iterator[tuple[Path, dict[str, object], dict[str, str]]]
             yield path, data, book
 
 
-def _auto_cast_advice(language: str, engine: str | None) -> str:
-    others = _engines_speaking(language, besides=engine)
+def _auto_cast_advice(language: str, engine: str | None, config: Settings | None) -> str:
+    others = _engines_speaking(language, besides=engine, config=config)
     if not others:
         return _install_advice(language)
     verb = "has" if len(others) == 1 else "have"
@@ -321,20 +327,24 @@ def _named(language: str) -> str:
     return name if name == language else f"{name} ({language})"
 
 
-def _speaks(settings: VoiceSettings, language: str) -> bool | None:
+def _speaks(settings: VoiceSettings, language: str, config: Settings | None) -> bool | None:
     """Whether a cast voice speaks `language`; None when its engine does not say."""
     try:
-        return get_engine(settings.engine).speaks(settings.voice, language)
+        return get_engine(settings.engine, config).speaks(settings.voice, language)
     except AudiobookError:
         return None
 
 
-def _engines_speaking(language: str, *, besides: str | None = None) -> list[str]:
+def _engines_speaking(
+    language: str, *, besides: str | None = None, config: Settings | None = None
+) -> list[str]:
     """Installed engines (other than `besides`) with voices to cast in `language`."""
     return [
         e.NAME
-        for e in installed_engines()
-        if e.NAME != besides and not _repeats_another(e) and _checked_candidates(e, language)
+        for e in installed_engines(config)
+        if e.NAME != besides
+        and not _repeats_another(e, config)
+        and _checked_candidates(e, language)
     ]
 
 
@@ -376,8 +386,9 @@ def cast_at_rate(cast: Cast, rate: float) -> Cast:
     return replace(cast, voices=voices, pauses=pauses)
 
 
-def shipped_cast_for(script: Script) -> Path | None:
-    """A shipped cast written for exactly this script's speakers, if there is one.
+def shipped_cast_for(script: Script, config: Settings | None = None) -> Path | None:
+    """A shipped cast (in `config.voices_dir`) written for exactly this script's speakers,
+    if there is one.
 
     The interview gets wells-stalin.toml and a book with only a narrator book.toml without
     the user having to know they exist; a cast whose `[book]` names this very book (the
@@ -387,13 +398,13 @@ def shipped_cast_for(script: Script) -> Path | None:
     wanted = set(script.speakers) | {NARRATOR}
     language = script_language(script)
     general: list[Path] = []
-    for path, data, book in _shipped_casts():
+    for path, data, book in _shipped_casts((config or Settings()).voices_dir):
         voices = data["voices"]
         if not isinstance(voices, dict) or set(voices) != wanted:
             continue
         if book and not _is_for(book, script):
             continue
-        if language != "en" and not _cast_speaks(data, script, path, language):
+        if language != "en" and not _cast_speaks(data, script, path, language, config):
             continue
         if book:
             return path
@@ -401,12 +412,14 @@ def shipped_cast_for(script: Script) -> Path | None:
     return general[0] if general else None
 
 
-def _cast_speaks(data: Mapping[str, object], script: Script, path: Path, language: str) -> bool:
+def _cast_speaks(
+    data: Mapping[str, object], script: Script, path: Path, language: str, config: Settings | None
+) -> bool:
     try:
-        cast = cast_from_toml(data, script, source=path)
+        cast = cast_from_toml(data, script, source=path, config=config)
     except UserError:
         return False
-    return all(_speaks(v, language) for v in cast.voices.values())
+    return all(_speaks(v, language, config) for v in cast.voices.values())
 
 
 # ---------------------------------------------------------------- writing TOML
@@ -456,18 +469,24 @@ def cast_to_toml(cast: Cast) -> str:
 
 
 def resolve_cast(
-    script: Script, cast_path: Path | None, engine: str | None, rate: float = 1.0
+    script: Script,
+    cast_path: Path | None,
+    engine: str | None,
+    rate: float = 1.0,
+    *,
+    config: Settings | None = None,
 ) -> Cast:
     """The cast file's voices, or voices chosen automatically (with one engine, if named),
-    read `rate` times as fast (`--rate`)."""
+    read `rate` times as fast (`--rate`). `config` says where the shipped casts are and how
+    the engines are set up; None: Settings()."""
     if rate != 1.0:
-        return cast_at_rate(resolve_cast(script, cast_path, engine), rate)
+        return cast_at_rate(resolve_cast(script, cast_path, engine, config=config), rate)
     if cast_path is not None and engine is not None:
         raise UserError(f"give --cast {cast_path} or --engine {engine}, not both")
     if cast_path is None and engine is None:
-        cast_path = shipped_cast_for(script)
+        cast_path = shipped_cast_for(script, config)
         if cast_path is not None:
             log.info("using the cast %s", cast_path)
     if cast_path is not None:
-        return load_cast(cast_path, script)
-    return auto_cast(script, engine=engine)
+        return load_cast(cast_path, script, config)
+    return auto_cast(script, engine=engine, config=config)

@@ -17,6 +17,7 @@ from audiobook import __version__
 from audiobook.destinations import check_folder_to_make, check_output_file
 from audiobook.errors import AudiobookError, UserError, disk_errors_as_user_errors
 from audiobook.model import ReadOptions
+from audiobook.settings import Settings
 
 log = logging.getLogger("audiobook")
 
@@ -120,7 +121,7 @@ def script_command(
     output = output or old_output
     if output is not None:
         check_output_file(output, "--out")
-    script = load_script(file, reading)
+    script = load_script(file, reading, command_settings())
     text = (
         script_to_fountain(script)
         if fmt == "fountain"
@@ -141,7 +142,7 @@ def inspect_command(file: Path | None, removed: bool, reading: ReadOptions) -> N
     from audiobook.inspect import removed_table, summary_tables
     from audiobook.pipeline import load_script
 
-    script = load_script(file, reading)
+    script = load_script(file, reading, command_settings())
     click.echo(removed_table(script) if removed else summary_tables(script))
 
 
@@ -172,6 +173,18 @@ def checked_cache(ctx: click.Context, param: click.Parameter, value: Path | None
     if value is not None:
         check_folder_to_make(value, "--cache")
     return value
+
+
+def command_settings(
+    *, cache_dir: Path | None = None, jobs: int | None = None, check_cache: bool = False
+) -> Settings:
+    """This command's Settings, from its options and the environment (options first: see
+    Settings.from_environment). With `check_cache`, a cache folder the options did not name
+    (AUDIOBOOK_CACHE, XDG_CACHE_HOME, ~/.cache) is checked as --cache is."""
+    config = Settings.from_environment(cache_dir=cache_dir, jobs=jobs)
+    if check_cache and cache_dir is None:
+        check_folder_to_make(config.cache_dir, "the cache")
+    return config
 
 
 @contextmanager
@@ -206,7 +219,6 @@ def cast_options(f):  # type: ignore[no-untyped-def]
         "--cache",
         "cache_dir",
         type=click.Path(path_type=Path, file_okay=False),
-        envvar="AUDIOBOOK_CACHE",
         callback=checked_cache,
         help="Synthesis cache folder (default ~/.cache/audiobook, or $AUDIOBOOK_CACHE).",
     )(f)
@@ -297,7 +309,8 @@ def build_command(
     from audiobook.build import BuildOptions
     from audiobook.pipeline import build
 
-    options = BuildOptions(out_dir, formats, chapters, jobs, cover, cache_dir)
+    config = command_settings(cache_dir=cache_dir, jobs=jobs, check_cache=True)
+    options = BuildOptions(out_dir, formats, chapters, cover, config)
     progress = ProgressBars()
     try:
         result = build(
@@ -358,20 +371,19 @@ def preview_command(
         out = Path("preview.wav")  # nothing to play it with: keep it for the user
     if out is not None:
         check_output_file(out, "--out")
-    script = load_script(file, reading)
-    cast = resolve_cast(script, cast_path, engine, rate)
+    config = command_settings(cache_dir=cache_dir, check_cache=True)
+    script = load_script(file, reading, config)
+    cast = resolve_cast(script, cast_path, engine, rate, config=config)
     if out is not None:
         with written_to(out):
             length = make_preview(
-                script, cast, out, chapter=chapter, seconds=seconds, cache_dir=cache_dir
+                script, cast, out, chapter=chapter, seconds=seconds, config=config
             )
         click.echo(f"wrote {out} ({length:.1f} s of chapter {chapter})")
         return
     with tempfile.TemporaryDirectory() as tmp:
         sample = Path(tmp) / "preview.wav"
-        length = make_preview(
-            script, cast, sample, chapter=chapter, seconds=seconds, cache_dir=cache_dir
-        )
+        length = make_preview(script, cast, sample, chapter=chapter, seconds=seconds, config=config)
         click.echo(f"playing {length:.1f} s of chapter {chapter}")
         processes.play(sample)
 
@@ -385,15 +397,16 @@ def voices_command(engine_name: str | None, language: str | None) -> None:
 
     if engine_name is not None and engine_name not in ENGINES:
         get_engine(engine_name)  # the error lists the engines there are
+    config = command_settings()
     rows, missing = [], []
     for name, engine_class in ENGINES.items():
         if engine_name not in (None, name):
             continue
-        if not engine_class.is_installed():
+        if not engine_class.is_installed(config):
             missing.append(f"{name}: not installed; {engine_class.INSTALL_HINT}")
             continue
         try:
-            voices = get_engine(name).voices()
+            voices = get_engine(name, config).voices()
         except AudiobookError as e:
             missing.append(f"{name}: installed but not working: {e}")
             continue
@@ -428,8 +441,9 @@ def cast_command(
     from audiobook.casting import cast_to_toml, resolve_cast
     from audiobook.pipeline import load_script
 
-    script = load_script(file, reading)
-    cast = resolve_cast(script, cast_path, engine)
+    config = command_settings()
+    script = load_script(file, reading, config)
+    cast = resolve_cast(script, cast_path, engine, config=config)
     click.echo(cast_to_toml(cast), nl=False)
 
 

@@ -1,9 +1,9 @@
 """What the machine offers a build: the one place that counts cores and sets the jobs.
 
 Synthesis, chapter encoding and the talking-book writers each run one job per core; they
-all ask here, so `--jobs` means the same to each of them and a number far beyond the cores
-(`--jobs 10000`) is capped once, with one warning, rather than starting a thread or a
-process per clip.
+all ask here (synthesis and encoding through Settings.workers, which holds `--jobs`), so a
+number far beyond the cores (`--jobs 10000`) is capped once, with one warning, rather than
+starting a thread or a process per clip.
 """
 
 from __future__ import annotations

@@ -27,7 +27,9 @@ if TYPE_CHECKING:
     from audiobook.build import BuildOptions, BuildResult, Progress
 from audiobook.reading import read_source
 from audiobook.script_io import read_fountain_script, read_json_script
+from audiobook.settings import Settings
 from audiobook.speakers import attribute_speakers, find_labels
+from audiobook.words import extra_word_list
 
 log = logging.getLogger(__name__)
 
@@ -53,16 +55,21 @@ def text_to_script(
     author: str | None = None,
     layout: str | None = None,
     language: str | None = None,
+    word_list: Path | None = None,
 ) -> Script:
-    """Clean, find chapters, attribute speakers: raw text in, reviewable script out."""
-    clean = clean_text(text, layout=layout, language=language)
-    default_title = title or clean.title or title_from_file_name(Path(source))
-    chapter_texts = find_chapters(clean, default_title)
-    paragraphs = [b.text for c in chapter_texts for b in c.blocks if b.style == "paragraph"]
-    turns_continue = get_layout(clean.layout).turns_continue
-    labels = find_labels(paragraphs, clean.persons, cues_expected=not turns_continue)
+    """Clean, find chapters, attribute speakers: raw text in, reviewable script out.
+
+    `word_list` (Settings.word_list) adds its words to the system's English word lists,
+    which decide line-break hyphens and which labels are ordinary words."""
+    with extra_word_list(word_list):  # the rules and speakers ask words.is_english_word
+        clean = clean_text(text, layout=layout, language=language)
+        default_title = title or clean.title or title_from_file_name(Path(source))
+        chapter_texts = find_chapters(clean, default_title)
+        paragraphs = [b.text for c in chapter_texts for b in c.blocks if b.style == "paragraph"]
+        turns_continue = get_layout(clean.layout).turns_continue
+        labels = find_labels(paragraphs, clean.persons, cues_expected=not turns_continue)
+        attribute_speakers(chapter_texts, labels, turns_continue=turns_continue)
     speakers = labels.names
-    attribute_speakers(chapter_texts, labels, turns_continue=turns_continue)
     chapters = drop_silent_chapters([c.chapter for c in chapter_texts], source, by_line=True)
     return Script(
         title=default_title,
@@ -118,13 +125,18 @@ def silent_chapters_note(chapters: list[tuple[int, Chapter]], *, by_line: bool) 
     return f"{len(chapters)} chapters have nothing to read aloud and are left out: {names}"
 
 
-def load_script(path: Path | None, reading: ReadOptions | None = None) -> Script:
-    """Any input the user may give: a text file, a script (.json) or an edited .fountain."""
+def load_script(
+    path: Path | None, reading: ReadOptions | None = None, config: Settings | None = None
+) -> Script:
+    """Any input the user may give: a text file, a script (.json) or an edited .fountain.
+
+    `config` gives the size limit and the extra word list; None: Settings()."""
     reading = reading or ReadOptions()
+    config = config or Settings()
     title, author, language = reading.title, reading.author, reading.language
     if path is None:
         path = example_path()
-    source = read_source(path)  # says so itself when the file is not UTF-8
+    source = read_source(path, config.max_input_bytes)  # says so itself when not UTF-8
     suffix = path.suffix.lower()
     if suffix in (".json", ".fountain"):
         read = read_json_script if suffix == ".json" else read_fountain_script
@@ -138,6 +150,7 @@ def load_script(path: Path | None, reading: ReadOptions | None = None) -> Script
             author=author,
             layout=reading.layout,
             language=language,
+            word_list=config.word_list,
         )
     if title:
         script.title = title
@@ -164,6 +177,6 @@ def build(
     from audiobook.build import build_book
     from audiobook.casting import resolve_cast
 
-    script = load_script(source, reading)
-    cast = resolve_cast(script, cast_path, engine, rate)
+    script = load_script(source, reading, options.config)
+    cast = resolve_cast(script, cast_path, engine, rate, config=options.config)
     return build_book(script, cast, options, progress=progress)

@@ -16,6 +16,7 @@ from audiobook.bookfolder import write_atomically
 from audiobook.build import Synthesizer
 from audiobook.errors import UserError
 from audiobook.model import Cast, Script
+from audiobook.settings import Settings
 from audiobook.stitching import master_chapter, plan_chapter
 
 # Speech runs at 2.5-3 words a second; asking for more text than the sample needs costs a
@@ -49,9 +50,10 @@ def make_preview(
     chapter: int = 1,
     seconds: float = 30.0,
     synthesize: Synthesizer | None = None,
-    cache_dir: Path | None = None,
+    config: Settings | None = None,
 ) -> float:
-    """Write the first `seconds` of a chapter to `dest`; the length written."""
+    """Write the first `seconds` of a chapter to `dest`; the length written. `config` gives
+    the cache and the engines' setup (None: Settings())."""
     if dest.suffix.lower() not in PREVIEW_SUFFIXES:
         raise UserError(f"{dest}: write a preview as one of {', '.join(PREVIEW_SUFFIXES)}")
     if not math.isfinite(seconds) or seconds <= 0:
@@ -66,7 +68,7 @@ def make_preview(
     words = max(1, min(in_chapter, round(min(seconds, 1e9) * _PREVIEW_WORDS_PER_SECOND)))
     while True:
         short = preview_script(script, chapter, words)
-        [audio] = synthesize(short, cast, cache_dir=cache_dir, chapters=[chapter])
+        [audio] = synthesize(short, cast, config=config, chapters=[chapter])
         plan = plan_chapter(audio, cast.pauses, head_ms=250, tail_ms=0)
         whole = len(short.chapters[chapter - 1].segments) == len(
             script.chapters[chapter - 1].segments

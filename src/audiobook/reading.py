@@ -57,19 +57,21 @@ class SourceText:
     fallback: bool  # True when the file was not UTF-8 and a fallback decoding was used
 
 
-def read_source(path: Path) -> SourceText:
-    """Read and decode a text file, or raise a UserError that says what is wrong with it."""
+def read_source(path: Path, max_bytes: int = MAX_INPUT_BYTES) -> SourceText:
+    """Read and decode a text file, or raise a UserError that says what is wrong with it.
+
+    A file over `max_bytes` (Settings.max_input_bytes) is refused unread."""
     if not path.exists():
         raise UserError(f"{path}: no such file")
     if path.is_dir():
         raise UserError(f"{path}: is a folder, not a text file")
     try:
         size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
+        if size > max_bytes:
             hours = size / BYTES_PER_WORD / WORDS_PER_MINUTE / 60
             raise UserError(
                 f"{path}: {size / 1e6:.0f} MB of text would be about {hours:,.0f} hours of speech; "
-                f"files up to {MAX_INPUT_BYTES // 2**20} MB are read (split it into books)"
+                f"files up to {_size(max_bytes)} are read (split it into books)"
             )
         data = path.read_bytes()
     except PermissionError as e:
@@ -79,6 +81,11 @@ def read_source(path: Path) -> SourceText:
     text, encoding, fallback = decode_bytes(data, path)
     check_is_readable_text(text, path)
     return SourceText(path=path, text=text, encoding=encoding, fallback=fallback)
+
+
+def _size(limit: int) -> str:
+    """ "20 MB", or "5,000 bytes" for a limit under a megabyte."""
+    return f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit:,} bytes"
 
 
 def decode_bytes(data: bytes, path: Path) -> tuple[str, str, bool]:

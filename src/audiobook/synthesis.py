@@ -17,18 +17,11 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from audiobook.cache import (
-    ClipCache,
-    changed_error,
-    clip_key,
-    default_cache_dir,
-    planned_clip_frames,
-)
-from audiobook.engines import get_engine
+from audiobook.cache import ClipCache, changed_error, clip_key, planned_clip_frames
+from audiobook.engines import engine_class, get_engine
 from audiobook.engines.audio import to_clips
 from audiobook.errors import AudiobookError, UserError, disk_errors_as_user_errors
 from audiobook.lexicon import apply_lexicon
-from audiobook.machine import worker_count
 from audiobook.model import (
     AUDIO_SAMPLE_RATE_HZ,
     NARRATOR,
@@ -40,12 +33,12 @@ from audiobook.model import (
     SegmentAudio,
     VoiceSettings,
 )
+from audiobook.settings import Settings
 
 __all__ = [
     "PlannedClip",
     "SynthesisPlan",
     "chunk_text",
-    "default_cache_dir",
     "plan_synthesis",
     "run_plan",
     "segment_chunks",
@@ -143,7 +136,7 @@ def chunk_text(text: str, max_chars: int) -> list[str]:
 
 def segment_chunks(text: str, settings: VoiceSettings, lexicon: dict[str, str]) -> list[str]:
     """Exactly what the engine is given for one segment: lexicon applied, then chunked."""
-    return chunk_text(apply_lexicon(text, lexicon), get_engine(settings.engine).MAX_CHARS)
+    return chunk_text(apply_lexicon(text, lexicon), engine_class(settings.engine).MAX_CHARS)
 
 
 @dataclass(frozen=True)
@@ -164,6 +157,7 @@ class SynthesisPlan:
     cache: ClipCache
     chapters: list[tuple[Chapter, list[list[PlannedClip]]]]  # clips per segment, per chapter
     missing: list[PlannedClip] = field(default_factory=list)  # unique by key, script order
+    config: Settings = field(default_factory=Settings)  # jobs, and the engines' setup
 
     @property
     def unique_keys(self) -> int:
@@ -205,23 +199,25 @@ def plan_synthesis(
     script: Script,
     cast: Cast,
     *,
-    cache_dir: Path | None = None,
+    config: Settings | None = None,
     chapters: Iterable[int] | None = None,
 ) -> SynthesisPlan:
-    """Work out every clip and look each up in the cache; nothing is synthesised.
+    """Work out every clip and look each up in the cache (`config.cache_dir`; None:
+    Settings()); nothing is synthesised.
 
     A damaged clip in the cache (cache.clip_frames) is removed and counts as missing."""
-    cache = ClipCache(cache_dir if cache_dir is not None else default_cache_dir())
+    config = config or Settings()
+    cache = ClipCache(config.cache_dir)
     versions: dict[str, str] = {}
     checked: set[VoiceSettings] = set()
     warned: set[str] = set()
-    plan = SynthesisPlan(cache, [])
+    plan = SynthesisPlan(cache, [], config=config)
     seen: set[str] = set()
     for chapter in select_chapters(script, chapters):
         per_segment = []
         for number, segment in enumerate(chapter.segments):
             settings = voice_for(cast, segment.speaker, warned)
-            engine = get_engine(settings.engine)
+            engine = get_engine(settings.engine, config)
             if settings not in checked:
                 engine.check(settings)
                 checked.add(settings)
@@ -264,7 +260,7 @@ def make_batches(missing: Sequence[PlannedClip], jobs: int) -> list[list[Planned
         by_voice.setdefault(clip.settings, []).append(clip)
     batches = []
     for settings, clips in by_voice.items():
-        size = get_engine(settings.engine).BATCH_SIZE
+        size = engine_class(settings.engine).BATCH_SIZE
         if size is None:
             share = -(-len(clips) // (jobs * BATCHES_PER_JOB))
             size = max(1, min(MAX_BATCH_SIZE, share))
@@ -272,9 +268,12 @@ def make_batches(missing: Sequence[PlannedClip], jobs: int) -> list[list[Planned
     return batches
 
 
-def synthesize_texts(texts: Sequence[str], settings: VoiceSettings, out_dir: Path) -> list[Path]:
-    """Speak texts in one voice into clip-format WAVs in out_dir (no cache, no lexicon)."""
-    engine = get_engine(settings.engine)
+def synthesize_texts(
+    texts: Sequence[str], settings: VoiceSettings, out_dir: Path, config: Settings | None = None
+) -> list[Path]:
+    """Speak texts in one voice into clip-format WAVs in out_dir (no cache, no lexicon), with
+    the engine set up as `config` says (None: Settings())."""
+    engine = get_engine(settings.engine, config)
     raw = engine.synthesize(texts, settings, out_dir)
     clips = [out_dir / f"clip-{i}.wav" for i in range(len(texts))]
     gain = 1.0 if engine.HANDLES_VOLUME else settings.volume
@@ -282,7 +281,9 @@ def synthesize_texts(texts: Sequence[str], settings: VoiceSettings, out_dir: Pat
     return clips
 
 
-def synthesize_batch(cache: ClipCache, batch: Sequence[PlannedClip]) -> None:
+def synthesize_batch(
+    cache: ClipCache, batch: Sequence[PlannedClip], config: Settings | None = None
+) -> None:
     """Speak one batch (one voice) into the cache, retrying clip by clip if the engine fails.
 
     An engine that crashes or hangs (past its time limit) on one text fails the whole batch.
@@ -293,7 +294,7 @@ def synthesize_batch(cache: ClipCache, batch: Sequence[PlannedClip]) -> None:
     is not retried.
     """
     try:
-        _speak_into_cache(cache, batch)
+        _speak_into_cache(cache, batch, config)
         return
     except UserError:
         raise
@@ -301,7 +302,7 @@ def synthesize_batch(cache: ClipCache, batch: Sequence[PlannedClip]) -> None:
         log.info("%s failed (%s); trying each of %d clips again", _engine(batch[0]), e, len(batch))
     for clip in batch:
         try:
-            _speak_into_cache(cache, [clip])
+            _speak_into_cache(cache, [clip], config)
         except UserError:
             raise
         except AudiobookError as e:
@@ -311,7 +312,9 @@ def synthesize_batch(cache: ClipCache, batch: Sequence[PlannedClip]) -> None:
             ) from e
 
 
-def _speak_into_cache(cache: ClipCache, batch: Sequence[PlannedClip]) -> None:
+def _speak_into_cache(
+    cache: ClipCache, batch: Sequence[PlannedClip], config: Settings | None
+) -> None:
     """Speak a batch in a work folder, then move each clip into the cache.
 
     A work folder removed meanwhile (the cache cleared during the build) is an error, so the
@@ -319,7 +322,8 @@ def _speak_into_cache(cache: ClipCache, batch: Sequence[PlannedClip]) -> None:
     with disk_errors_as_user_errors(cache.root, kept="every clip finished is cached"):
         with cache.work_dir() as work:
             try:
-                clips = synthesize_texts([c.text for c in batch], batch[0].settings, Path(work))
+                texts = [c.text for c in batch]
+                clips = synthesize_texts(texts, batch[0].settings, Path(work), config)
                 for planned, path in zip(batch, clips, strict=True):
                     cache.store(planned.key, path)
             except FileNotFoundError as e:
@@ -338,12 +342,10 @@ def shorten(text: str, chars: int = ERROR_TEXT_CHARS) -> str:
     return text if len(text) <= chars else text[: chars - 1] + "…"
 
 
-def run_plan(
-    plan: SynthesisPlan, *, jobs: int | None = None, progress: Progress | None = None
-) -> int:
-    """Synthesise the plan's missing clips on `jobs` threads (machine.worker_count: at most
-    one per core); return how many were made."""
-    jobs = worker_count(jobs)
+def run_plan(plan: SynthesisPlan, *, progress: Progress | None = None) -> int:
+    """Synthesise the plan's missing clips on as many threads as its Settings say
+    (Settings.workers: --jobs, at most one per core); return how many were made."""
+    jobs = plan.config.workers
     total = plan.unique_keys
     done = total - len(plan.missing)
     if progress:
@@ -357,7 +359,7 @@ def run_plan(
     sizes: dict[Future[None], int] = {}
     try:
         for batch in batches:
-            future = pool.submit(synthesize_batch, plan.cache, batch)
+            future = pool.submit(synthesize_batch, plan.cache, batch, plan.config)
             pending.add(future)
             sizes[future] = len(batch)
         while pending:
@@ -399,14 +401,14 @@ def synthesize_script(
     script: Script,
     cast: Cast,
     *,
-    cache_dir: Path | None = None,
-    jobs: int | None = None,
+    config: Settings | None = None,
     progress: Progress | None = None,
     chapters: Iterable[int] | None = None,
 ) -> list[ChapterAudio]:
     """Audio for each chapter (or only the given chapter indexes), synthesising what the
     cache lacks. Clips are mono 16-bit WAVs at AUDIO_SAMPLE_RATE_HZ, one per chunk of
-    sentences, in speaking order; progress(done, total) counts clips."""
-    plan = plan_synthesis(script, cast, cache_dir=cache_dir, chapters=chapters)
-    run_plan(plan, jobs=jobs, progress=progress)
+    sentences, in speaking order; progress(done, total) counts clips. `config` gives the
+    cache folder, the jobs and the engines' setup (None: Settings())."""
+    plan = plan_synthesis(script, cast, config=config, chapters=chapters)
+    run_plan(plan, progress=progress)
     return assemble(plan)

@@ -1,10 +1,20 @@
-"""A real English word list, for deciding whether a line-break hyphen belongs to the word."""
+"""A real English word list, for deciding whether a line-break hyphen belongs to the word
+and whether a speaker's label is an ordinary word.
+
+The system's lists are always read; one more list (Settings.word_list, AUDIOBOOK_WORDLIST)
+can be added for a run of the text half: `pipeline.text_to_script(word_list=…)` binds it
+with `extra_word_list` for the cleaning rules and speaker attribution it calls, which ask
+`is_english_word` deep inside their own steps. Outside such a block only the system's lists
+are read, whatever the environment says.
+"""
 
 from __future__ import annotations
 
 import functools
 import logging
-import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -16,14 +26,24 @@ WORD_LIST_PATHS = (
     Path("/usr/share/dict/words"),
 )
 
+# The extra list of the text half running in this thread (or task), if any.
+_extra: ContextVar[Path | None] = ContextVar("extra_word_list", default=None)
+
+
+@contextmanager
+def extra_word_list(path: Path | None) -> Iterator[None]:
+    """Within the block, the words of `path` count as English too (None: the system's only)."""
+    token = _extra.set(path)
+    try:
+        yield
+    finally:
+        _extra.reset(token)
+
 
 @functools.cache
-def english_words() -> frozenset[str]:
-    """Lower-cased words from the system word lists (AUDIOBOOK_WORDLIST adds one more file)."""
-    paths = list(WORD_LIST_PATHS)
-    extra = os.environ.get("AUDIOBOOK_WORDLIST")
-    if extra:
-        paths.insert(0, Path(extra))
+def english_words(extra: Path | None = None) -> frozenset[str]:
+    """Lower-cased words from the system word lists, and from `extra` when given."""
+    paths = [extra, *WORD_LIST_PATHS] if extra is not None else list(WORD_LIST_PATHS)
     words: set[str] = set()
     for path in paths:
         try:
@@ -40,7 +60,7 @@ def english_words() -> frozenset[str]:
 
 def is_english_word(word: str) -> bool:
     """True for a dictionary word, allowing plural and possessive endings the lists omit."""
-    words = english_words()
+    words = english_words(_extra.get())
     w = word.lower().strip("'’")
     if not w:
         return False
@@ -53,4 +73,4 @@ def is_english_word(word: str) -> bool:
 
 
 def have_word_list() -> bool:
-    return bool(english_words())
+    return bool(english_words(_extra.get()))

@@ -10,26 +10,35 @@ from audiobook.engines.flite import FliteEngine
 from audiobook.engines.pyttsx3 import Pyttsx3Engine
 from audiobook.engines.rhvoice import RhvoiceEngine
 from audiobook.errors import UserError
+from audiobook.settings import Settings
 
 ENGINES: dict[str, type[Engine]] = {
     cls.NAME: cls for cls in (RhvoiceEngine, FliteEngine, EspeakNgEngine, Pyttsx3Engine)
 }
 
-__all__ = ["ENGINES", "Engine", "VoiceInfo", "get_engine", "installed_engines"]
+__all__ = ["ENGINES", "Engine", "VoiceInfo", "engine_class", "get_engine", "installed_engines"]
 
 
-@functools.cache
-def get_engine(name: str) -> Engine:
-    """The engine called `name`; a user error names the choices or says how to install it."""
+def engine_class(name: str) -> type[Engine]:
+    """The class of the engine called `name` (its limits), installed or not; a user error
+    names the choices."""
     cls = ENGINES.get(name)
     if cls is None:
         raise UserError(f"unknown speech engine {name!r}; choose one of: {', '.join(ENGINES)}")
-    if not cls.is_installed():
+    return cls
+
+
+@functools.cache  # one engine object per process (and Settings: the CLI makes one)
+def get_engine(name: str, config: Settings | None = None) -> Engine:
+    """The engine called `name`, set up as `config` says (None: Settings()); a user error
+    names the choices or says how to install it."""
+    cls = engine_class(name)
+    if not cls.is_installed(config):
         raise UserError(f"speech engine {name} is not installed; {cls.INSTALL_HINT}")
-    return cls()
+    return cls(config)
 
 
-def installed_engines() -> list[Engine]:
+def installed_engines(config: Settings | None = None) -> list[Engine]:
     """Every installed engine, best first (by RANK)."""
     ranked = sorted(ENGINES.values(), key=lambda cls: cls.RANK)
-    return [get_engine(cls.NAME) for cls in ranked if cls.is_installed()]
+    return [get_engine(cls.NAME, config) for cls in ranked if cls.is_installed(config)]

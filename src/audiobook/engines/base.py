@@ -20,6 +20,7 @@ from audiobook import processes
 from audiobook.errors import UserError
 from audiobook.language_codes import language_code
 from audiobook.model import VoiceSettings
+from audiobook.settings import Settings
 
 # Settings outside these ranges make every engine unintelligible or silent.
 RATE_RANGE = (0.3, 3.0)
@@ -58,10 +59,13 @@ class Engine(ABC):
     # conversion applies it as a gain.
     HANDLES_VOLUME: ClassVar[bool] = False
 
+    def __init__(self, config: Settings | None = None) -> None:
+        self.config = config or Settings()  # where its voices are, for an engine that asks
+
     @classmethod
     @abstractmethod
-    def is_installed(cls) -> bool:
-        """Whether the engine can run here (cheap: no synthesis)."""
+    def is_installed(cls, config: Settings | None = None) -> bool:
+        """Whether the engine can run here (cheap: no synthesis), set up as `config` says."""
 
     @abstractmethod
     def version(self) -> str:
@@ -126,7 +130,7 @@ class CommandLineEngine(Engine):
     S_PER_CHAR: ClassVar[float] = 0.1
 
     @classmethod
-    def is_installed(cls) -> bool:
+    def is_installed(cls, config: Settings | None = None) -> bool:
         return shutil.which(cls.PROGRAM) is not None
 
     @functools.cache  # one engine object per process: engines.get_engine

@@ -22,6 +22,7 @@ from audiobook.engines.base import Engine, VoiceInfo
 from audiobook.errors import AudiobookError, UserError
 from audiobook.loudness import measure_pcm
 from audiobook.model import VoiceSettings
+from audiobook.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ class Pyttsx3Engine(Engine):
     WORKER: ClassVar[list[str]] = [sys.executable, "-m", "audiobook.engines.pyttsx3_worker"]
 
     @classmethod
-    def is_installed(cls) -> bool:
+    def is_installed(cls, config: Settings | None = None) -> bool:
         return importlib.util.find_spec("pyttsx3") is not None
 
     @functools.cache  # one engine object per process: engines.get_engine

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from audiobook.engines.base import CommandLineEngine, VoiceInfo, scaled
 from audiobook.language_codes import language_name
 from audiobook.model import VoiceSettings
+from audiobook.settings import Settings
 
-# Where packages put voices; RHVOICE_VOICES (a path list) is looked at first.
+# Where packages put voices; Settings.rhvoice_voices (RHVOICE_VOICES) are looked at first.
 VOICE_DIRS = (
     "/usr/share/RHVoice/voices",
     "/usr/local/share/RHVoice/voices",
@@ -37,18 +38,20 @@ class RhvoiceEngine(CommandLineEngine):
     HANDLES_VOLUME = True
 
     @classmethod
-    def is_installed(cls) -> bool:
-        return super().is_installed() and bool(voice_infos())
+    def is_installed(cls, config: Settings | None = None) -> bool:
+        extra = config.rhvoice_voices if config is not None else ()
+        return super().is_installed(config) and bool(voice_infos(extra))
 
-    @functools.cache  # one engine object per process: engines.get_engine
+    @functools.cache  # one engine object per process and Settings: engines.get_engine
     def version(self) -> str:
         # Voice data changes the sound as much as the program does.
-        data = "".join(sorted(p.read_text("utf-8", "replace") for p in voice_infos()))
+        infos = voice_infos(self.config.rhvoice_voices)
+        data = "".join(sorted(p.read_text("utf-8", "replace") for p in infos))
         return f"{super().version()} voices:{hashlib.sha256(data.encode()).hexdigest()[:12]}"
 
     def voices(self) -> list[VoiceInfo]:
         voices = {}
-        for path in voice_infos():
+        for path in voice_infos(self.config.rhvoice_voices):
             info = parse_voice_info(path.read_text("utf-8", "replace"))
             name = info.get("name", path.parent.name)
             language = info.get("language", "")
@@ -92,10 +95,10 @@ class RhvoiceEngine(CommandLineEngine):
         ], text.encode("utf-8")
 
 
-def voice_infos() -> list[Path]:
-    """The `voice.info` file of every installed RHVoice voice."""
-    extra = os.environ.get("RHVOICE_VOICES", "")
-    dirs = [Path(d) for d in extra.split(os.pathsep) if d] + [Path(d) for d in VOICE_DIRS]
+def voice_infos(extra_dirs: Sequence[Path] = ()) -> list[Path]:
+    """The `voice.info` file of every installed RHVoice voice, in `extra_dirs` (first) and
+    the folders where packages put them."""
+    dirs = [*extra_dirs, *(Path(d) for d in VOICE_DIRS)]
     return sorted(p for d in dirs if d.is_dir() for p in d.glob("*/voice.info"))
 
 
