@@ -86,8 +86,9 @@ def test_divisions_and_kinds_cross_the_json_edge(tmp_path: Path) -> None:
     fountain = read_fountain_script(tmp_path / "x.fountain", script_to_fountain(script))
     assert fountain.chapters[0].divisions == one.divisions
     # a script written by hand without titles still loads: no division has one
-    untitled = script_from_dict(book(chapters=[chapter(path=path)]), "x")
-    assert untitled.chapters[0].divisions == (Division("PART ONE"), Division("BOOK I"))
+    for no_titles in ({}, {"path_titles": []}):
+        untitled = script_from_dict(book(chapters=[chapter(path=path, **no_titles)]), "x")
+        assert untitled.chapters[0].divisions == (Division("PART ONE"), Division("BOOK I"))
 
 
 def test_edit_a_fountain_file_and_build_from_it(tmp_path: Path) -> None:

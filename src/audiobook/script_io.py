@@ -125,12 +125,14 @@ def chapter_from_dict(data: dict[str, Any], position: int) -> Chapter:
 
 def divisions_from_dict(data: dict[str, Any]) -> tuple[Division, ...]:
     """The enclosing divisions from the parallel lists `path` (labels) and `path_titles`,
-    "" where a division has no title. Without `path_titles` none has a title; with it,
-    each division needs one: a title more or less would put every title in the wrong place."""
+    "" where a division has no title. Without `path_titles`, or with it empty, none has a
+    title (a script made from Fountain by earlier versions has [] for one untitled part);
+    otherwise each division needs one: a title more or less would put every title in the
+    wrong place."""
     labels = _str_list(data.get("path", []), "path")
-    if "path_titles" not in data:
+    titles = _str_list(data.get("path_titles", []), "path_titles")
+    if not titles:
         return tuple(Division(label) for label in labels)
-    titles = _str_list(data["path_titles"], "path_titles")
     if len(titles) != len(labels):
         raise ValueError(
             f"path has {_count(labels, 'division')} but path_titles "
