@@ -27,7 +27,7 @@ from pathlib import Path
 from audiobook import processes
 from audiobook.engines.audio import wav_duration_s
 from audiobook.machine import available_cores
-from audiobook.model import NARRATION, NARRATOR, Cast, Chapter, Script, Segment, VoiceSettings
+from audiobook.model import NARRATOR, Cast, Chapter, Script, Segment, SegmentKind, VoiceSettings
 from audiobook.settings import Settings
 from audiobook.synthesis import segment_chunks, synthesize_script
 
@@ -44,11 +44,14 @@ def plain_script(path: Path, start: int, chars: int) -> Script:
     segments, total = [], 0
     for text in paragraphs[start:]:
         if text:
-            segments.append(Segment(NARRATOR, NARRATION, text.replace("*", "").lstrip("# ")))
+            segments.append(
+                Segment(NARRATOR, SegmentKind.NARRATION, text.replace("*", "").lstrip("# "))
+            )
             total += len(text)
         if total >= chars:
             break
-    return Script(path.stem, None, [NARRATOR], [Chapter(1, None, path.stem, [], segments)])
+    chapter = Chapter(1, None, path.stem, segments=tuple(segments))
+    return Script(path.stem, None, (NARRATOR,), (chapter,))
 
 
 def load_texts() -> list[tuple[str, Script]]:

@@ -20,7 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 from audiobook.errors import UserError
-from audiobook.model import SPEECH, Script
+from audiobook.model import Script, SegmentKind
 from audiobook.pipeline import load_script
 
 MISTAKES_SHOWN = 6
@@ -32,9 +32,9 @@ def turns_by_speaker(script: Script) -> Counter[str]:
     for chapter in script.chapters:
         previous = None
         for seg in chapter.segments:
-            if seg.kind == SPEECH and seg.speaker != previous:
+            if seg.kind == SegmentKind.SPEECH and seg.speaker != previous:
                 turns[seg.speaker] += 1
-            if seg.kind == SPEECH:
+            if seg.kind == SegmentKind.SPEECH:
                 previous = seg.speaker
     return turns
 
@@ -60,14 +60,15 @@ def matching_turn(segments: list, line: int, first: list[str]):
         said = words(segments[i].text)
         k = min(len(first), len(said))
         if k and said[:k] == first[:k]:
-            if segments[i].kind == SPEECH:
+            if segments[i].kind == SegmentKind.SPEECH:
                 return segments[i]
-            return next((s for s in segments[i + 1 : i + 3] if s.kind == SPEECH), None)
+            return next((s for s in segments[i + 1 : i + 3] if s.kind == SegmentKind.SPEECH), None)
     return next(
         (
             segments[i]
             for i in near
-            if segments[i].kind == SPEECH and " ".join(first) in " ".join(words(segments[i].text))
+            if segments[i].kind == SegmentKind.SPEECH
+            and " ".join(first) in " ".join(words(segments[i].text))
         ),
         None,
     )

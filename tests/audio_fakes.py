@@ -12,19 +12,19 @@ import hashlib
 import math
 import subprocess
 import wave
+from dataclasses import replace
 from pathlib import Path
 
 from audiobook.model import (
     AUDIO_SAMPLE_RATE_HZ,
-    HEADING,
-    NARRATION,
-    SPEECH,
     Cast,
     Chapter,
     ChapterAudio,
+    Division,
     Script,
     Segment,
     SegmentAudio,
+    SegmentKind,
     VoiceSettings,
 )
 from audiobook.settings import Settings
@@ -51,7 +51,7 @@ def write_tone(path: Path, seconds: float, *, freq: float = 220.0, amplitude: fl
 def tone_chapter(tmp_path: Path, layout: list[tuple[Segment, list[float]]]) -> ChapterAudio:
     """A chapter whose segments are tones of the given lengths in seconds."""
     segments = [segment for segment, _ in layout]
-    chapter = Chapter(1, None, "Test", [], segments)
+    chapter = Chapter(1, None, "Test", segments=tuple(segments))
     audio = []
     for i, (_, lengths) in enumerate(layout):
         clips = tuple(
@@ -108,34 +108,46 @@ def clip_seconds(path: Path) -> float:
 def tiny_script() -> Script:
     """Three short chapters: a dialogue with headings, a scene break, a narrated chapter."""
     one = [
-        Segment("Narrator", HEADING, "The Meeting", level=1),
-        Segment("Narrator", NARRATION, "In 1934 Wells went to Moscow. He met Stalin there."),
-        Segment("Wells", SPEECH, "I am much obliged to you. I was in America recently."),
-        Segment("Stalin", SPEECH, "Not so very much."),
-        Segment("Wells", SPEECH, "I wander around the world as a common man."),
-        Segment("Narrator", HEADING, "America and Russia", level=2),
-        Segment("Stalin", SPEECH, "The United States is pursuing a different aim."),
+        Segment("Narrator", SegmentKind.HEADING, "The Meeting", level=1),
+        Segment(
+            "Narrator", SegmentKind.NARRATION, "In 1934 Wells went to Moscow. He met Stalin there."
+        ),
+        Segment(
+            "Wells", SegmentKind.SPEECH, "I am much obliged to you. I was in America recently."
+        ),
+        Segment("Stalin", SegmentKind.SPEECH, "Not so very much."),
+        Segment("Wells", SegmentKind.SPEECH, "I wander around the world as a common man."),
+        Segment("Narrator", SegmentKind.HEADING, "America and Russia", level=2),
+        Segment("Stalin", SegmentKind.SPEECH, "The United States is pursuing a different aim."),
     ]
     two = [
-        Segment("Narrator", HEADING, "Is All Lost?", level=1),
-        Segment("Narrator", NARRATION, "It was cold. The train was late."),
-        Segment("Narrator", NARRATION, "Morning came.", scene_break_before=True),
+        Segment("Narrator", SegmentKind.HEADING, "Is All Lost?", level=1),
+        Segment("Narrator", SegmentKind.NARRATION, "It was cold. The train was late."),
+        Segment("Narrator", SegmentKind.NARRATION, "Morning came.", scene_break_before=True),
     ]
     three = [
-        Segment("Narrator", HEADING, "Peasants and Manual Workers", level=1),
-        Segment("Narrator", NARRATION, "They think a great deal. They say little."),
+        Segment("Narrator", SegmentKind.HEADING, "Peasants and Manual Workers", level=1),
+        Segment("Narrator", SegmentKind.NARRATION, "They think a great deal. They say little."),
     ]
+    book_one = (Division("BOOK I"),)
     return Script(
         title="Wells Meets Stalin",
         author="H G Wells",
-        speakers=["Narrator", "Wells", "Stalin"],
-        chapters=[
-            Chapter(1, "I", "The Meeting", ["BOOK I"], one),
-            Chapter(2, "II", "IS ALL LOST?", ["BOOK I"], two),
-            Chapter(3, "III", "PEASANTS AND MANUAL WORKERS", ["BOOK I"], three),
-        ],
+        speakers=("Narrator", "Wells", "Stalin"),
+        chapters=(
+            Chapter(1, "I", "The Meeting", book_one, tuple(one)),
+            Chapter(2, "II", "IS ALL LOST?", book_one, tuple(two)),
+            Chapter(3, "III", "PEASANTS AND MANUAL WORKERS", book_one, tuple(three)),
+        ),
         year="1934",
     )
+
+
+def long_tiny_script(times: int = 60) -> Script:
+    """tiny_script with each chapter's segments said `times` over."""
+    script = tiny_script()
+    chapters = tuple(replace(c, segments=c.segments * times) for c in script.chapters)
+    return replace(script, chapters=chapters)
 
 
 def fake_cast(script: Script) -> Cast:

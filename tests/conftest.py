@@ -5,15 +5,33 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from audiobook.model import Script
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = Path(os.environ.get("AUDIOBOOK_SEEDS", REPO.parent / "shared" / "seeds"))
 INTERVIEW = SEEDS / "000_bebbb2a83c2e4137.txt"
 MEMOIR = SEEDS / "003_d3de4caf663c8e66.txt"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def with_chapter(script: Script, chapter: int, **changes: Any) -> Script:
+    """The script with one chapter changed (counted from 0): scripts are frozen."""
+    chapters = list(script.chapters)
+    chapters[chapter] = replace(chapters[chapter], **changes)
+    return replace(script, chapters=tuple(chapters))
+
+
+def with_segment(script: Script, chapter: int, segment: int, **changes: Any) -> Script:
+    """The script with one segment of one chapter changed (both counted from 0)."""
+    segments = list(script.chapters[chapter].segments)
+    segments[segment] = replace(segments[segment], **changes)
+    return with_chapter(script, chapter, segments=tuple(segments))
 
 
 def require_seed(path: Path) -> Path:

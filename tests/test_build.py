@@ -20,13 +20,27 @@ from audiobook.errors import AudiobookError, UserError
 from audiobook.filenames import safe_name
 from audiobook.loudness import ACX_PEAK_MAX_DBFS, ACX_RMS_MAX_DBFS, ACX_RMS_MIN_DBFS, measure_pcm
 from audiobook.manifest import MANIFEST_NAME
-from audiobook.model import AUDIO_SAMPLE_RATE_HZ, HEADING, Cast, ChapterPlan, Script, VoiceSettings
+from audiobook.model import (
+    AUDIO_SAMPLE_RATE_HZ,
+    Cast,
+    ChapterPlan,
+    Script,
+    SegmentKind,
+    VoiceSettings,
+)
 from audiobook.settings import Settings
 from audiobook.stitching import plan_chapter
 from audiobook.synthesis import synthesize_script
 from audiobook.writers.mp3 import Mp3Writer
-from tests.audio_fakes import decode_pcm, fake_cast, fake_synthesize, tiny_script, write_cover
-from tests.conftest import run_cli
+from tests.audio_fakes import (
+    decode_pcm,
+    fake_cast,
+    fake_synthesize,
+    long_tiny_script,
+    tiny_script,
+    write_cover,
+)
+from tests.conftest import run_cli, with_chapter, with_segment
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -94,7 +108,7 @@ def test_rebuild_rewrites_only_what_changed(tmp_path: Path) -> None:
         k: v for k, v in before.items() if k != MANIFEST_NAME
     }
 
-    script.chapters[1].segments[1].text = "It was very cold. The train was late."
+    script = with_segment(script, 1, 1, text="It was very cold. The train was late.")
     changed = fake_build(script, tmp_path, formats="all")
     names = sorted(p.name for p in changed.written)
     assert names == sorted(
@@ -118,8 +132,7 @@ def test_rebuild_rewrites_only_what_changed(tmp_path: Path) -> None:
 def test_renamed_chapter_replaces_its_old_files(tmp_path: Path) -> None:
     script = tiny_script()
     folder = fake_build(script, tmp_path).folder
-    script.chapters[2].title = "Workers"
-    fake_build(script, tmp_path)
+    fake_build(with_chapter(script, 2, title="Workers"), tmp_path)
     names = sorted(p.name for p in folder.glob("03 *"))
     assert names == ["03 - Book I - III - Workers.mp3", "03 - Book I - III - Workers.vtt"]
     playlist = (folder / "Wells Meets Stalin.m3u8").read_text(encoding="utf-8")
@@ -153,7 +166,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_partial(
         raise AudiobookError("ffmpeg failed: disk full")
 
     monkeypatch.setattr(Mp3Writer, "write", broken)
-    script.chapters[0].segments[1].text = "In 1934 Wells went to Moscow."
+    script = with_segment(script, 0, 1, text="In 1934 Wells went to Moscow.")
     with pytest.raises(AudiobookError, match="disk full"):
         fake_build(script, tmp_path, formats="mp3")
     assert target.read_bytes() == good
@@ -163,12 +176,10 @@ def test_a_failed_write_leaves_the_old_file_and_no_partial(
 KILL_SCRIPT = """
 import sys
 from pathlib import Path
-from tests.audio_fakes import fake_cast, fake_synthesize, tiny_script
+from tests.audio_fakes import fake_cast, fake_synthesize, long_tiny_script
 from audiobook.build import BuildOptions, build_book
 from audiobook.settings import Settings
-script = tiny_script()
-for chapter in script.chapters:  # long enough chapters to be killed in the middle
-    chapter.segments = chapter.segments * 60
+script = long_tiny_script()  # long enough chapters to be killed in the middle
 out, cache = Path(sys.argv[1]), Path(sys.argv[2])
 options = BuildOptions(out_dir=out, formats="mp3", config=Settings(cache_dir=cache, jobs=1))
 build_book(script, fake_cast(script), options, synthesize=fake_synthesize)
@@ -192,9 +203,7 @@ def test_a_killed_build_leaves_no_truncated_file(tmp_path: Path) -> None:
     assert any(p.suffix == ".part" for p in folder.iterdir()), "killed while writing"
     for mp3 in folder.glob("*.mp3"):  # whatever was completed is whole
         assert float(ffmpeg.probe(mp3)["format"]["duration"]) > 30
-    script = tiny_script()
-    for chapter in script.chapters:
-        chapter.segments = chapter.segments * 60
+    script = long_tiny_script()
     options = BuildOptions(out_dir=out, formats="mp3", config=Settings(cache_dir=cache))
     build_book(script, fake_cast(script), options, synthesize=fake_synthesize)
     left = sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
@@ -243,7 +252,7 @@ def turn_starts(plan: ChapterPlan) -> list[float]:
     """Where each heading and each change of speaker starts in the stitched audio."""
     starts, previous = [], None
     for timing in plan.timings:
-        if timing.segment.kind == HEADING or timing.segment.speaker != previous:
+        if timing.segment.kind == SegmentKind.HEADING or timing.segment.speaker != previous:
             starts.append(timing.start_s)
         previous = timing.segment.speaker
     return starts

@@ -27,13 +27,13 @@ from audiobook.engines.espeak_ng import EspeakNgEngine
 from audiobook.errors import AudiobookError
 from audiobook.model import (
     AUDIO_SAMPLE_RATE_HZ,
-    NARRATION,
     NARRATOR,
     Cast,
     Chapter,
     Pauses,
     Script,
     Segment,
+    SegmentKind,
     VoiceSettings,
 )
 from audiobook.settings import Settings
@@ -50,10 +50,10 @@ CHANGED = r"the cache .* changed during the build \(.*\): build again"
 
 def little_script() -> Script:
     segments = [
-        Segment(NARRATOR, NARRATION, "It was a cold morning. Nobody went out."),
-        Segment(NARRATOR, NARRATION, "The train came late, and the porter smiled."),
+        Segment(NARRATOR, SegmentKind.NARRATION, "It was a cold morning. Nobody went out."),
+        Segment(NARRATOR, SegmentKind.NARRATION, "The train came late, and the porter smiled."),
     ]
-    return Script("Little", None, [NARRATOR], [Chapter(1, "1", "One", [], segments)])
+    return Script("Little", None, (NARRATOR,), (Chapter(1, "1", "One", segments=tuple(segments)),))
 
 
 def write_clip(path: Path, frames: int, *, rate: int = AUDIO_SAMPLE_RATE_HZ, channels: int = 1):

@@ -22,7 +22,16 @@ from audiobook.engines.flite import FliteEngine
 from audiobook.engines.rhvoice import RhvoiceEngine
 from audiobook.errors import UserError
 from audiobook.lexicon import load_lexicon
-from audiobook.model import NARRATOR, SPEECH, Cast, Chapter, Pauses, Script, Segment, VoiceSettings
+from audiobook.model import (
+    NARRATOR,
+    Cast,
+    Chapter,
+    Pauses,
+    Script,
+    Segment,
+    SegmentKind,
+    VoiceSettings,
+)
 from audiobook.pipeline import load_script
 from audiobook.synthesis import synthesize_texts
 from tests.audio_checks import voice_difference, voice_print
@@ -32,8 +41,9 @@ needs_flite = pytest.mark.skipif(not FliteEngine.is_installed(), reason="no flit
 
 
 def script_with(*speakers: str) -> Script:
-    segments = [Segment(s, SPEECH, f"{s} speaks.") for s in [NARRATOR, *speakers]]
-    return Script("Test", None, [NARRATOR, *speakers], [Chapter(1, "1", "One", [], segments)])
+    segments = [Segment(s, SegmentKind.SPEECH, f"{s} speaks.") for s in [NARRATOR, *speakers]]
+    chapter = Chapter(1, "1", "One", segments=tuple(segments))
+    return Script("Test", None, (NARRATOR, *speakers), (chapter,))
 
 
 INTERVIEW = script_with("Wells", "Stalin")
@@ -272,12 +282,13 @@ REPO = Path(__file__).resolve().parent.parent
 INSTALLED_CHECK = """
 import audiobook, json
 from audiobook.casting import shipped_cast_for
-from audiobook.model import NARRATOR, SPEECH, Chapter, Script, Segment
+from audiobook.model import NARRATOR, Chapter, Script, Segment, SegmentKind
 from audiobook.settings import Settings
 
 def script(author, *speakers):
-    segments = [Segment(s, SPEECH, "Hello.") for s in [NARRATOR, *speakers]]
-    return Script("A Book", author, [NARRATOR, *speakers], [Chapter(1, "1", "One", [], segments)])
+    segments = [Segment(s, SegmentKind.SPEECH, "Hello.") for s in [NARRATOR, *speakers]]
+    chapter = Chapter(1, "1", "One", segments=tuple(segments))
+    return Script("A Book", author, (NARRATOR, *speakers), (chapter,))
 
 print(json.dumps({
     "package": audiobook.__file__,

@@ -13,7 +13,7 @@ import pytest
 
 from audiobook import ffmpeg
 from audiobook.build import BuildOptions, build_book
-from audiobook.model import CAPTION, DIRECTION, NOTE, Script, Segment
+from audiobook.model import Script, Segment, SegmentKind
 from audiobook.settings import Settings
 from audiobook.talkingbook import split_like
 from audiobook.talkingbook.markup import clock
@@ -78,14 +78,19 @@ def small_book() -> Script:
     direction, a note, a heading three levels down, and text that is hostile to XML."""
     script = tiny_script()
     one, two, three = script.chapters
-    one.segments[2].page = "12"
-    one.segments.insert(2, Segment("Narrator", CAPTION, "Portrait of Stalin. Image: Archive"))
-    one.segments.insert(4, Segment("Narrator", DIRECTION, "Laughter"))
-    two.segments[2].page = "xiv"
-    two.segments.append(Segment("Narrator", NOTE, 'A note on <b>"bold"</b> & \x0bcontrol.'))
-    three.segments[0] = replace(three.segments[0], level=3)  # after a level 1: must become 2
-    three.segments[1].page = "13"
-    return script
+    caption = Segment("Narrator", SegmentKind.CAPTION, "Portrait of Stalin. Image: Archive")
+    laughter = Segment("Narrator", SegmentKind.DIRECTION, "Laughter")
+    note = Segment("Narrator", SegmentKind.NOTE, 'A note on <b>"bold"</b> & \x0bcontrol.')
+    a, b, c = one.segments, two.segments, three.segments
+    return replace(
+        script,
+        chapters=(
+            replace(one, segments=(*a[:2], caption, replace(a[2], page="12"), laughter, *a[3:])),
+            replace(two, segments=(*b[:2], replace(b[2], page="xiv"), *b[3:], note)),
+            # a heading three levels down after a level 1: must become 2
+            replace(three, segments=(replace(c[0], level=3), replace(c[1], page="13"), *c[2:])),
+        ),
+    )
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from audiobook.filenames import (
     format_ranges,
     safe_name,
 )
-from audiobook.model import Chapter
+from audiobook.model import Chapter, Division
 
 
 @pytest.mark.parametrize(
@@ -96,24 +96,25 @@ def test_display_case(text: str, expected: str) -> None:
 
 
 def test_chapter_stem_sorts_in_reading_order_and_says_what_it_is() -> None:
-    chapter = Chapter(3, "III", "PEASANTS AND MANUAL WORKERS", ["PART ONE", "BOOK I"])
+    divisions = (Division("PART ONE"), Division("BOOK I"))
+    chapter = Chapter(3, "III", "PEASANTS AND MANUAL WORKERS", divisions)
     assert chapter_stem(chapter, 12) == "03 - Book I - III - Peasants and Manual Workers"
     assert chapter_display_name(chapter) == "Book I - III - Peasants and Manual Workers"
     assert chapter_stem(chapter, 150) == "003 - Book I - III - Peasants and Manual Workers"
-    stems = [chapter_stem(Chapter(i, None, "Title", []), 120) for i in (1, 2, 10, 100)]
+    stems = [chapter_stem(Chapter(i, None, "Title"), 120) for i in (1, 2, 10, 100)]
     assert stems == sorted(stems)
 
 
 def test_chapter_stem_does_not_repeat_a_number_the_title_holds() -> None:
-    chapter = Chapter(2, "II", "II. Is All Lost?", [])
+    chapter = Chapter(2, "II", "II. Is All Lost?")
     assert chapter_stem(chapter, 9) == "02 - II. Is All Lost"
 
 
 def test_chapter_stem_sanitises_each_part() -> None:
-    chapter = Chapter(1, None, "../../etc/passwd", ["CON"])
+    chapter = Chapter(1, None, "../../etc/passwd", (Division("CON"),))
     stem = chapter_stem(chapter, 2)
     assert stem == "01 - _Con - etc-passwd"
-    assert chapter_stem(Chapter(7, None, "😀", []), 9) == "07"
+    assert chapter_stem(Chapter(7, None, "😀"), 9) == "07"
 
 
 def test_book_folder_is_author_then_title(tmp_path: Path) -> None:

@@ -29,14 +29,12 @@ from audiobook.lexicon import apply_lexicon
 from audiobook.manifest import MANIFEST_NAME
 from audiobook.model import (
     AUDIO_SAMPLE_RATE_HZ,
-    HEADING,
-    NARRATION,
     NARRATOR,
-    SEGMENT_KINDS,
-    SPEECH,
     Chapter,
+    Division,
     Script,
     Segment,
+    SegmentKind,
     VoiceSettings,
 )
 from audiobook.pipeline import load_script, text_to_script
@@ -129,7 +127,7 @@ def assert_speakable(script: Script) -> None:
     for chapter in script.chapters:
         assert chapter.segments
         for seg in chapter.segments:
-            assert seg.kind in SEGMENT_KINDS
+            assert seg.kind in SegmentKind
             assert seg.speaker in script.speakers
             assert seg.text.strip()
             assert not has_control(seg.text), repr(seg.text)
@@ -186,7 +184,7 @@ def almost(value: object) -> st.SearchStrategy[object]:
 SEGMENT_DATA = st.fixed_dictionaries(
     {
         "speaker": almost("Narrator"),
-        "kind": st.one_of(st.sampled_from(sorted(SEGMENT_KINDS)), JSON_VALUE),
+        "kind": st.one_of(st.sampled_from(sorted(SegmentKind)), JSON_VALUE),
         "text": almost("Hello there."),
     },
     optional={
@@ -237,7 +235,9 @@ def test_any_json_script_is_usable_or_one_user_error(data: object) -> None:
         assert isinstance(chapter.index, int)
         assert isinstance(chapter.title, str)
         assert chapter.number is None or isinstance(chapter.number, str)
-        assert all(isinstance(part, str) for part in chapter.path)
+        for division in chapter.divisions:
+            assert isinstance(division.label, str)
+            assert division.title is None or isinstance(division.title, str)
         for seg in chapter.segments:
             assert isinstance(seg.speaker, str)
             assert isinstance(seg.text, str)
@@ -266,18 +266,19 @@ def hostile_script() -> Script:
     speakers = [NARRATOR, "../../etc/passwd", "CON", "\u202eevil\u200f", "😀", "y" * 500]
     chapters = []
     for index, name in enumerate(EVIL_NAMES, start=1):
-        segments = [Segment(NARRATOR, HEADING, name, level=1)]
+        segments = [Segment(NARRATOR, SegmentKind.HEADING, name, level=1)]
         segments += [
-            Segment(speaker, SPEECH, f"Line {n} of {name}. It ends here.")
+            Segment(speaker, SegmentKind.SPEECH, f"Line {n} of {name}. It ends here.")
             for n, speaker in enumerate(speakers[1:])
         ]
-        segments.append(Segment(NARRATOR, NARRATION, "A quiet close."))
-        chapters.append(Chapter(index, name[:20], name, [name, "CON"], segments))
+        segments.append(Segment(NARRATOR, SegmentKind.NARRATION, "A quiet close."))
+        path = (Division(name), Division("CON"))
+        chapters.append(Chapter(index, name[:20], name, path, tuple(segments)))
     return Script(
         title="../../etc/passwd\x00\n",
         author="CON",
-        speakers=speakers,
-        chapters=chapters,
+        speakers=tuple(speakers),
+        chapters=tuple(chapters),
     )
 
 

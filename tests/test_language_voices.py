@@ -22,7 +22,7 @@ from audiobook.engines.flite import FliteEngine
 from audiobook.engines.pyttsx3 import Pyttsx3Engine
 from audiobook.errors import UserError
 from audiobook.language_codes import iso639_2, language_code, language_tag
-from audiobook.model import NARRATOR, SPEECH, Chapter, Script, Segment, VoiceSettings
+from audiobook.model import NARRATOR, Chapter, Script, Segment, SegmentKind, VoiceSettings
 from audiobook.settings import Settings
 from audiobook.synthesis import synthesize_texts
 from tests.audio_checks import voice_difference, voice_print
@@ -39,11 +39,13 @@ GERMAN = (
 
 
 def script_in(language: str, *speakers: str) -> Script:
-    segments = [Segment(NARRATOR, SPEECH, "Erstes Kapitel. Ein Gespräch.")]
-    segments += [Segment(s, SPEECH, f"Guten Tag, ich heiße {s}.") for s in speakers]
-    chapter = Chapter(1, "1", "Erstes Kapitel", [], segments)
+    segments = [Segment(NARRATOR, SegmentKind.SPEECH, "Erstes Kapitel. Ein Gespräch.")]
+    segments += [Segment(s, SegmentKind.SPEECH, f"Guten Tag, ich heiße {s}.") for s in speakers]
+    chapter = Chapter(1, "1", "Erstes Kapitel", segments=tuple(segments))
     speakers_all = [NARRATOR, *speakers]
-    return Script("Ein Gespräch", "Anna Beispiel", speakers_all, [chapter], language=language)
+    return Script(
+        "Ein Gespräch", "Anna Beispiel", tuple(speakers_all), (chapter,), language=language
+    )
 
 
 def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:

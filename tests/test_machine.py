@@ -12,7 +12,7 @@ import pytest
 from audiobook.engines.espeak_ng import EspeakNgEngine
 from audiobook.errors import UserError
 from audiobook.machine import available_cores, worker_count
-from audiobook.model import NARRATION, NARRATOR, Cast, Chapter, Script, Segment, VoiceSettings
+from audiobook.model import NARRATOR, Cast, Chapter, Script, Segment, SegmentKind, VoiceSettings
 from audiobook.settings import Settings
 from audiobook.synthesis import plan_synthesis, run_plan
 from tests.conftest import run_cli
@@ -40,8 +40,10 @@ def test_jobs_are_capped_at_the_cores_with_one_warning(caplog: pytest.LogCapture
 @pytest.mark.skipif(not EspeakNgEngine.is_installed(), reason="needs espeak-ng")
 def test_jobs_10000_runs_no_more_threads_than_cores(tmp_path: Path) -> None:
     """Regression (issue 10): --jobs 10000 started a thread, and an engine, per clip."""
-    segments = [Segment(NARRATOR, NARRATION, f"Sentence number {n}.") for n in range(40)]
-    script = Script("Many", None, [NARRATOR], [Chapter(1, "1", "One", [], segments)])
+    segments = [
+        Segment(NARRATOR, SegmentKind.NARRATION, f"Sentence number {n}.") for n in range(40)
+    ]
+    script = Script("Many", None, (NARRATOR,), (Chapter(1, "1", "One", segments=tuple(segments)),))
     plan = plan_synthesis(
         script,
         Cast({NARRATOR: VoiceSettings("espeak-ng", "en-us")}),

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from audiobook.errors import UserError
 from audiobook.pipeline import example_path, text_to_script
+from tests.conftest import with_segment
 from tests.test_hostile_text import assert_speakable
 from tests.wordaudit import lost_words
 
@@ -31,7 +32,7 @@ def test_examples_lose_nothing() -> None:
 def test_the_audit_catches_a_lost_word() -> None:
     text = "First paragraph here.\n\nSecond paragraph here.\n"
     script = text_to_script(text)
-    script.chapters[0].segments[1].text = "Second here."
+    script = with_segment(script, 0, 1, text="Second here.")
     assert lost_words(text, script) != []
 
 

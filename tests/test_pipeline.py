@@ -105,7 +105,7 @@ def test_a_text_file(tmp_path: Path) -> None:
     assert script.title == "Tide clock"  # the text names none: from the file name
     assert script.author is None
     assert script.source == str(path)
-    assert script.speakers == [NARRATOR]
+    assert script.speakers == (NARRATOR,)
     assert [(c.index, c.number, c.title) for c in script.chapters] == [
         (1, "I", "CHAPTER I"),
         (2, "II", "CHAPTER II"),
@@ -133,7 +133,7 @@ def test_a_markdown_file_with_speakers(tmp_path: Path) -> None:
         "Ada Lind",
         "markdown",
     )
-    assert script.speakers == [NARRATOR, "Miller", "Carter"]
+    assert script.speakers == (NARRATOR, "Miller", "Carter")
     [chapter] = script.chapters
     assert said(script)[0][3:7] == [
         ("Miller", "speech", "The wind is turning. We should wait an hour."),
@@ -152,7 +152,7 @@ def test_a_json_script(tmp_path: Path) -> None:
     path = write(tmp_path, "bay.json", json.dumps(BAY_JSON))
     script = load_script(path)
     assert (script.title, script.author, script.year) == ("The Northern Bay", "Ada Lind", "1931")
-    assert script.speakers == [NARRATOR, "Keeper", "Cartographer"]  # added as they appear
+    assert script.speakers == (NARRATOR, "Keeper", "Cartographer")  # added as they appear
     assert [(c.index, c.number, c.title) for c in script.chapters] == [
         (1, "I", "The Survey"),
         (2, None, "The Storm"),
@@ -172,7 +172,7 @@ def test_a_fountain_script(tmp_path: Path) -> None:
     script = load_script(path)
     assert (script.title, script.author, script.year) == ("The Northern Bay", "Ada Lind", "1931")
     assert script.source == str(path)
-    assert script.speakers == [NARRATOR, "Keeper", "Cartographer"]
+    assert script.speakers == (NARRATOR, "Keeper", "Cartographer")
     [chapter] = script.chapters
     assert (chapter.index, chapter.number, chapter.title) == (1, "I", "The Survey")
     assert said(script) == [
@@ -193,7 +193,7 @@ def test_the_suffix_is_read_in_any_case(tmp_path: Path) -> None:
     upper = load_script(write(tmp_path, "BAY.JSON", json.dumps(BAY_JSON)))
     assert said(upper) == said(lower)
     fountain = load_script(write(tmp_path, "BAY.Fountain", BAY_FOUNTAIN))
-    assert fountain.speakers == [NARRATOR, "Keeper", "Cartographer"]
+    assert fountain.speakers == (NARRATOR, "Keeper", "Cartographer")
 
 
 # ---------------------------------------------------------------- what the user says
@@ -270,7 +270,7 @@ def test_no_file_reads_the_built_in_example() -> None:
     assert script.source == str(example_path())
     assert Path(script.source).name == "example.md"
     assert script.title.startswith("The Lighthouse Keeper and the Cartographer")
-    assert script.speakers == [NARRATOR, "Cartographer", "Keeper"]
+    assert script.speakers == (NARRATOR, "Cartographer", "Keeper")
     assert [c.title for c in script.chapters][1] == "The Crossing"
     assert [c.index for c in script.chapters] == list(range(1, len(script.chapters) + 1))
 

@@ -11,31 +11,21 @@ import pytest
 from audiobook import ffmpeg
 from audiobook.casting import cast_at_rate
 from audiobook.errors import UserError
-from audiobook.model import (
-    HEADING,
-    NARRATION,
-    SPEECH,
-    Cast,
-    Chapter,
-    Pauses,
-    Script,
-    Segment,
-    VoiceSettings,
-)
+from audiobook.model import Cast, Chapter, Pauses, Script, Segment, SegmentKind, VoiceSettings
 from audiobook.settings import Settings
 from audiobook.stitching import plan_chapter
 from audiobook.synthesis import synthesize_script
 from tests.conftest import run_cli
 
 PASSAGE = [
-    Segment("Narrator", HEADING, "Chapter One. First Shocks.", level=1),
+    Segment("Narrator", SegmentKind.HEADING, "Chapter One. First Shocks.", level=1),
     Segment(
         "Narrator",
-        NARRATION,
+        SegmentKind.NARRATION,
         "The train crossed the frontier at dawn. Nobody spoke; the soldiers looked at our "
         "papers for a long time and gave them back without a word.",
     ),
-    Segment("Wells", SPEECH, "I am very much obliged to you for agreeing to see me."),
+    Segment("Wells", SegmentKind.SPEECH, "I am very much obliged to you for agreeing to see me."),
 ]
 
 
@@ -73,7 +63,8 @@ def test_cast_at_rate_caps_a_fast_voice_and_refuses_silly_rates(
     "voice", [VoiceSettings("espeak-ng", "en-gb"), VoiceSettings("flite", "kal16")]
 )
 def test_twice_the_rate_takes_half_the_time(voice: VoiceSettings, tmp_path: Path) -> None:
-    script = Script("Rate", None, ["Narrator", "Wells"], [Chapter(1, None, "One", [], PASSAGE)])
+    chapter = Chapter(1, None, "One", segments=tuple(PASSAGE))
+    script = Script("Rate", None, ("Narrator", "Wells"), (chapter,))
     cast = Cast({"Narrator": voice, "Wells": voice})
     lengths = []
     for rate in (1, 2):

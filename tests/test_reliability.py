@@ -36,7 +36,7 @@ from audiobook.errors import AudiobookError, UserError
 from audiobook.filenames import book_folder
 from audiobook.locking import LOCK_NAME
 from audiobook.manifest import MANIFEST_NAME
-from audiobook.model import HEADING, NARRATION, NARRATOR, Cast, Chapter, Script, Segment
+from audiobook.model import NARRATOR, Cast, Chapter, Script, Segment, SegmentKind
 from audiobook.pipeline import load_script
 from audiobook.reading import MAX_INPUT_BYTES
 from audiobook.settings import Settings
@@ -588,17 +588,17 @@ def fake_tts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def two_chapters(trouble: str) -> Script:
     """Two chapters from `book.txt`; the second holds `trouble` on line 12."""
-    one = [
-        Segment(NARRATOR, HEADING, "One", source_line=1, level=1),
-        Segment(NARRATOR, NARRATION, "First words. More words.", source_line=3),
-    ]
-    two = [
-        Segment(NARRATOR, HEADING, "Two", source_line=10, level=1),
-        Segment(NARRATOR, NARRATION, f"{trouble} here.", source_line=12),
-        Segment(NARRATOR, NARRATION, "Last words of all.", source_line=14),
-    ]
-    chapters = [Chapter(1, "1", "One", [], one), Chapter(2, "2", "Two", [], two)]
-    return Script("Trouble", None, [NARRATOR], chapters, source="book.txt")
+    one = (
+        Segment(NARRATOR, SegmentKind.HEADING, "One", source_line=1, level=1),
+        Segment(NARRATOR, SegmentKind.NARRATION, "First words. More words.", source_line=3),
+    )
+    two = (
+        Segment(NARRATOR, SegmentKind.HEADING, "Two", source_line=10, level=1),
+        Segment(NARRATOR, SegmentKind.NARRATION, f"{trouble} here.", source_line=12),
+        Segment(NARRATOR, SegmentKind.NARRATION, "Last words of all.", source_line=14),
+    )
+    chapters = (Chapter(1, "1", "One", segments=one), Chapter(2, "2", "Two", segments=two))
+    return Script("Trouble", None, (NARRATOR,), chapters, source="book.txt")
 
 
 def fake_build(tmp_path: Path, script: Script) -> BuildOptions:

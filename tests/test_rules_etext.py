@@ -207,7 +207,7 @@ def test_contents_list(text: str, gone: list[int], kept: list[tuple[str, str]]) 
     assert [(b.style, b.text) for b in result.blocks] == kept
     if gone:
         lines = text.split("\n")
-        assert result.toc == [lines[n - 1].strip() for n in gone]
+        assert list(result.toc) == [lines[n - 1].strip() for n in gone]
 
 
 def test_a_contents_list_with_long_titles_is_removed_whole() -> None:
@@ -265,18 +265,18 @@ PERSONS_CASES = {
 @pytest.mark.parametrize(("text", "persons"), PERSONS_CASES.values(), ids=PERSONS_CASES.keys())
 def test_persons_list_names(text: str, persons: list[str]) -> None:
     result = clean(text)
-    assert result.persons == persons
-    assert result.removed == []  # the list is read, only remembered for the labels
+    assert list(result.persons) == persons
+    assert result.removed == ()  # the list is read, only remembered for the labels
 
 
 def test_a_persons_title_is_not_cut_from_the_name() -> None:
     text = "CHARACTERS IN THE PLAY\n\nMr. Worthing, a young man.\nLady Bracknell.\n\n\nACT I\n"
-    assert clean(text).persons == ["Mr. Worthing", "Lady Bracknell"]
+    assert clean(text).persons == ("Mr. Worthing", "Lady Bracknell")
 
 
 def test_a_double_hyphen_dash_ends_a_persons_name() -> None:
     text = "CHARACTERS IN THE PLAY\n\nLady Bracknell -- an aunt.\nGwendolen Fairfax\n\n\nACT I\n"
-    assert clean(text).persons == ["Lady Bracknell", "Gwendolen Fairfax"]
+    assert clean(text).persons == ("Lady Bracknell", "Gwendolen Fairfax")
 
 
 # ---------------------------------------------------------------- illustration

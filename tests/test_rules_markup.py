@@ -184,7 +184,7 @@ def test_dated_byline_is_author_and_year(
 )
 def test_not_a_byline(standfirst: str) -> None:
     result = clean_text(f"# The Lamp\n\n{standfirst}\n\nIt was dark.\n", layout="markdown")
-    assert (result.author, result.year, result.removed) == (None, None, [])
+    assert (result.author, result.year, result.removed) == (None, None, ())
 
 
 def test_a_byline_far_from_the_top_is_text() -> None:
@@ -226,7 +226,7 @@ def test_a_star_bullet_in_markdown_is_not_a_footnote() -> None:
         "narration",
         "narration",
     ]
-    assert script.removed == []
+    assert script.removed == ()
 
 
 def test_a_contents_heading_is_not_the_books_title() -> None:

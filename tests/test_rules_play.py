@@ -276,14 +276,14 @@ def test_a_single_capital_line_is_not_taken_for_a_cue() -> None:
 def test_the_fixtures_persons_are_remembered_and_every_speaker_found() -> None:
     script = text_to_script(read_fixture("play.txt"))
     clean = clean_text(read_fixture("play.txt"))
-    assert clean.persons == ["LADY CAPULET", "FRIAR LAWRENCE", "FIRST CITIZEN", "POLLY"]
-    assert script.speakers == [
+    assert clean.persons == ("LADY CAPULET", "FRIAR LAWRENCE", "FIRST CITIZEN", "POLLY")
+    assert script.speakers == (
         "Narrator",
         "LADY CAPULET",
         "POLLY",
         "FRIAR LAWRENCE",
         "FIRST CITIZEN",
-    ]
+    )
 
 
 def test_the_dramatis_personae_is_read_by_the_narrator() -> None:

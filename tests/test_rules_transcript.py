@@ -61,7 +61,7 @@ def test_a_line_of_timestamps_goes_whole(line: str) -> None:
 def test_times_of_day_and_ratios_are_not_timestamps(line: str) -> None:
     result = clean_text(line, layout="transcript")
     assert [b.text for b in result.blocks] == [line]
-    assert result.removed == []
+    assert result.removed == ()
 
 
 def test_only_the_transcript_layout_removes_timestamps() -> None:

@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from audiobook.pipeline import load_script
+from audiobook.model import Division, SegmentKind
+from audiobook.pipeline import example_path, load_script
 from audiobook.script_io import (
     read_fountain_script,
+    read_json_script,
     script_from_dict,
     script_to_dict,
     script_to_fountain,
+    script_to_json,
 )
 from tests.conftest import run_cli
 
 
 def essentials(script) -> list:
     return [
-        (c.title, c.number, c.path, [(s.speaker, s.kind, s.text) for s in c.segments])
+        (c.title, c.number, c.divisions, [(s.speaker, s.kind, s.text) for s in c.segments])
         for c in script.chapters
     ]
 
@@ -51,6 +55,40 @@ def test_fountain_round_trip_is_lossless(interview_script, memoir_script, tmp_pa
         assert essentials(again) == essentials(script)
         assert again.title == script.title
         assert again.author == script.author
+
+
+@pytest.mark.parametrize("name", ["example.md", "chapter.txt"])
+def test_script_json_of_the_examples_reads_back_as_the_same_script(
+    name: str, tmp_path: Path
+) -> None:
+    """Issue 10: what `audiobook script --json` prints reads back (read_json_script) as the
+    very script it was made from, all the JSON carries of it (not the layout it was read
+    as), and prints the same again."""
+    path = example_path(name)
+    result = run_cli("script", str(path), "--json", "--removed")
+    assert result.returncode == 0, result.stderr
+    again = read_json_script(tmp_path / "edited.json", result.stdout)
+    assert again == replace(load_script(path), layout=None, layout_reason="")
+    assert script_to_json(again, with_removed=True) + "\n" == result.stdout
+
+
+def test_divisions_and_kinds_cross_the_json_edge(tmp_path: Path) -> None:
+    """Issue 10: a chapter's divisions are the parallel lists `path` and `path_titles` in
+    JSON ("" for a division without a title), and a segment's kind is its name."""
+    path, titles = ["PART ONE", "BOOK I"], ["The First Part", ""]
+    script = script_from_dict(book(chapters=[chapter(path=path, path_titles=titles)]), "x")
+    [one] = script.chapters
+    assert one.divisions == (Division("PART ONE", "The First Part"), Division("BOOK I"))
+    assert one.segments[0].kind is SegmentKind.NARRATION
+    written = script_to_dict(script)["chapters"][0]
+    assert (written["path"], written["path_titles"]) == (path, titles)
+    assert written["segments"][0]["kind"] == "narration"
+    fountain = read_fountain_script(tmp_path / "x.fountain", script_to_fountain(script))
+    assert fountain.chapters[0].divisions == one.divisions
+    # a script written by hand without titles still loads: no division has one
+    for no_titles in ({}, {"path_titles": []}):
+        untitled = script_from_dict(book(chapters=[chapter(path=path, **no_titles)]), "x")
+        assert untitled.chapters[0].divisions == (Division("PART ONE"), Division("BOOK I"))
 
 
 def test_edit_a_fountain_file_and_build_from_it(tmp_path: Path) -> None:
@@ -191,6 +229,15 @@ MALFORMED = [
     (book(chapters=[chapter(), chapter(source_line=-5)]), "chapter 2: source_line must be 1"),
     (book(chapters=[chapter(path="PART ONE")]), 'chapter 1: path must be a list, not "PART'),
     (
+        book(chapters=[chapter(), chapter(path=["PART ONE", "BOOK I"], path_titles=["x"])]),
+        "chapter 2: path has 2 divisions but path_titles 1 title: give one title for each "
+        'division, "" for none',
+    ),
+    (
+        book(chapters=[chapter(path=[], path_titles=["x"])]),
+        "chapter 1: path has 0 divisions but path_titles 1 title",
+    ),
+    (
         book(chapters=[chapter(segments=[SEGMENT, {**SEGMENT, "kind": "song"}])]),
         "chapter 1, segment 2: kind must be one of heading, narration",
     ),
@@ -216,6 +263,13 @@ def test_malformed_json_scripts_are_one_line_errors(tmp_path: Path, data, fragme
     line = one_line_error(run_cli("script", str(path)), path)
     assert f"{path}: not a valid audiobook script (" in line
     assert fragment in line
+
+
+def test_an_unknown_kind_in_a_fountain_script_is_one_error(tmp_path: Path) -> None:
+    path = tmp_path / "edited.fountain"
+    path.write_text("Title: T\n\n# One\n\n!A song. [[kind=song]]\n")
+    line = one_line_error(run_cli("script", str(path)), path)
+    assert line == f"error: {path}: block 2 has an unknown kind 'song'"
 
 
 def test_a_fountain_cue_with_no_name_is_one_error(tmp_path: Path) -> None:

@@ -54,7 +54,7 @@ FORM_CASES = {
 )
 def test_label_form(template: str, first: str, second: str, one: str, two: str) -> None:
     script = text_to_script(dialogue(template, first, second))
-    assert script.speakers == ["Narrator", one, two]
+    assert script.speakers == ("Narrator", one, two)
     assert rows(script) == turns(one, two)
 
 
@@ -118,7 +118,7 @@ def test_numbered_questions_and_answers() -> None:
 
 def test_only_the_introduction_before_the_first_question_names_them() -> None:
     text = qa("It was recorded in May.") + "Later, John Doe talks with Jane Roe again.\n"
-    assert text_to_script(text).speakers == ["Narrator", "Interviewer", "Interviewee"]
+    assert text_to_script(text).speakers == ("Narrator", "Interviewer", "Interviewee")
 
 
 # ---------------------------------------------------------------- names never cut
@@ -137,7 +137,7 @@ NAME_CASES = {
 )
 def test_multi_word_names_are_never_cut(template: str, first: str, second: str) -> None:
     script = text_to_script(dialogue(template, first, second))
-    assert script.speakers == ["Narrator", first, second]
+    assert script.speakers == ("Narrator", first, second)
     assert rows(script) == turns(first, second)
 
 
@@ -173,7 +173,7 @@ def test_abbreviations_expanded_from_the_persons_of_the_dialogue(template: str) 
         for name, said in zip(["Socr.", "Cri."] * 6, SAID * 2, strict=True)
     )
     script = text_to_script(text)
-    assert script.speakers == ["Narrator", "Socrates", "Crito"]
+    assert script.speakers == ("Narrator", "Socrates", "Crito")
     assert rows(script)[2:8] == turns("Socrates", "Crito")
 
 
@@ -184,7 +184,7 @@ def test_abbreviations_expanded_from_a_dramatis_personae() -> None:
     )
     said = [("Rom.", "Good morning."), ("La. Cap.", "Is it morning?"), ("Fri.", "It is, madam.")]
     script = text_to_script(persons + "".join(f"{a} {b}\n\n" for a, b in said * 4))
-    assert script.speakers == ["Narrator", "Romeo", "Lady Capulet", "Friar Lawrence"]
+    assert script.speakers == ("Narrator", "Romeo", "Lady Capulet", "Friar Lawrence")
     assert [row for row in rows(script) if row[1] == "speech"][:3] == [
         ("Romeo", "speech", "Good morning."),
         ("Lady Capulet", "speech", "Is it morning?"),
@@ -215,7 +215,7 @@ def test_words_that_are_not_people_are_never_speakers(
     """Each word used twice as a label, among real turns: still nobody."""
     fake = "".join(template.format(name=w, said="Ten more minutes.") + "\n\n" for w in words * 2)
     script = text_to_script(dialogue(template, first, second) + "\n" + fake)
-    assert script.speakers == ["Narrator", first, second]
+    assert script.speakers == ("Narrator", first, second)
 
 
 def test_a_sentence_in_capitals_is_not_a_speaker() -> None:
@@ -226,7 +226,7 @@ def test_a_sentence_in_capitals_is_not_a_speaker() -> None:
         "GOD SAVE THE MILL.\n\nThe mill was new.\n"
     )
     script = text_to_script(text, layout="etext")
-    assert script.speakers == ["Narrator"]
+    assert script.speakers == ("Narrator",)
     assert ("Narrator", "narration", "GOD SAVE THE MILL.") in rows(script)
 
 
@@ -330,4 +330,4 @@ def test_an_entrys_heading_in_italics_is_not_a_speaker() -> None:
         for day in ("first", "second", "third", "fourth")
     )
     script = text_to_script(entries, layout="etext")
-    assert script.speakers == ["Narrator"]
+    assert script.speakers == ("Narrator",)

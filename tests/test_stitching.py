@@ -20,14 +20,12 @@ from audiobook.loudness import (
 )
 from audiobook.model import (
     AUDIO_SAMPLE_RATE_HZ,
-    HEADING,
-    NARRATION,
-    SPEECH,
     Chapter,
     ChapterAudio,
     Pauses,
     Segment,
     SegmentAudio,
+    SegmentKind,
 )
 from audiobook.settings import Settings
 from audiobook.stitching import (
@@ -45,7 +43,9 @@ PAUSES = Pauses(sentence_ms=100, paragraph_ms=200, turn_ms=300, heading_ms=400, 
 RATE = AUDIO_SAMPLE_RATE_HZ
 
 
-def seg(speaker: str = "Narrator", kind: str = NARRATION, **kw: object) -> Segment:
+def seg(
+    speaker: str = "Narrator", kind: SegmentKind = SegmentKind.NARRATION, **kw: object
+) -> Segment:
     return Segment(speaker, kind, "text", **kw)  # type: ignore[arg-type]
 
 
@@ -54,12 +54,16 @@ def seg(speaker: str = "Narrator", kind: str = NARRATION, **kw: object) -> Segme
     [
         (None, seg(), 0),
         (seg(), seg(), 200),
-        (seg(), seg("Wells", SPEECH), 300),
-        (seg(), seg(kind=HEADING), 400),
-        (seg(kind=HEADING), seg(), 400),
-        (seg(kind=HEADING), seg("Wells", SPEECH), 400),
+        (seg(), seg("Wells", SegmentKind.SPEECH), 300),
+        (seg(), seg(kind=SegmentKind.HEADING), 400),
+        (seg(kind=SegmentKind.HEADING), seg(), 400),
+        (seg(kind=SegmentKind.HEADING), seg("Wells", SegmentKind.SPEECH), 400),
         (seg(), seg(scene_break_before=True), 500),
-        (seg(kind=HEADING), seg(kind=HEADING, scene_break_before=True), 500),
+        (
+            seg(kind=SegmentKind.HEADING),
+            seg(kind=SegmentKind.HEADING, scene_break_before=True),
+            500,
+        ),
     ],
 )
 def test_pause_before(previous: Segment | None, segment: Segment, expected: int) -> None:
@@ -70,9 +74,9 @@ def test_plan_places_every_segment_to_the_sample(tmp_path: Path) -> None:
     audio = tone_chapter(
         tmp_path,
         [
-            (seg(kind=HEADING), [0.5]),
+            (seg(kind=SegmentKind.HEADING), [0.5]),
             (seg(), [1.0, 0.25]),
-            (seg("Wells", SPEECH), [0.75]),
+            (seg("Wells", SegmentKind.SPEECH), [0.75]),
             (seg(scene_break_before=True), [0.1]),
         ],
     )
@@ -117,7 +121,7 @@ def test_clip_in_the_wrong_format_names_the_file(tmp_path: Path) -> None:
         w.setsampwidth(2)
         w.setframerate(16000)
         w.writeframes(b"\0" * 400)
-    chapter = Chapter(1, None, "x", [], [seg()])
+    chapter = Chapter(1, None, "x", segments=(seg(),))
     audio = ChapterAudio(chapter, (SegmentAudio(1, 0, (clip,), 0.1),))
     with pytest.raises(AudiobookError, match=r"stereo\.wav is 16000 Hz"):
         plan_chapter(audio, PAUSES)
@@ -127,7 +131,7 @@ def test_streaming_an_hour_keeps_memory_flat(tmp_path: Path) -> None:
     """Regression (issue 4): pydub's `out + seg` took 72 s and 350 MB for one hour."""
     clip = write_tone(tmp_path / "c.wav", 1.5)
     segments = [seg("Wells" if i % 2 else "Narrator") for i in range(2000)]
-    chapter = Chapter(1, None, "Long", [], segments)
+    chapter = Chapter(1, None, "Long", segments=tuple(segments))
     audio = ChapterAudio(chapter, tuple(SegmentAudio(1, i, (clip,), 1.5) for i in range(2000)))
     plan = plan_chapter(audio, Pauses())
     assert plan.duration_s > 3600

@@ -21,14 +21,12 @@ from audiobook.engines.pyttsx3 import Pyttsx3Engine
 from audiobook.errors import AudiobookError, UserError
 from audiobook.model import (
     AUDIO_SAMPLE_RATE_HZ,
-    HEADING,
-    NARRATION,
     NARRATOR,
-    SPEECH,
     Cast,
     Chapter,
     Script,
     Segment,
+    SegmentKind,
     VoiceSettings,
 )
 from audiobook.settings import Settings
@@ -40,6 +38,7 @@ from audiobook.synthesis import (
     synthesize_script,
 )
 from tests.audio_checks import assert_speech, voice_difference, voice_print
+from tests.conftest import with_segment
 
 pytestmark = pytest.mark.skipif(
     not (EspeakNgEngine.is_installed() and FliteEngine.is_installed()),
@@ -57,24 +56,24 @@ NARRATION_TEXT = "In 1934, H. G. Wells arrived in Moscow. The G.P.U. watched Cil
 
 def interview(*extra: Segment) -> Script:
     chapter_one = [
-        Segment(NARRATOR, HEADING, "Chapter one. The interview."),
-        Segment(NARRATOR, NARRATION, NARRATION_TEXT),
-        Segment("Wells", SPEECH, WELLS),
-        Segment("Stalin", SPEECH, STALIN),
+        Segment(NARRATOR, SegmentKind.HEADING, "Chapter one. The interview."),
+        Segment(NARRATOR, SegmentKind.NARRATION, NARRATION_TEXT),
+        Segment("Wells", SegmentKind.SPEECH, WELLS),
+        Segment("Stalin", SegmentKind.SPEECH, STALIN),
         *extra,
     ]
     chapter_two = [
-        Segment(NARRATOR, HEADING, "Chapter two. America and Russia."),
-        Segment("Stalin", SPEECH, "The United States is pursuing a different aim."),
+        Segment(NARRATOR, SegmentKind.HEADING, "Chapter two. America and Russia."),
+        Segment("Stalin", SegmentKind.SPEECH, "The United States is pursuing a different aim."),
     ]
     return Script(
         "Interview",
         "H G Wells",
-        [NARRATOR, "Wells", "Stalin"],
-        [
-            Chapter(1, "1", "The interview", [], chapter_one),
-            Chapter(2, "2", "America", [], chapter_two),
-        ],
+        (NARRATOR, "Wells", "Stalin"),
+        (
+            Chapter(1, "1", "The interview", segments=tuple(chapter_one)),
+            Chapter(2, "2", "America", segments=tuple(chapter_two)),
+        ),
     )
 
 
@@ -187,7 +186,7 @@ def test_script_is_spoken_in_each_speakers_voice(tmp_path):
 
 def test_long_segment_becomes_several_clips_in_order(tmp_path):
     long_text = " ".join([WELLS] * 6)  # ~1,100 characters: over every engine's limit
-    script = interview(Segment("Stalin", SPEECH, long_text))
+    script = interview(Segment("Stalin", SegmentKind.SPEECH, long_text))
     [chapter] = synthesize_script(script, CAST, config=Settings(cache_dir=tmp_path), chapters=[1])
     clips = chapter.segments[-1].clips
     assert len(clips) >= 2
@@ -232,10 +231,7 @@ def test_second_run_synthesises_nothing_and_an_edit_only_its_clip(tmp_path):
     assert again.missing == []
     assert run_plan(again) == 0
 
-    edited = replace(
-        script, chapters=[replace(c, segments=list(c.segments)) for c in script.chapters]
-    )
-    edited.chapters[0].segments[3] = replace(script.chapters[0].segments[3], text="Not very much.")
+    edited = with_segment(script, 0, 3, text="Not very much.")
     plan = plan_synthesis(edited, CAST, config=Settings(cache_dir=tmp_path))
     assert [c.text for c in plan.missing] == ["Not very much."]
     assert run_plan(plan) == 1
@@ -263,7 +259,7 @@ def test_parallel_run_equals_serial_run(tmp_path):
     cast = CAST
     if Pyttsx3Engine.is_installed():  # the engine whose output depends on its batch
         cast = Cast({**CAST.voices, "Wells": VoiceSettings("pyttsx3", "gmw/en-us")})
-    script = interview(Segment("Wells", SPEECH, " ".join([WELLS] * 4)))
+    script = interview(Segment("Wells", SegmentKind.SPEECH, " ".join([WELLS] * 4)))
     serial = synthesize_script(script, cast, config=Settings(cache_dir=tmp_path / "serial", jobs=1))
     parallel = synthesize_script(
         script, cast, config=Settings(cache_dir=tmp_path / "parallel", jobs=4)
@@ -317,11 +313,11 @@ def test_failed_run_keeps_finished_clips_and_resumes(tmp_path, monkeypatch):
 KILLABLE_RUN = """
 import sys
 from pathlib import Path
-from audiobook.model import NARRATOR, NARRATION, Cast, Chapter, Script, Segment, VoiceSettings
+from audiobook.model import NARRATOR, Cast, Chapter, Script, Segment, VoiceSettings, SegmentKind
 from audiobook.settings import Settings
 from audiobook.synthesis import synthesize_script
-segments = [Segment(NARRATOR, NARRATION, f"Paragraph {n}. " + sys.argv[2]) for n in range(400)]
-script = Script("Long", None, [NARRATOR], [Chapter(1, None, "One", [], segments)])
+segments = [Segment(NARRATOR, SegmentKind.NARRATION, f"Paragraph {n}. " + sys.argv[2]) for n in range(400)]
+script = Script("Long", None, (NARRATOR,), (Chapter(1, None, "One", segments=tuple(segments)),))
 cast = Cast({NARRATOR: VoiceSettings("espeak-ng", "en-us")})
 synthesize_script(script, cast, config=Settings(cache_dir=Path(sys.argv[1]), jobs=2))
 """
@@ -339,8 +335,10 @@ def test_killed_run_leaves_no_corrupt_clip_and_resumes(tmp_path):
     done = assert_cache_is_whole(cache)
     assert 0 < done < 400
 
-    segments = [Segment(NARRATOR, NARRATION, f"Paragraph {n}. {WELLS}") for n in range(400)]
-    script = Script("Long", None, [NARRATOR], [Chapter(1, None, "One", [], segments)])
+    segments = [
+        Segment(NARRATOR, SegmentKind.NARRATION, f"Paragraph {n}. {WELLS}") for n in range(400)
+    ]
+    script = Script("Long", None, (NARRATOR,), (Chapter(1, None, "One", segments=tuple(segments)),))
     cast = Cast({NARRATOR: VoiceSettings("espeak-ng", "en-us")})
     plan = plan_synthesis(script, cast, config=Settings(cache_dir=cache))
     assert len(plan.missing) == 400 - done

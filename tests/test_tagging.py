@@ -15,13 +15,12 @@ from audiobook import ffmpeg, processes
 from audiobook.errors import AudiobookError, UserError
 from audiobook.model import (
     AUDIO_SAMPLE_RATE_HZ,
-    HEADING,
-    NARRATION,
-    SPEECH,
     Chapter,
+    Division,
     Pauses,
     Script,
     Segment,
+    SegmentKind,
 )
 from audiobook.stitching import ms_to_frames, plan_chapter
 from audiobook.tagging import (
@@ -135,13 +134,13 @@ def test_chapter_marks_at_headings_and_changes_of_speaker(tmp_path: Path) -> Non
     audio = tone_chapter(
         tmp_path,
         [
-            (Segment("Narrator", HEADING, "THE MEETING", level=1), [0.5]),
-            (Segment("Narrator", NARRATION, "Wells came to Moscow."), [1.0]),
-            (Segment("Wells", SPEECH, long_turn), [0.75]),
-            (Segment("Wells", SPEECH, "I was in America."), [0.25]),
-            (Segment("Stalin", SPEECH, "Not so\nvery much."), [0.5]),
-            (Segment("Narrator", HEADING, "America and Russia", level=2), [0.5]),
-            (Segment("Stalin", SPEECH, "The aim is different."), [0.5, 0.25]),
+            (Segment("Narrator", SegmentKind.HEADING, "THE MEETING", level=1), [0.5]),
+            (Segment("Narrator", SegmentKind.NARRATION, "Wells came to Moscow."), [1.0]),
+            (Segment("Wells", SegmentKind.SPEECH, long_turn), [0.75]),
+            (Segment("Wells", SegmentKind.SPEECH, "I was in America."), [0.25]),
+            (Segment("Stalin", SegmentKind.SPEECH, "Not so\nvery much."), [0.5]),
+            (Segment("Narrator", SegmentKind.HEADING, "America and Russia", level=2), [0.5]),
+            (Segment("Stalin", SegmentKind.SPEECH, "The aim is different."), [0.5, 0.25]),
         ],
     )
     plan = plan_chapter(audio, PAUSES, head_ms=750, tail_ms=2000)
@@ -160,13 +159,15 @@ def test_chapter_marks_at_headings_and_changes_of_speaker(tmp_path: Path) -> Non
 
 
 def test_a_chapter_without_a_heading_is_marked_from_its_first_segment(tmp_path: Path) -> None:
-    audio = tone_chapter(tmp_path, [(Segment("Narrator", NARRATION, "It was cold."), [0.5])])
+    audio = tone_chapter(
+        tmp_path, [(Segment("Narrator", SegmentKind.NARRATION, "It was cold."), [0.5])]
+    )
     plan = plan_chapter(audio, PAUSES, head_ms=0, tail_ms=0)
     assert chapter_marks(plan) == [Mark(0.0, plan.duration_s, "Narrator: It was cold.")]
 
 
 def test_a_chapter_with_nothing_voiced_has_no_marks(tmp_path: Path) -> None:
-    audio = tone_chapter(tmp_path, [(Segment("Narrator", NARRATION, "…"), [])])
+    audio = tone_chapter(tmp_path, [(Segment("Narrator", SegmentKind.NARRATION, "…"), [])])
     plan = plan_chapter(audio, PAUSES)
     assert plan.timings == ()
     assert chapter_marks(plan) == []
@@ -239,12 +240,12 @@ def test_easy_and_ffmpeg_keys() -> None:
 
 
 def test_book_info_and_tags_from_a_script() -> None:
-    chapter = Chapter(2, "II", "THE CROSSING", ["BOOK I"], [])
+    chapter = Chapter(2, "II", "THE CROSSING", (Division("BOOK I"),))
     script = Script(
         title="  The Tide\nClock ",
         author="",
-        speakers=["Narrator"],
-        chapters=[Chapter(1, "I", "Harbour", [], []), chapter],
+        speakers=("Narrator",),
+        chapters=(Chapter(1, "I", "Harbour"), chapter),
         year="1931",
         language="pt_BR",
     )
@@ -262,7 +263,7 @@ def test_book_info_and_tags_from_a_script() -> None:
     assert book_tags(book) == Tags(
         "The Tide Clock", "The Tide Clock", None, year="1931", language="por"
     )
-    untitled = BookInfo.from_script(Script(" ", "Ada Lind", ["Narrator"], []))
+    untitled = BookInfo.from_script(Script(" ", "Ada Lind", ("Narrator",), ()))
     assert (untitled.title, untitled.author, untitled.language) == ("Untitled", "Ada Lind", "en")
 
 

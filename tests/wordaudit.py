@@ -13,7 +13,7 @@ from audiobook.cleaning import (
     clean_text,
     split_lines,
 )
-from audiobook.model import HEADING, NOTE, Script
+from audiobook.model import Script, SegmentKind
 from audiobook.speakers import find_labels
 
 WHOLE_LINE_RULES = {
@@ -128,9 +128,9 @@ def lost_words(text: str, script: Script) -> list[str]:
     noted: list[str] = []
     for chapter in script.chapters:
         for seg in chapter.segments:
-            if seg.kind == NOTE:
+            if seg.kind == SegmentKind.NOTE:
                 noted += tokens(seg.text)
-            elif seg.kind != HEADING:
+            elif seg.kind != SegmentKind.HEADING:
                 spoken += tokens(seg.text)
     # labels are read as voices, not words: the names as printed ("Socr.", "Q") and as cast
     printed = [

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from audiobook.layouts import HEADING_LEVELS, get_layout
-from audiobook.model import Block, Chapter, ChapterText, CleanText
+from audiobook.model import Block, BlockStyle, Chapter, ChapterText, CleanText, Division
 from audiobook.spoken import label_to_words, number_to_words, spoken_heading
 from audiobook.textforms import (
     CHAPTER_LABEL_RE,
@@ -36,27 +37,19 @@ TOC_MATCH_RATIO = 0.8
 
 
 @dataclass
-class _Division:
-    """A PART or BOOK heading in force."""
-
-    label: str  # "PART ONE", "BOOK I"
-    title: str | None = None
-
-
-@dataclass
 class _Draft:
     """A chapter being collected."""
 
     title: str
     line: int
     numeral: str | None  # as printed, if printed
-    path: list[_Division]
+    divisions: list[Division]  # the parts and books in force, outermost first
     blocks: list[Block] = field(default_factory=list)
     has_text: bool = False
     label: str = "Chapter"  # the word said with the number: "Chapter", "Act", "Letter"
 
 
-def toc_case_hints(toc: list[str]) -> list[tuple[TitleKey, bool]]:
+def toc_case_hints(toc: Sequence[str]) -> list[tuple[TitleKey, bool]]:
     """(title words, printed in capitals) for each table-of-contents entry.
 
     Only useful when the table prints chapters and sub-sections in different cases.
@@ -113,17 +106,17 @@ def find_chapters(clean: CleanText, default_title: str = "Untitled") -> list[Cha
 def markdown_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
     """An interview or article: each `#` title a chapter, `##`… headings inside it."""
     drafts: list[_Draft] = []
-    ranks = sorted({b.level for b in clean.blocks if b.style == "heading"})
+    ranks = sorted({b.level for b in clean.blocks if b.style == BlockStyle.HEADING})
     seen_ranks: set[int] = set()
     for block in clean.blocks:
-        if block.style == "title":
+        if block.style == BlockStyle.TITLE:
             drafts.append(_Draft(block.text, block.line, None, []))
             drafts[-1].blocks.append(heading_block(block, block.text, 1))
             seen_ranks = set()
             continue
         if not drafts:
             drafts.append(_Draft(clean.title or default_title, block.line, None, []))
-        if block.style == "heading":
+        if block.style == BlockStyle.HEADING:
             # depth below the title, never skipping a level: "####" before any "##" is 2
             rank = ranks.index(block.level)
             level = 2 + sum(1 for r in seen_ranks if r < rank)
@@ -133,8 +126,8 @@ def markdown_chapters(clean: CleanText, default_title: str) -> list[ChapterText]
             drafts[-1].blocks.append(block)
     return [
         ChapterText(
-            chapter=Chapter(index=i, number=None, title=d.title, path=[], source_line=d.line),
-            blocks=d.blocks,
+            chapter=Chapter(index=i, number=None, title=d.title, source_line=d.line),
+            blocks=tuple(d.blocks),
         )
         for i, d in enumerate(drafts, start=1)
     ]
@@ -144,21 +137,23 @@ def book_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
     """A printed book: parts, books, numbered chapters and sub-sections."""
     hints = toc_case_hints(clean.toc)
     drafts: list[_Draft] = []
-    path: list[_Division] = []
+    path: list[Division] = []  # the parts and books in force
     pending: list[Block] = []  # part/book headings and epigraphs waiting for their chapter
     numeral: Block | None = None
-    expecting_title: _Division | None = None
+    expecting_title = False  # the last of `path` was just printed, and no title yet
     blocks = clean.blocks
-    last_heading = max((i for i, b in enumerate(blocks) if b.style == "heading"), default=-1)
+    last_heading = max(
+        (i for i, b in enumerate(blocks) if b.style == BlockStyle.HEADING), default=-1
+    )
     for i, block in enumerate(blocks):
-        if block.style == "numeral":
+        if block.style == BlockStyle.NUMERAL:
             if numeral is not None:  # "CHAPTER II" then "CHAPTER III": II is only its heading
                 drafts.append(open_labelled_chapter(numeral, path, pending, clean.language))
                 pending = []
             numeral = block
             continue
         if (
-            block.style == "heading"
+            block.style == BlockStyle.HEADING
             and STRUCTURE_RE.match(block.text)
             and len(block.text.split()) <= 3
         ):
@@ -166,20 +161,21 @@ def book_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
                 drafts.append(open_labelled_chapter(numeral, path, pending, clean.language))
                 pending = []
                 numeral = None
-            division = _Division(division_label(block.text))
+            division = Division(division_label(block.text))
             if division.label.startswith("PART"):
                 path = [division]
             else:
                 path = [d for d in path if d.label.startswith("PART")] + [division]
-            expecting_title = division
-            pending.append(Block(block.text, block.line, "division", page=block.page))
+            expecting_title = True
+            pending.append(Block(block.text, block.line, BlockStyle.DIVISION, page=block.page))
             continue
-        if block.style == "heading" and expecting_title is not None and numeral is None:
-            expecting_title.title = block.text
-            expecting_title = None
+        if block.style == BlockStyle.HEADING and expecting_title and numeral is None:
+            # no chapter has opened since the division did, so none holds it without its title
+            path[-1] = Division(path[-1].label, block.text)
+            expecting_title = False
             continue
-        expecting_title = None
-        if block.style == "section":
+        expecting_title = False
+        if block.style == BlockStyle.SECTION:
             if numeral is not None:  # "ACT II" then "SCENE I": the act opens, the scene in it
                 drafts.append(open_labelled_chapter(numeral, path, pending, clean.language))
                 pending = []
@@ -189,9 +185,9 @@ def book_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
             else:
                 pending.append(block)
             continue
-        if block.style == "heading":
+        if block.style == BlockStyle.HEADING:
             current = drafts[-1] if drafts else None
-            chapter_open = current is not None and current.path == path and not pending
+            chapter_open = current is not None and current.divisions == path and not pending
             if numeral is not None:
                 new_chapter = True
             elif (
@@ -249,7 +245,7 @@ def book_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
 
 
 def open_labelled_chapter(
-    numeral: Block, path: list[_Division], pending: list[Block], language: str = "en"
+    numeral: Block, path: list[Division], pending: list[Block], language: str = "en"
 ) -> _Draft:
     """A chapter with a number and no title: "CHAPTER II", "ACT III", "IV".
 
@@ -279,7 +275,7 @@ def open_chapter(
     title: str,
     block: Block,
     numeral: Block | None,
-    path: list[_Division],
+    path: list[Division],
     pending: list[Block],
     label: str = "Chapter",
 ) -> _Draft:
@@ -287,7 +283,7 @@ def open_chapter(
     draft = _Draft(title, block.line, numeral.text if numeral else None, list(path), label=label)
     draft.blocks.extend(pending)
     page = (numeral.page if numeral else None) or block.page
-    draft.blocks.append(Block(title, block.line, "chapter-title", page=page))
+    draft.blocks.append(Block(title, block.line, BlockStyle.CHAPTER_TITLE, page=page))
     return draft
 
 
@@ -300,8 +296,8 @@ def merge_title_pages(drafts: list[_Draft]) -> list[_Draft]:
     for draft in drafts:
         if not draft.has_text and draft is not drafts[-1] and not draft.numeral:
             carried += [
-                Block(b.text, b.line, "title-page", page=b.page)
-                if b.style == "chapter-title"
+                Block(b.text, b.line, BlockStyle.TITLE_PAGE, page=b.page)
+                if b.style == BlockStyle.CHAPTER_TITLE
                 else b
                 for b in draft.blocks
             ]
@@ -329,12 +325,12 @@ def merge_front_matter(drafts: list[_Draft]) -> list[_Draft]:
             and previous is not None
             and words_of_draft(previous) < FRONT_MATTER_SCRAP_WORDS
             and words_of_draft(draft) < FRONT_MATTER_SCRAP_WORDS
-            and previous.path == draft.path
+            and previous.divisions == draft.divisions
             and not is_front_matter(draft.title)
         ):
             previous.blocks += [
-                Block(b.text, b.line, "title-page", page=b.page)
-                if b.style == "chapter-title"
+                Block(b.text, b.line, BlockStyle.TITLE_PAGE, page=b.page)
+                if b.style == BlockStyle.CHAPTER_TITLE
                 else b
                 for b in draft.blocks
             ]
@@ -344,7 +340,7 @@ def merge_front_matter(drafts: list[_Draft]) -> list[_Draft]:
 
 
 def words_of_draft(draft: _Draft) -> int:
-    return sum(len(b.text.split()) for b in draft.blocks if b.style == "paragraph")
+    return sum(len(b.text.split()) for b in draft.blocks if b.style == BlockStyle.PARAGRAPH)
 
 
 def infer_numbers(drafts: list[_Draft], *, missing: bool = True) -> list[str | None]:
@@ -360,7 +356,7 @@ def infer_numbers(drafts: list[_Draft], *, missing: bool = True) -> list[str | N
     numbers: list[str | None] = [None] * len(drafts)
     divisions: dict[tuple[str, ...], list[int]] = {}
     for i, draft in enumerate(drafts):
-        divisions.setdefault(tuple(d.label for d in draft.path), []).append(i)
+        divisions.setdefault(tuple(d.label for d in draft.divisions), []).append(i)
     for members in divisions.values():
         if not any(drafts[i].numeral for i in members):
             continue  # a division printed without chapter numbers
@@ -423,23 +419,26 @@ def spoken_section(text: str, language: str = "en") -> str:
 
 
 def heading_block(block: Block, spoken: str, level: int) -> Block:
-    return Block(text=spoken, line=block.line, style="heading", level=level, page=block.page)
+    return Block(
+        text=spoken, line=block.line, style=BlockStyle.HEADING, level=level, page=block.page
+    )
 
 
 def finish(index: int, draft: _Draft, number: str | None, language: str = "en") -> ChapterText:
     """Headings get their spoken form and their depth; the chapter its metadata."""
-    depth = len(draft.path)
+    divisions = draft.divisions
+    depth = len(divisions)
     blocks: list[Block] = []
     for block in draft.blocks:
-        if block.style == "division":
+        if block.style == BlockStyle.DIVISION:
             label = division_label(block.text)
             position = next(
-                (k for k, d in enumerate(draft.path) if d.label == label), len(draft.path) - 1
+                (k for k, d in enumerate(divisions) if d.label == label), len(divisions) - 1
             )
-            title = draft.path[position].title if draft.path else None
+            title = divisions[position].title if divisions else None
             spoken = spoken_heading(label_to_words(label), title)
             blocks.append(heading_block(block, spoken, position + 1))
-        elif block.style == "chapter-title":
+        elif block.style == BlockStyle.CHAPTER_TITLE:
             value = roman_to_int(number) if number else None
             chapter_label = spoken_chapter_label(draft.label, value)
             label_only = chapter_label and (
@@ -447,9 +446,9 @@ def finish(index: int, draft: _Draft, number: str | None, language: str = "en") 
             )
             spoken = spoken_heading(chapter_label, None if label_only else draft.title)
             blocks.append(heading_block(block, spoken, depth + 1))
-        elif block.style in ("heading", "section"):
+        elif block.style in (BlockStyle.HEADING, BlockStyle.SECTION):
             blocks.append(heading_block(block, spoken_section(block.text, language), depth + 2))
-        elif block.style == "title-page":
+        elif block.style == BlockStyle.TITLE_PAGE:
             blocks.append(heading_block(block, spoken_heading(None, block.text), depth + 1))
         else:
             blocks.append(block)
@@ -457,8 +456,7 @@ def finish(index: int, draft: _Draft, number: str | None, language: str = "en") 
         index=index,
         number=number,
         title=draft.title,
-        path=[d.label for d in draft.path],
-        path_titles=[d.title or "" for d in draft.path],
+        divisions=tuple(divisions),
         source_line=draft.line,
     )
-    return ChapterText(chapter=chapter, blocks=blocks)
+    return ChapterText(chapter=chapter, blocks=tuple(blocks))

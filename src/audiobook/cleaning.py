@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from audiobook.language import detect_language
 from audiobook.layouts import LayoutChoice, choose_layout
-from audiobook.model import CleanText, SourceLine
+from audiobook.model import BlockStyle, CleanText, SourceLine
 from audiobook.rules import Draft, pieces_of
 from audiobook.rules.paragraphs import RULE_DUPLICATE, RULE_HYPHEN, RULE_PASTE_REPEAT
 from audiobook.rules.printed import (
@@ -57,20 +57,20 @@ def clean_text(text: str, layout: str | None = None, language: str | None = None
     lines = split_lines(text)  # once: a long book's lines are many
     choice = choose_layout(lines, layout)
     draft = run_layout(lines, choice)
-    blocks = list(draft.blocks or ())
+    blocks = draft.blocks or ()
     facts = draft.facts
-    spoken = " ".join(b.text for b in blocks if b.style == "paragraph")
+    spoken = " ".join(b.text for b in blocks if b.style == BlockStyle.PARAGRAPH)
     found_language = language or facts.language or detect_language(spoken)
     return CleanText(
         blocks=blocks,
-        removed=sorted(draft.removed, key=lambda r: r.line),
+        removed=tuple(sorted(draft.removed, key=lambda r: r.line)),
         layout=choice.layout.name,
         layout_reason=choice.reason,
         damaged=choice.damaged,
-        toc=list(facts.toc),
+        toc=facts.toc,
         title=strip_inline_markup(facts.title) if facts.title else None,
         author=facts.author,
         year=facts.year,
         language=found_language,
-        persons=list(facts.persons),
+        persons=facts.persons,
     )

@@ -124,8 +124,8 @@ def _case_word(word: str, *, first: bool) -> str:
 def _name_parts(chapter: Chapter) -> list[str]:
     """Innermost division, printed number (unless the title repeats it) and title."""
     parts = []
-    if chapter.path:
-        parts.append(display_case(chapter.path[-1].strip()))
+    if chapter.divisions:
+        parts.append(display_case(chapter.divisions[-1].label.strip()))
     title = display_case(chapter.title.strip())
     number = (chapter.number or "").strip()
     if number and not title.upper().startswith(number.upper()):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from audiobook.model import NARRATOR, SPEECH, Script
+from audiobook.model import NARRATOR, Script, SegmentKind
 
 # A steady audiobook narration pace; engines differ, this is for planning, not timing.
 WORDS_PER_MINUTE = 155
@@ -39,9 +39,10 @@ def summary_tables(script: Script) -> str:
         words = sum(word_count(s.text) for s in chapter.segments)
         total += words
         title = chapter.title if len(chapter.title) <= 46 else chapter.title[:45] + "…"
+        path = " / ".join(d.label for d in chapter.divisions)
         lines.append(
             f"{chapter.index:>3}  {chapter.number or '-':<5} {title:<46} "
-            f"{' / '.join(chapter.path):<22} {words:>6}  {format_minutes(words)}"
+            f"{path:<22} {words:>6}  {format_minutes(words)}"
         )
     lines.append(f"{'':>3}  {'':<5} {'total':<46} {'':<22} {total:>6}  {format_minutes(total)}")
     lines += ["", f"{'speaker':<20} {'turns':>6} {'words':>8}"]
@@ -51,9 +52,9 @@ def summary_tables(script: Script) -> str:
         previous = None
         for seg in chapter.segments:
             words_by[seg.speaker] += word_count(seg.text)
-            if seg.kind == SPEECH and seg.speaker != previous:
+            if seg.kind == SegmentKind.SPEECH and seg.speaker != previous:
                 turns[seg.speaker] += 1
-            previous = seg.speaker if seg.kind == SPEECH else previous
+            previous = seg.speaker if seg.kind == SegmentKind.SPEECH else previous
     for speaker in script.speakers:
         shown = turns[speaker] if speaker != NARRATOR else "-"
         lines.append(f"{speaker:<20} {shown!s:>6} {words_by[speaker]:>8}")

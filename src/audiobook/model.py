@@ -4,18 +4,38 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 NARRATOR = "Narrator"
 
-# Segment kinds, the contract of `audiobook script --json`.
-HEADING = "heading"
-NARRATION = "narration"
-SPEECH = "speech"
-CAPTION = "caption"
-DIRECTION = "direction"
-NOTE = "note"
-SEGMENT_KINDS = (HEADING, NARRATION, SPEECH, CAPTION, DIRECTION, NOTE)
+
+class SegmentKind(StrEnum):
+    """What a segment is: its value is the `kind` of `audiobook script --json`."""
+
+    HEADING = "heading"  # a chapter's or a section's heading, said by the narrator
+    NARRATION = "narration"  # the narrator's prose
+    SPEECH = "speech"  # a turn of a named speaker
+    CAPTION = "caption"  # a picture's caption
+    DIRECTION = "direction"  # a stage direction or a sound ("Laughter")
+    NOTE = "note"  # a footnote, read after its paragraph
+
+
+class BlockStyle(StrEnum):
+    """What a block of cleaned text is, as cleaning found it."""
+
+    PARAGRAPH = "paragraph"
+    HEADING = "heading"
+    SECTION = "section"  # a heading that is never a chapter (a play's SCENE)
+    NUMERAL = "numeral"  # a chapter's number or label ("IV", "CHAPTER IV", "ACT II")
+    CAPTION = "caption"  # a picture's caption
+    TITLE = "title"  # the title of an article (Markdown "# …")
+    DIRECTION = "direction"  # a stage direction
+    LIST = "list"  # a line of a list: the persons of a play
+    # Only while audiobook.chapters gathers a chapter's blocks, before they are spoken:
+    DIVISION = "division"  # a PART or BOOK heading, waiting for its chapter
+    CHAPTER_TITLE = "chapter-title"  # the heading that opened the chapter
+    TITLE_PAGE = "title-page"  # a heading with no text of its own, read with the next
 
 
 # ---------------------------------------------------------------- text half
@@ -54,9 +74,7 @@ class Block:
 
     text: str  # clean text, lines joined, hyphenation repaired, markup kept for speakers
     line: int  # source line where the block starts
-    # "paragraph", "heading", "section" (never a chapter), "numeral", "caption", "title",
-    # "direction" (a stage direction), "list" (a line of a list: the persons of a play)
-    style: str = "paragraph"
+    style: BlockStyle = BlockStyle.PARAGRAPH
     level: int = 0  # heading depth from Markdown (#=1, ##=2 …); 0 when not Markdown
     page: str | None = None  # print page that begins at (or inside) this block
     notes: list[str] = field(default_factory=list)  # footnotes attached to this paragraph
@@ -65,37 +83,37 @@ class Block:
     label: str = ""  # for a numeral: the word printed with it ("CHAPTER", "ACT"), if any
 
 
-@dataclass
+@dataclass(frozen=True)
 class CleanText:
     """Result of cleaning: blocks in reading order, plus what was removed and why."""
 
-    blocks: list[Block]
-    removed: list[Removal]
+    blocks: tuple[Block, ...]
+    removed: tuple[Removal, ...]
     layout: str  # name of the layout whose rules cleaned it (audiobook.layouts)
     layout_reason: str = ""  # why that layout was chosen
     damaged: bool = False  # the text showed OCR or extraction damage, so repairs ran
-    toc: list[str] = field(default_factory=list)  # table-of-contents lines, a hint for chapters
+    toc: tuple[str, ...] = ()  # table-of-contents lines, a hint for chapters
     title: str | None = None  # from a "# title" line, an e-text header or a title page
     author: str | None = None  # from a byline, an e-text header or a signed foreword
     year: str | None = None
     language: str = "en"  # ISO 639-1, as the text states it or as detected
-    persons: list[str] = field(default_factory=list)  # the persons of a play, as listed
+    persons: tuple[str, ...] = ()  # the persons of a play, as listed
 
 
-@dataclass
+@dataclass(frozen=True)
 class ChapterText:
     """A chapter as found in the text: its place in the book and its cleaned blocks."""
 
-    chapter: Chapter  # metadata only; segments are filled in by speaker attribution
-    blocks: list[Block]  # headings carry their spoken form and their depth in `level`
+    chapter: Chapter  # metadata only: speaker attribution makes its segments
+    blocks: tuple[Block, ...]  # headings carry their spoken form and their depth in `level`
 
 
-@dataclass
+@dataclass(frozen=True)
 class Segment:
     """One utterance-sized piece of the script: a paragraph, a turn, a heading or a note."""
 
     speaker: str
-    kind: str  # one of SEGMENT_KINDS
+    kind: SegmentKind
     text: str  # clean prose as spoken: no Markdown symbols, no line-break hyphens
     source_line: int | None = None  # 1-based line in the source file
     page: str | None = None  # print page that begins with this segment
@@ -103,28 +121,35 @@ class Segment:
     scene_break_before: bool = False  # a scene-break pause comes before this segment
 
 
-@dataclass
+@dataclass(frozen=True)
+class Division:
+    """A part, book or volume of the book, enclosing chapters."""
+
+    label: str  # as said in capitals: "PART ONE", "BOOK I"
+    title: str | None = None  # its own title ("THE FIRST PART"), when it has one
+
+
+@dataclass(frozen=True)
 class Chapter:
     """One listening unit: becomes one audio file."""
 
     index: int  # 1-based position in the book
     number: str | None  # printed chapter number ("IV"), inferred when garbled or missing
     title: str
-    path: list[str]  # enclosing divisions, outermost first: ["PART ONE", "BOOK I"]
-    segments: list[Segment] = field(default_factory=list)
-    path_titles: list[str] = field(default_factory=list)  # titles of those divisions
+    divisions: tuple[Division, ...] = ()  # the enclosing divisions, outermost first
+    segments: tuple[Segment, ...] = ()
     source_line: int | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Script:
     """The whole reviewed reading: the contract between the text half and the audio half."""
 
     title: str
     author: str | None
-    speakers: list[str]  # Narrator first, then in order of first appearance
-    chapters: list[Chapter]
-    removed: list[Removal] = field(default_factory=list)
+    speakers: tuple[str, ...]  # Narrator first, then in order of first appearance
+    chapters: tuple[Chapter, ...]
+    removed: tuple[Removal, ...] = ()
     year: str | None = None
     language: str = "en"  # ISO 639-1
     source: str | None = None  # file the script was made from

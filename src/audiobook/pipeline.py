@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +23,7 @@ from audiobook.chapters import find_chapters
 from audiobook.cleaning import clean_text
 from audiobook.errors import UserError
 from audiobook.layouts import get_layout
-from audiobook.model import HEADING, NARRATOR, Chapter, ReadOptions, Script
+from audiobook.model import NARRATOR, BlockStyle, Chapter, ReadOptions, Script, SegmentKind
 
 if TYPE_CHECKING:
     from audiobook.build import BuildOptions, BuildResult, Progress
@@ -65,17 +67,17 @@ def text_to_script(
         clean = clean_text(text, layout=layout, language=language)
         default_title = title or clean.title or title_from_file_name(Path(source))
         chapter_texts = find_chapters(clean, default_title)
-        paragraphs = [b.text for c in chapter_texts for b in c.blocks if b.style == "paragraph"]
+        paragraphs = [
+            b.text for c in chapter_texts for b in c.blocks if b.style == BlockStyle.PARAGRAPH
+        ]
         turns_continue = get_layout(clean.layout).turns_continue
         labels = find_labels(paragraphs, clean.persons, cues_expected=not turns_continue)
-        attribute_speakers(chapter_texts, labels, turns_continue=turns_continue)
-    speakers = labels.names
-    chapters = drop_silent_chapters([c.chapter for c in chapter_texts], source, by_line=True)
+        attributed = attribute_speakers(chapter_texts, labels, turns_continue=turns_continue)
     return Script(
         title=default_title,
         author=author or clean.author,
-        speakers=[NARRATOR, *speakers],
-        chapters=chapters,
+        speakers=(NARRATOR, *labels.names),
+        chapters=drop_silent_chapters(attributed, source, by_line=True),
         removed=clean.removed,
         year=clean.year,
         language=clean.language,
@@ -93,11 +95,13 @@ def says_something(chapter: Chapter, *, beyond_headings: bool = False) -> bool:
     return any(
         any(ch.isalnum() for ch in seg.text)
         for seg in chapter.segments
-        if not (beyond_headings and seg.kind == HEADING)
+        if not (beyond_headings and seg.kind == SegmentKind.HEADING)
     )
 
 
-def drop_silent_chapters(chapters: list[Chapter], source: str, *, by_line: bool) -> list[Chapter]:
+def drop_silent_chapters(
+    chapters: Sequence[Chapter], source: str, *, by_line: bool
+) -> tuple[Chapter, ...]:
     """The chapters with something to say, numbered 1, 2, 3 … as the build selects and names
     them; the others are left out with one warning naming them, by source line (`by_line`)
     or by their place in a script. A hand-edited script's chapter whose lines were all
@@ -107,9 +111,7 @@ def drop_silent_chapters(chapters: list[Chapter], source: str, *, by_line: bool)
     if silent and len(silent) < len(chapters):
         log.warning("%s: %s", source, silent_chapters_note(silent, by_line=by_line))
     kept = [c for c in chapters if says_something(c)]
-    for index, chapter in enumerate(kept, start=1):
-        chapter.index = index
-    return kept
+    return tuple(replace(chapter, index=index) for index, chapter in enumerate(kept, start=1))
 
 
 def silent_chapters_note(chapters: list[tuple[int, Chapter]], *, by_line: bool) -> str:
@@ -141,7 +143,9 @@ def load_script(
     if suffix in (".json", ".fountain"):
         read = read_json_script if suffix == ".json" else read_fountain_script
         script = read(path, source.text)
-        script.chapters = drop_silent_chapters(script.chapters, str(path), by_line=False)
+        script = replace(
+            script, chapters=drop_silent_chapters(script.chapters, str(path), by_line=False)
+        )
     else:
         script = text_to_script(
             source.text,
@@ -152,12 +156,12 @@ def load_script(
             language=language,
             word_list=config.word_list,
         )
-    if title:
-        script.title = title
-    if author:
-        script.author = author
-    if language:
-        script.language = language
+    script = replace(
+        script,
+        title=title or script.title,
+        author=author or script.author,
+        language=language or script.language,
+    )
     if not any(says_something(c, beyond_headings=True) for c in script.chapters):
         raise UserError(f"{path}: nothing left to read aloud after cleaning")
     return script

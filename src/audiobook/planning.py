@@ -68,7 +68,7 @@ def chapter_audio_key(plan: ChapterPlan, stem: str, book: BookInfo, cover: Path 
     return digest(
         pieces,
         segments,
-        [chapter.index, chapter.number, chapter.title, chapter.path],
+        [chapter.index, chapter.number, chapter.title, [d.label for d in chapter.divisions]],
         stem,
         book,
         file_identity(cover),

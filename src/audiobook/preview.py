@@ -38,8 +38,8 @@ def preview_script(script: Script, chapter: int, words: int) -> Script:
         segments.append(segment)
         count += len(segment.text.split())
     chapters = [*script.chapters]
-    chapters[chapter - 1] = replace(source, segments=segments)
-    return replace(script, chapters=chapters)
+    chapters[chapter - 1] = replace(source, segments=tuple(segments))
+    return replace(script, chapters=tuple(chapters))
 
 
 def make_preview(

@@ -5,21 +5,19 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from audiobook.errors import UserError
 from audiobook.model import (
-    HEADING,
-    NARRATION,
     NARRATOR,
-    SEGMENT_KINDS,
-    SPEECH,
     Chapter,
+    Division,
     Removal,
     Script,
     Segment,
+    SegmentKind,
 )
 from audiobook.textforms import CONTROLS_TO_SPACE
 
@@ -35,7 +33,7 @@ def script_to_dict(script: Script, *, with_removed: bool = False) -> dict[str, A
         "year": script.year,
         "language": script.language,
         "source": script.source,
-        "speakers": script.speakers,
+        "speakers": list(script.speakers),
         "chapters": [chapter_to_dict(c) for c in script.chapters],
     }
     if with_removed:
@@ -48,8 +46,8 @@ def chapter_to_dict(chapter: Chapter) -> dict[str, Any]:
         "index": chapter.index,
         "number": chapter.number,
         "title": chapter.title,
-        "path": chapter.path,
-        "path_titles": chapter.path_titles,
+        "path": [d.label for d in chapter.divisions],
+        "path_titles": [d.title or "" for d in chapter.divisions],
         "source_line": chapter.source_line,
         "segments": [segment_to_dict(s) for s in chapter.segments],
     }
@@ -96,12 +94,12 @@ def script_from_dict(data: dict[str, Any], origin: str) -> Script:
         return Script(
             title=_str(_key(data, "title"), "title"),
             author=_optional_str(data.get("author"), "author"),
-            speakers=speakers,
-            chapters=chapters,
-            removed=[
+            speakers=tuple(speakers),
+            chapters=tuple(chapters),
+            removed=tuple(
                 _within(f"removed entry {i}", removal_from_dict, r)
                 for i, r in enumerate(_dicts(data.get("removed", []), "removed"), start=1)
-            ],
+            ),
             year=_optional_str(data.get("year"), "year"),
             language=_str(data.get("language", "en"), "language"),
             source=_optional_str(data.get("source"), "source"),
@@ -116,22 +114,52 @@ def chapter_from_dict(data: dict[str, Any], position: int) -> Chapter:
         index=position,
         number=_optional_str(data.get("number"), "number"),
         title=_str(_key(data, "title"), "title"),
-        path=_str_list(data.get("path", []), "path"),
-        path_titles=_str_list(data.get("path_titles", []), "path_titles"),
+        divisions=divisions_from_dict(data),
         source_line=_optional_positive(data.get("source_line"), "source_line"),
-        segments=[
+        segments=tuple(
             _within(f"segment {i}", segment_from_dict, s)
             for i, s in enumerate(_list(_key(data, "segments"), "segments"), start=1)
-        ],
+        ),
     )
+
+
+def divisions_from_dict(data: dict[str, Any]) -> tuple[Division, ...]:
+    """The enclosing divisions from the parallel lists `path` (labels) and `path_titles`,
+    "" where a division has no title. Without `path_titles`, or with it empty, none has a
+    title (a script made from Fountain by earlier versions has [] for one untitled part);
+    otherwise each division needs one: a title more or less would put every title in the
+    wrong place."""
+    labels = _str_list(data.get("path", []), "path")
+    titles = _str_list(data.get("path_titles", []), "path_titles")
+    if not titles:
+        return tuple(Division(label) for label in labels)
+    if len(titles) != len(labels):
+        raise ValueError(
+            f"path has {_count(labels, 'division')} but path_titles "
+            f'{_count(titles, "title")}: give one title for each division, "" for none'
+        )
+    return tuple(Division(label, title or None) for label, title in zip(labels, titles))
+
+
+def _count(items: list[str], noun: str) -> str:
+    return f"1 {noun}" if len(items) == 1 else f"{len(items)} {noun}s"
+
+
+def segment_kind(value: str) -> SegmentKind | None:
+    """The kind a script names, or None when it names none of SegmentKind's."""
+    try:
+        return SegmentKind(value)
+    except ValueError:
+        return None
 
 
 def segment_from_dict(data: dict[str, Any]) -> Segment:
     if not isinstance(data, dict):
         raise TypeError(f"a segment must be an object, not {_shown(data)}")
-    kind = _str(_key(data, "kind"), "kind")
-    if kind not in SEGMENT_KINDS:
-        raise ValueError(f"kind must be one of {', '.join(SEGMENT_KINDS)}, not {kind!r}")
+    named = _str(_key(data, "kind"), "kind")
+    kind = segment_kind(named)
+    if kind is None:
+        raise ValueError(f"kind must be one of {', '.join(SegmentKind)}, not {named!r}")
     speaker = _str(_key(data, "speaker"), "speaker")
     if not speaker.strip():
         raise ValueError("speaker is empty")
@@ -285,8 +313,8 @@ def script_to_fountain(script: Script) -> str:
     for chapter in script.chapters:
         meta = {
             "number": chapter.number,
-            "path": " | ".join(chapter.path),
-            "path_titles": " | ".join(chapter.path_titles),
+            "path": " | ".join(d.label for d in chapter.divisions),
+            "path_titles": " | ".join(d.title or "" for d in chapter.divisions),
             "line": chapter.source_line,
         }
         lines += [f"# {chapter.title}{format_meta(meta)}", ""]
@@ -296,13 +324,13 @@ def script_to_fountain(script: Script) -> str:
                 "page": seg.page,
                 "scene_break": "yes" if seg.scene_break_before else None,
             }
-            if seg.kind == SPEECH:
+            if seg.kind == SegmentKind.SPEECH:
                 lines += [f"@{seg.speaker}", f"{seg.text}{format_meta(meta)}", ""]
                 continue
             meta = {"kind": seg.kind, "speaker": None, **meta}
             if seg.speaker != NARRATOR:
                 meta["speaker"] = seg.speaker
-            if seg.kind == HEADING:
+            if seg.kind == SegmentKind.HEADING:
                 meta["level"] = seg.level
                 lines += [f".{seg.text}{format_meta(meta)}", ""]
             else:
@@ -315,7 +343,7 @@ def read_fountain_script(path: Path, text: str) -> Script:
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(CONTROLS_TO_SPACE)
     blocks = re.split(r"\n\s*\n", text.strip())
     title_page: dict[str, str] = {}
-    chapters: list[Chapter] = []
+    chapters: list[tuple[Chapter, list[Segment]]] = []  # each with its segments so far
     if blocks and re.match(r"^[A-Za-z ]+:", blocks[0]) and not blocks[0].startswith(("!", "@")):
         for line in blocks.pop(0).splitlines():
             key, _, value = line.partition(":")
@@ -327,32 +355,30 @@ def read_fountain_script(path: Path, text: str) -> Script:
         first = lines[0]
         if first.startswith("#"):
             title, meta = parse_meta(first.lstrip("#"))
-            chapters.append(
-                Chapter(
-                    index=len(chapters) + 1,
-                    number=meta.get("number") or None,
-                    title=title,
-                    path=split_list(meta.get("path")),
-                    path_titles=split_list(meta.get("path_titles")),
-                    source_line=int_or_none(meta.get("line")),
-                )
+            chapter = Chapter(
+                index=len(chapters) + 1,
+                number=meta.get("number") or None,
+                title=title,
+                divisions=fountain_divisions(meta),
+                source_line=int_or_none(meta.get("line")),
             )
+            chapters.append((chapter, []))
             continue
         if not chapters:
-            chapters.append(Chapter(1, None, title_page.get("title", path.stem), []))
-        chapters[-1].segments.append(fountain_segment(lines, path, number))
+            chapters.append((Chapter(1, None, title_page.get("title", path.stem)), []))
+        chapters[-1][1].append(fountain_segment(lines, path, number))
     if not chapters:
         raise UserError(f"{path}: the Fountain script has no chapters or text")
     speakers = [NARRATOR]
-    for chapter in chapters:
-        for seg in chapter.segments:
+    for _, segments in chapters:
+        for seg in segments:
             if seg.speaker not in speakers:
                 speakers.append(seg.speaker)
     return Script(
         title=title_page.get("title", path.stem),
         author=title_page.get("author") or None,
-        speakers=speakers,
-        chapters=chapters,
+        speakers=tuple(speakers),
+        chapters=tuple(replace(chapter, segments=tuple(segs)) for chapter, segs in chapters),
         year=title_page.get("date") or None,
         source=str(path),
     )
@@ -370,15 +396,17 @@ def fountain_segment(lines: list[str], path: Path, number: int) -> Segment:
         if speaker.isupper():
             speaker = speaker.title()
         text, meta = parse_meta(" ".join(line.strip() for line in lines[1:]))
-        kind = SPEECH
+        kind = SegmentKind.SPEECH
     else:
         text, meta = parse_meta(" ".join(line.strip() for line in lines))
         forced = text[:1]
         text = text[1:] if forced in "!." else text
-        kind = meta.get("kind") or (HEADING if forced == "." else NARRATION)
+        named = meta.get("kind")
+        given = segment_kind(named) if named else None
+        if named and given is None:
+            raise UserError(f"{path}: block {number} has an unknown kind {named!r}")
+        kind = given or (SegmentKind.HEADING if forced == "." else SegmentKind.NARRATION)
         speaker = meta.get("speaker") or NARRATOR
-    if kind not in SEGMENT_KINDS:
-        raise UserError(f"{path}: block {number} has an unknown kind {kind!r}")
     if not text.strip():
         raise UserError(f"{path}: block {number} ({first[:30]!r}) has no text")
     return Segment(
@@ -394,6 +422,17 @@ def fountain_segment(lines: list[str], path: Path, number: int) -> Segment:
 
 def split_list(value: str | None) -> list[str]:
     return [p.strip() for p in value.split("|")] if value else []
+
+
+def fountain_divisions(meta: dict[str, str]) -> tuple[Division, ...]:
+    """The divisions a chapter's note gives. The note is only a hint, edited or not: a title
+    missing is no title, one too many is ignored (one division's untitled path is written
+    as no path_titles at all)."""
+    titles = split_list(meta.get("path_titles"))
+    return tuple(
+        Division(label, titles[i] if i < len(titles) and titles[i] else None)
+        for i, label in enumerate(split_list(meta.get("path")))
+    )
 
 
 def int_or_none(value: str | None) -> int | None:

@@ -19,19 +19,16 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from audiobook.model import (
-    CAPTION,
-    DIRECTION,
-    HEADING,
-    NARRATION,
     NARRATOR,
-    NOTE,
-    SPEECH,
     Block,
+    BlockStyle,
+    Chapter,
     ChapterText,
     Segment,
+    SegmentKind,
 )
 from audiobook.textforms import CAPS_NAME, JOINT_CAPS, strip_inline_markup
 from audiobook.words import have_word_list, is_english_word
@@ -537,29 +534,37 @@ def split_directions(text: str) -> list[tuple[bool, str]]:
 
 
 def attribute_speakers(
-    chapters: list[ChapterText], labels: Labels, *, turns_continue: bool = True
-) -> list[ChapterText]:
-    """Fill each chapter's segments: every passage with its speaker and kind.
+    chapters: Iterable[ChapterText], labels: Labels, *, turns_continue: bool = True
+) -> list[Chapter]:
+    """Each chapter with its segments: every passage with its speaker and kind.
 
     A paragraph without a label continues the last speaker when `turns_continue` (an
     interview, a dialogue); in a play it is the narrator's (a stage direction or scene).
     A heading ends every turn: the first paragraph after it has no speaker but its label's.
     """
-    for chapter_text in chapters:
-        current: str | None = None
-        handed_over = False  # a cue alone in its paragraph ("LADY CAPULET.") gives the next
-        segments: list[Segment] = []
-        for block in chapter_text.blocks:
-            if block.style == "heading":
-                current, handed_over = None, False
-            carried = current if (turns_continue or handed_over) else None
-            added, after = block_segments(block, labels, carried)
-            if block.style == "paragraph":
-                handed_over = after is not None and not any(a.kind == SPEECH for a in added)
-            current = after if after is not None else current
-            segments.extend(added)
-        chapter_text.chapter.segments = segments
-    return chapters
+    return [
+        replace(c.chapter, segments=chapter_segments(c.blocks, labels, turns_continue))
+        for c in chapters
+    ]
+
+
+def chapter_segments(
+    blocks: Iterable[Block], labels: Labels, turns_continue: bool
+) -> tuple[Segment, ...]:
+    """The segments of one chapter's blocks, in order (see attribute_speakers)."""
+    current: str | None = None
+    handed_over = False  # a cue alone in its paragraph ("LADY CAPULET.") gives the next
+    segments: list[Segment] = []
+    for block in blocks:
+        if block.style == BlockStyle.HEADING:
+            current, handed_over = None, False
+        carried = current if (turns_continue or handed_over) else None
+        added, after = block_segments(block, labels, carried)
+        if block.style == BlockStyle.PARAGRAPH:
+            handed_over = after is not None and not any(a.kind == SegmentKind.SPEECH for a in added)
+        current = after if after is not None else current
+        segments.extend(added)
+    return tuple(segments)
 
 
 def block_segments(
@@ -568,20 +573,19 @@ def block_segments(
     """The segments of one block, in order, with its notes after it, and who speaks after it
     (a cue with nothing said yet still passes the turn on)."""
     out: list[Segment] = []
-    if block.style == "heading":
-        out.append(segment(NARRATOR, HEADING, block, block.text, level=block.level))
-    elif block.style == "caption":
-        out.append(segment(NARRATOR, CAPTION, block, block.text))
-    elif block.style == "direction":
-        out.append(segment(NARRATOR, DIRECTION, block, unbracket(block.text)))
-    elif block.style == "list":
-        out.append(segment(NARRATOR, NARRATION, block, block.text))
+    if block.style == BlockStyle.HEADING:
+        out.append(segment(NARRATOR, SegmentKind.HEADING, block, block.text, level=block.level))
+    elif block.style == BlockStyle.CAPTION:
+        out.append(segment(NARRATOR, SegmentKind.CAPTION, block, block.text))
+    elif block.style == BlockStyle.DIRECTION:
+        out.append(segment(NARRATOR, SegmentKind.DIRECTION, block, unbracket(block.text)))
+    elif block.style == BlockStyle.LIST:
+        out.append(segment(NARRATOR, SegmentKind.NARRATION, block, block.text))
     else:
         said, current = paragraph_segments(block, labels, current)
         out.extend(said)
     if out:
-        out[0].page = block.page
-        out[0].scene_break_before = block.scene_break_before
+        out[0] = replace(out[0], page=block.page, scene_break_before=block.scene_break_before)
     return [s for s in out if s.text], current
 
 
@@ -604,16 +608,18 @@ def paragraph_segments(
         current = speaker
         for is_direction, piece in split_directions(text):
             if is_direction:
-                out.append(segment(NARRATOR, DIRECTION, block, piece))
+                out.append(segment(NARRATOR, SegmentKind.DIRECTION, block, piece))
             elif speaker is None:
-                out.append(segment(NARRATOR, NARRATION, block, piece))
+                out.append(segment(NARRATOR, SegmentKind.NARRATION, block, piece))
             else:
-                out.append(segment(speaker, SPEECH, block, piece))
-    out.extend(segment(NARRATOR, NOTE, block, note) for note in block.notes)
+                out.append(segment(speaker, SegmentKind.SPEECH, block, piece))
+    out.extend(segment(NARRATOR, SegmentKind.NOTE, block, note) for note in block.notes)
     return out, current
 
 
-def segment(speaker: str, kind: str, block: Block, text: str, level: int | None = None) -> Segment:
+def segment(
+    speaker: str, kind: SegmentKind, block: Block, text: str, level: int | None = None
+) -> Segment:
     return Segment(
         speaker=speaker,
         kind=kind,

@@ -33,12 +33,12 @@ from audiobook.model import (
     AUDIO_CHANNELS,
     AUDIO_SAMPLE_RATE_HZ,
     AUDIO_SAMPLE_WIDTH_BYTES,
-    HEADING,
     ChapterAudio,
     ChapterPlan,
     Clip,
     Pauses,
     Segment,
+    SegmentKind,
     SegmentTiming,
     Silence,
 )
@@ -63,7 +63,7 @@ def pause_before_ms(
         return 0
     if scene_break or segment.scene_break_before:
         return pauses.scene_break_ms
-    if segment.kind == HEADING or previous.kind == HEADING:
+    if segment.kind == SegmentKind.HEADING or previous.kind == SegmentKind.HEADING:
         return pauses.heading_ms
     if segment.speaker != previous.speaker:
         return pauses.turn_ms

@@ -29,7 +29,7 @@ from mutagen.mp4 import MP4Cover
 from audiobook.errors import AudiobookError, UserError
 from audiobook.filenames import chapter_display_name, display_case, display_text
 from audiobook.language_codes import iso639_2
-from audiobook.model import HEADING, BookInfo, Chapter, ChapterPlan, Mark
+from audiobook.model import BookInfo, Chapter, ChapterPlan, Mark, SegmentKind
 
 GENRE = "Audiobook"
 MARK_TITLE_WORDS = 8  # a turn's mark is named by its speaker and its first words
@@ -103,7 +103,7 @@ def chapter_marks(plan: ChapterPlan) -> list[Mark]:
     previous_speaker: str | None = None
     for timing in plan.timings:
         segment = timing.segment
-        if segment.kind == HEADING:
+        if segment.kind == SegmentKind.HEADING:
             starts.append((timing.start_s, display_case(display_text(segment.text))))
         elif segment.speaker != previous_speaker or not starts:
             words = display_text(segment.text).split()

@@ -16,7 +16,8 @@ from typing import Any
 
 from audiobook.model import Block, Removal, SourceLine
 
-# Piece kinds. A piece starts as TEXT; rules give it another kind, or remove it.
+# Piece kinds. A piece starts as TEXT; rules give it another kind, or remove it. A piece
+# that opens a block gives it its kind as its style (model.BlockStyle, TEXT a paragraph).
 TEXT = "text"
 HEADING = "heading"  # a heading: chapter title, sub-section, front matter word
 SECTION = "section"  # a heading that is never a chapter (a play's SCENE)

@@ -11,7 +11,7 @@ import html
 import re
 from dataclasses import replace
 
-from audiobook.model import Removal
+from audiobook.model import BlockStyle, Removal
 from audiobook.rules import (
     CAPTION,
     GONE,
@@ -167,7 +167,7 @@ def _byline(draft: Draft) -> Draft:
     """A dated byline near the top is the author and year, not something to read."""
     blocks = list(draft.blocks or ())
     for i, block in enumerate(blocks[:6]):
-        m = BYLINE_RE.search(block.text) if block.style == "paragraph" else None
+        m = BYLINE_RE.search(block.text) if block.style == BlockStyle.PARAGRAPH else None
         if m and m.start() > 0:
             name = m.group(1)
             author = titlecase_name(name) if name.isupper() else name
@@ -175,7 +175,9 @@ def _byline(draft: Draft) -> Draft:
             removal = Removal(RULE_BYLINE, block.line, m.group(0).strip())
             drafted = replace(draft, blocks=tuple(blocks), removed=(*draft.removed, removal))
             return with_facts(drafted, author=author, year=m.group(3) or m.group(4))
-        alone = STANDALONE_BYLINE_RE.match(block.text) if block.style == "paragraph" else None
+        alone = (
+            STANDALONE_BYLINE_RE.match(block.text) if block.style == BlockStyle.PARAGRAPH else None
+        )
         if alone:  # "By Jane Doe" on its own: read as it stands, and the author
             name = alone.group(1).rstrip(".")
             return with_facts(draft, author=titlecase_name(name) if name.isupper() else name)

@@ -14,17 +14,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from audiobook.model import Block, Removal
+from audiobook.model import Block, BlockStyle, Removal
 from audiobook.rules import (
     ARTEFACTS,
     GONE,
-    HEADING,
     NOTE,
-    NUMERAL,
     SCENE,
-    SECTION,
     TEXT,
-    TITLE,
     Draft,
     Piece,
     Rule,
@@ -106,7 +102,13 @@ def blank_line_join(previous: Block, piece: Piece, artefact_between: bool, wrapp
 
 
 # Block styles that open a chapter or a section: a note never attaches across one.
-HEADINGS = (HEADING, NUMERAL, SECTION, TITLE)
+HEADINGS = (BlockStyle.HEADING, BlockStyle.NUMERAL, BlockStyle.SECTION, BlockStyle.TITLE)
+
+
+def block_style(piece: Piece) -> BlockStyle:
+    """The style of the block a piece opens: a TEXT line's is a paragraph; a piece of any
+    other kind that reaches a block (a heading, a caption, a direction …) gives its kind."""
+    return BlockStyle.PARAGRAPH if piece.kind == TEXT else BlockStyle(piece.kind)
 
 
 def note_target(blocks: list[Block]) -> Block | None:
@@ -114,7 +116,7 @@ def note_target(blocks: list[Block]) -> Block | None:
     in a chapter with no paragraph before it waits for one there (issue 10: the note of a
     chapter that was only a note was read in the chapter before)."""
     for block in reversed(blocks):
-        if block.style == "paragraph":
+        if block.style == BlockStyle.PARAGRAPH:
             return block
         if block.style in HEADINGS:
             return None
@@ -166,7 +168,7 @@ class _Assembler:
             if (
                 piece.kind == TEXT
                 and previous is not None
-                and previous.style == "paragraph"
+                and previous.style == BlockStyle.PARAGRAPH
                 and not scene_break
                 and not gone_between
             ):
@@ -189,14 +191,14 @@ class _Assembler:
             block = Block(
                 text=piece.text,
                 line=piece.line,
-                style="paragraph" if piece.kind == TEXT else piece.kind,
+                style=block_style(piece),
                 level=piece.level,
                 page=pending_page,
                 scene_break_before=scene_break,
                 repeats=piece.repeats,
                 label=piece.label,
             )
-            if pending_notes and block.style == "paragraph":
+            if pending_notes and block.style == BlockStyle.PARAGRAPH:
                 block.notes.extend(pending_notes)
                 pending_notes = []
             elif pending_notes and block.style in HEADINGS:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from audiobook.model import BlockStyle
 from audiobook.rules import (
     DIRECTION,
     GONE,
@@ -207,7 +208,7 @@ def _inline_directions(draft: Draft) -> Draft:
     his hand.]"): marked as one, "[_…_]", so the narrator reads it, not the character."""
     blocks = tuple(
         replace(b, text=BRACKETED_RE.sub(lambda m: f"[_{m.group(1).strip(' _')}_]", b.text))
-        if b.style == "paragraph" and "[" in b.text
+        if b.style == BlockStyle.PARAGRAPH and "[" in b.text
         else b
         for b in draft.blocks or ()
     )

@@ -27,13 +27,12 @@ from audiobook.errors import AudiobookError
 from audiobook.filenames import chapter_display_name
 from audiobook.model import (
     AUDIO_SAMPLE_RATE_HZ,
-    HEADING,
-    SPEECH,
     BookOutput,
     ChapterPlan,
     ChapterRecord,
     Clip,
     Segment,
+    SegmentKind,
 )
 from audiobook.spoken import label_to_words, spoken_heading
 
@@ -250,14 +249,15 @@ def _chapter(record: ChapterRecord, name: str, book: _BookState) -> TalkingChapt
             Phrase(pid, text, frames_to_ms(next(begins)), frames_to_ms(next(ends)))
             for pid, text, _, _ in phrases
         )
+        heading, speech = segment.kind == SegmentKind.HEADING, segment.kind == SegmentKind.SPEECH
         items.append(
             Item(
                 id=f"{name}-s{index}",
                 segment=segment,
                 phrases=made,
-                level=book.heading_level(segment.level) if segment.kind == HEADING else None,
+                level=book.heading_level(segment.level) if heading else None,
                 page_id=book.page_id(segment.page) if segment.page else None,
-                new_turn=segment.kind == SPEECH and segment.speaker != previous_speaker,
+                new_turn=speech and segment.speaker != previous_speaker,
             )
         )
         previous_speaker = segment.speaker
@@ -291,11 +291,11 @@ def heading_label(text: str) -> str:
 def navigation_points(chapters: Sequence[TalkingChapter]) -> list[NavPoint]:
     """Every heading in order; a chapter without one is listed under its own name."""
     points: list[NavPoint] = []
-    previous_path: list[str] = []
+    previous_path: list[str] = []  # the labels of the divisions of the chapter before
     for chapter in chapters:
         first = next(chapter.phrases())
         points += division_points(chapter, previous_path, first)
-        previous_path = chapter.plan.chapter.path
+        previous_path = [d.label for d in chapter.plan.chapter.divisions]
         found = False
         for item in chapter.items:
             if item.level is not None:
@@ -316,14 +316,14 @@ def division_points(
     A build of chapters 2, 5 and 26 of the memoir still lists chapter 26 under Book III,
     pointing where the chapter starts, though Book III's spoken heading is in chapter 16.
     """
-    path, titles = chapter.plan.chapter.path, chapter.plan.chapter.path_titles
+    divisions = chapter.plan.chapter.divisions
+    path = [d.label for d in divisions]
     own_levels = {item.level for item in chapter.items if item.level is not None}
     points = []
-    for depth, label in enumerate(path):
+    for depth, division in enumerate(divisions):
         if previous_path[: depth + 1] == path[: depth + 1] or depth + 1 in own_levels:
             continue
-        title = titles[depth] if depth < len(titles) and titles[depth] else None
-        text = spoken_heading(label_to_words(label), title)
+        text = spoken_heading(label_to_words(division.label), division.title)
         points.append(NavPoint(chapter, depth + 1, heading_label(text), first, None))
     return points
 

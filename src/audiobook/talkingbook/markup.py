@@ -7,14 +7,19 @@ import re
 import uuid
 from collections.abc import Sequence
 
-from audiobook.model import CAPTION, DIRECTION, HEADING, NOTE, SPEECH, BookInfo
+from audiobook.model import BookInfo, SegmentKind
 from audiobook.talkingbook.layout import Item
 
 # Characters XML 1.0 forbids outright; a text may hold them (OCR, pasted control codes).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 GENERATOR = "audiobook"
 # What each kind of segment is shown as, besides headings: a class a style sheet can use.
-KIND_CLASS = {CAPTION: "caption", DIRECTION: "direction", NOTE: "note", SPEECH: "speech"}
+KIND_CLASS = {
+    SegmentKind.CAPTION: "caption",
+    SegmentKind.DIRECTION: "direction",
+    SegmentKind.NOTE: "note",
+    SegmentKind.SPEECH: "speech",
+}
 
 
 def escape(text: str) -> str:
@@ -65,14 +70,14 @@ def item_markup(item: Item, page_marker: str | None, *, speaker_attribute: bool)
         body = " ".join(f'<span id="{p.id}">{escape(p.text)}</span>' for p in item.phrases)
     else:
         body = escape(item.text)
-    if item.segment.kind == HEADING and item.level is not None:
+    if item.segment.kind == SegmentKind.HEADING and item.level is not None:
         tag = f"h{min(item.level, 6)}"
         return "\n".join([*lines, f'<{tag} id="{item.id}">{body}</{tag}>'])
     attributes = f'id="{item.id}"'
     kind = KIND_CLASS.get(item.segment.kind)
     if kind:
         attributes += f' class="{kind}"'
-    if item.segment.kind == SPEECH:
+    if item.segment.kind == SegmentKind.SPEECH:
         if speaker_attribute:
             attributes += f' data-speaker="{escape(item.segment.speaker)}"'
         if item.new_turn:
