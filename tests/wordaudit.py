@@ -63,12 +63,16 @@ def source_tokens(text: str, layout: str | None = None) -> tuple[list[tuple[str,
     captions = {b.line for b in clean.blocks if b.style == "caption"}
     headings = {b.line for b in heading_blocks}
     for b in heading_blocks:  # a heading printed over several lines ("SIBERIA:" / "LAND OF …")
+        heading_words = tokens(b.text)
+        said = len(tokens(by_number.get(b.line, "")))  # the heading's words on its first line
         for n in range(b.line + 1, b.line + 6):
             if not by_number.get(n):
                 continue  # a blank line between the heading's lines
-            if " " + by_number[n] not in b.text:
+            words = tokens(by_number[n])  # the next of the heading's words, whole, or not its
+            if not words or heading_words[said : said + len(words)] != words:
                 break
             headings.add(n)
+            said += len(words)
     notes = [w for r in clean.removed if r.rule == RULE_FOOTNOTE for w in tokens(r.text)]
     scene_breaks = {r.line for r in clean.removed if r.rule == "scene-break"}
     fragment_lines = {r.line for r in clean.removed if r.text.endswith("-")}
