@@ -459,3 +459,58 @@ def test_a_chapter_left_with_nothing_to_say_is_a_warning(tmp_path) -> None:
         f"WARNING audiobook.pipeline: {path}: 1 chapter has nothing to read aloud "
         "and is left out: '**' (line 5)"
     )
+
+
+LETTERS = """THE HARBOUR LETTERS
+
+
+
+I
+
+
+ANNA MOREL TO HER SISTER
+
+
+My dear Ruth,--the boats came in late tonight, and the whole quay
+smelled of tar and rain. I shall write again when the wind drops.
+
+Your loving sister,
+
+D. MOREL.
+
+
+
+II
+
+
+RUTH MOREL TO ANNA
+
+
+Dearest,--your letter came on Tuesday. Mother sends her love.
+
+M. MOREL.
+
+
+
+III
+
+
+ANNA MOREL TO RUTH
+
+
+The wind has dropped at last, and the nets are mended.
+
+L. MOREL.
+"""
+
+
+def test_an_initial_signing_a_letter_is_no_chapter() -> None:
+    """Issue 10 (Lady Susan): "D. MOREL." between Letters I and II, and "L. MOREL." after
+    the last, are signatures read where they stand, not Chapters 500 and 50."""
+    from audiobook.pipeline import text_to_script
+
+    script = text_to_script(LETTERS)
+    assert [c.number for c in script.chapters] == ["I", "II", "III"]
+    spoken = [s.text for c in script.chapters for s in c.segments]
+    for signature in ("D. MOREL", "M. MOREL", "L. MOREL"):
+        assert any(text.startswith(signature) for text in spoken), signature

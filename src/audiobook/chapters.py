@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from audiobook.layouts import HEADING_LEVELS, get_layout
 from audiobook.model import Block, BlockStyle, Chapter, ChapterText, CleanText, Division
@@ -141,7 +141,7 @@ def book_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
     pending: list[Block] = []  # part/book headings and epigraphs waiting for their chapter
     numeral: Block | None = None
     expecting_title = False  # the last of `path` was just printed, and no title yet
-    blocks = clean.blocks
+    blocks = demote_stray_numerals(clean.blocks)
     last_heading = max(
         (i for i, b in enumerate(blocks) if b.style == BlockStyle.HEADING), default=-1
     )
@@ -242,6 +242,57 @@ def book_chapters(clean: CleanText, default_title: str) -> list[ChapterText]:
         finish(i, d, n, clean.language)
         for i, (d, n) in enumerate(zip(drafts, numbers, strict=True), 1)
     ]
+
+
+# How far a chapter number may run ahead of the last one (chapters lost to OCR) and still be
+# taken for the next chapter's.
+_MAX_NUMBER_GAP = 3
+_FAR_OFF = 10  # a last numeral this far beyond the chapters is text ("C. VERNON", XLI before)
+
+
+def numeral_value(block: Block) -> int | None:
+    text = block.text.strip().rstrip(".")
+    return int(text) if text.isdigit() else roman_to_int(text.upper())
+
+
+def demote_stray_numerals(blocks: Sequence[Block]) -> list[Block]:
+    """A "numeral" far out of the chapters' sequence, while the next numeral goes on with
+    it, is text: "C. DE COURCY." signing a letter between Letters XIII and XIV is no
+    Chapter C. It is read where it stands, as a paragraph, with the heading split from it.
+    """
+    values = [numeral_value(b) if b.style == BlockStyle.NUMERAL else None for b in blocks]
+    out: list[Block] = []
+    last: int | None = None
+    skip = -1
+    for i, block in enumerate(blocks):
+        if i == skip:
+            continue
+        value = values[i]
+        if value is None:
+            out.append(block)
+            continue
+        following = next((v for v in values[i + 1 : i + 4] if v is not None), None)
+        goes_on = (
+            following is not None and last is not None and 0 < following - last <= _MAX_NUMBER_GAP
+        )
+        stray = (
+            last is not None
+            and value != 1
+            and not last < value <= last + _MAX_NUMBER_GAP
+            # the next numeral goes on from the last; or none comes, and this one is far off
+            and (goes_on or (following is None and value > last + _FAR_OFF))
+        )
+        if not stray:
+            last = value
+            out.append(block)
+            continue
+        text = block.text
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        if nxt is not None and nxt.style == BlockStyle.HEADING and nxt.line == block.line:
+            text = f"{text}. {nxt.text}"  # printed on one line: "C. DE COURCY."
+            skip = i + 1
+        out.append(replace(block, text=text, style=BlockStyle.PARAGRAPH, label=""))
+    return out
 
 
 def open_labelled_chapter(
