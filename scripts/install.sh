@@ -4,16 +4,19 @@
 #   bash scripts/install.sh           # to use it
 #   bash scripts/install.sh --dev     # also the test tools
 #   bash scripts/install.sh --rhvoice # also RHVoice voices (needs Debian's non-free component)
+#   bash scripts/install.sh --no-neural  # without the neural voices (the `neural` extra)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 dev=0
 rhvoice=0
+neural=1
 for arg in "$@"; do
   case "$arg" in
     --dev) dev=1 ;;
     --rhvoice) rhvoice=1 ;;
-    *) echo "usage: bash scripts/install.sh [--dev] [--rhvoice]" >&2; exit 2 ;;
+    --no-neural) neural=0 ;;
+    *) echo "usage: bash scripts/install.sh [--dev] [--rhvoice] [--no-neural]" >&2; exit 2 ;;
   esac
 done
 
@@ -53,8 +56,11 @@ if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip
-if [ "$dev" -eq 1 ]; then
-  .venv/bin/python -m pip install -q -e ".[dev]"
+extras=()
+if [ "$dev" -eq 1 ]; then extras+=(dev); fi
+if [ "$neural" -eq 1 ]; then extras+=(neural); fi
+if [ "${#extras[@]}" -gt 0 ]; then
+  .venv/bin/python -m pip install -q -e ".[$(IFS=,; echo "${extras[*]}")]"
 else
   .venv/bin/python -m pip install -q -e .
 fi

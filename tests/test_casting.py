@@ -19,6 +19,7 @@ from audiobook.cli import cli
 from audiobook.engines import get_engine
 from audiobook.engines.espeak_ng import EspeakNgEngine
 from audiobook.engines.flite import FliteEngine
+from audiobook.engines.hibari import HibariEngine
 from audiobook.engines.rhvoice import RhvoiceEngine
 from audiobook.errors import UserError
 from audiobook.lexicon import load_lexicon
@@ -100,7 +101,7 @@ def test_the_memoir_cast_covers_the_memoirs_terms_and_the_shared_lexicon_none():
         ),
         (
             '[voices.Wells]\nengine = "festival"\nvoice = "kal"\n',
-            "unknown speech engine 'festival'; choose one of: rhvoice, flite, espeak-ng, pyttsx3",
+            "unknown speech engine 'festival'; choose one of: hibari, rhvoice, flite, espeak-ng, pyttsx3",
         ),
         (
             '[voices.Wells]\nengine = "flite"\nvoice = "bdl"\n',
@@ -161,9 +162,13 @@ def test_auto_cast_is_deterministic_and_every_voice_distinct():
 
 @needs_flite
 def test_auto_cast_prefers_the_best_installed_engine():
+    """The narrator gets the best engine's voice; the others the best distinct voices left
+    (hibari has one voice, so with it the rest come from the next engine)."""
     cast = auto_cast(INTERVIEW)
-    best = "rhvoice" if RhvoiceEngine.is_installed() else "flite"
-    assert {v.engine for v in cast.voices.values()} == {best}
+    classic = "rhvoice" if RhvoiceEngine.is_installed() else "flite"
+    best = "hibari" if HibariEngine.is_installed() else classic
+    assert cast.voices[NARRATOR].engine == best
+    assert {v.engine for v in cast.voices.values()} == {best, classic}
 
 
 def test_auto_cast_with_one_engine_only():

@@ -86,6 +86,18 @@ def watching(process: subprocess.Popen[Any]) -> Iterator[None]:
         _running.discard(process)
 
 
+def watch(process: subprocess.Popen[Any]) -> None:
+    """Kill `process` on a stop signal until `unwatch`: for a worker that outlives any one
+    call (engines.workers), where `watching` covers a single one."""
+    _running.add(process)
+    if _received:
+        process.kill()
+
+
+def unwatch(process: subprocess.Popen[Any]) -> None:
+    _running.discard(process)
+
+
 def outcome(error: BaseException) -> tuple[str, int]:
     """The CLI's message and exit status for a KeyboardInterrupt, or for click's Abort (which
     click raises from one): 130 for Ctrl-C, 128 + the number of another stop signal."""

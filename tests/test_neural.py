@@ -1,0 +1,104 @@
+"""Neural engines (issue 11): real speech from hibari, one model load per worker process,
+repeatable output, and the worker's failures as errors (never a hang or an orphan)."""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+import pytest
+
+from audiobook.engines import get_engine
+from audiobook.engines.hibari import HibariEngine
+from audiobook.engines.workers import POOL, Worker
+from audiobook.errors import AudiobookError, UserError
+from audiobook.loudness import measure_wav
+from audiobook.model import AUDIO_SAMPLE_RATE_HZ, VoiceSettings
+from audiobook.synthesis import synthesize_texts
+
+needs_hibari = pytest.mark.skipif(
+    not HibariEngine.is_installed(),
+    reason="hibari is not installed (bash scripts/install.sh installs the neural voices)",
+)
+HEART = VoiceSettings("hibari", "heart")
+TEXT = "The boats came in late tonight, and the whole quay smelled of tar and rain."
+
+
+def seconds(path: Path) -> float:
+    with wave.open(str(path)) as w:
+        assert (w.getframerate(), w.getnchannels(), w.getsampwidth()) == (
+            AUDIO_SAMPLE_RATE_HZ,
+            1,
+            2,
+        )
+        return w.getnframes() / w.getframerate()
+
+
+@needs_hibari
+def test_hibari_speaks_a_clip_of_the_right_kind(tmp_path: Path) -> None:
+    [clip] = synthesize_texts([TEXT], HEART, tmp_path)
+    length = seconds(clip)
+    assert 2.5 < length < 8.0, "about 14 words at a speaking pace"
+    assert measure_wav(clip).rms_dbfs > -35, "speech, not silence"
+
+
+@needs_hibari
+def test_hibari_is_repeatable_and_its_worker_is_kept(tmp_path: Path) -> None:
+    POOL.close()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = synthesize_texts([TEXT], HEART, tmp_path / "a")
+    second = synthesize_texts([TEXT], HEART, tmp_path / "b")
+    assert first[0].read_bytes() == second[0].read_bytes()
+    assert sum(len(workers) for workers in POOL.idle.values()) == 1, "one worker, loaded once"
+
+
+@needs_hibari
+def test_hibari_reads_faster_when_asked(tmp_path: Path) -> None:
+    (tmp_path / "1").mkdir()
+    (tmp_path / "2").mkdir()
+    [normal] = synthesize_texts([TEXT], HEART, tmp_path / "1")
+    [fast] = synthesize_texts([TEXT], VoiceSettings("hibari", "heart", rate=1.5), tmp_path / "2")
+    assert seconds(fast) < 0.8 * seconds(normal)
+
+
+@needs_hibari
+def test_hibari_settings_it_cannot_honour_are_user_errors() -> None:
+    engine = get_engine("hibari")
+    with pytest.raises(UserError, match="cannot change pitch"):
+        engine.check(VoiceSettings("hibari", "heart", pitch=1.2))
+    with pytest.raises(UserError, match="hibari has no voice 'bella'; choose one of: heart"):
+        engine.check(VoiceSettings("hibari", "bella"))
+
+
+@needs_hibari
+def test_a_worker_that_dies_is_an_error_and_the_next_batch_gets_a_new_one(
+    tmp_path: Path,
+) -> None:
+    POOL.close()
+    (tmp_path / "1").mkdir()
+    synthesize_texts([TEXT], HEART, tmp_path / "1")
+    [worker] = [w for workers in POOL.idle.values() for w in workers]
+    worker.process.kill()
+    worker.process.wait()
+    (tmp_path / "2").mkdir()
+    with pytest.raises(AudiobookError, match="hibari voice heart stopped"):
+        synthesize_texts([TEXT], HEART, tmp_path / "2")
+    assert not any(POOL.idle.values()), "a dead worker is never lent again"
+    [clip] = synthesize_texts([TEXT], HEART, tmp_path / "2")
+    assert seconds(clip) > 2.5
+
+
+@needs_hibari
+def test_a_voice_that_cannot_load_is_an_error_naming_it() -> None:
+    with pytest.raises(AudiobookError, match="hibari voice nobody: cannot load the voice"):
+        Worker("hibari", "nobody", {})
+
+
+@needs_hibari
+def test_closing_the_pool_ends_its_workers(tmp_path: Path) -> None:
+    synthesize_texts([TEXT], HEART, tmp_path)
+    workers = [w for ws in POOL.idle.values() for w in ws]
+    assert workers
+    POOL.close()
+    assert all(w.process.poll() is not None for w in workers)
