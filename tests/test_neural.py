@@ -3,6 +3,10 @@ repeatable output, and the worker's failures as errors (never a hang or an orpha
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
 import wave
 from pathlib import Path
 
@@ -102,3 +106,59 @@ def test_closing_the_pool_ends_its_workers(tmp_path: Path) -> None:
     assert workers
     POOL.close()
     assert all(w.process.poll() is not None for w in workers)
+
+
+def worker_pids(parent: int) -> list[int]:
+    """Neural worker processes whose parent is `parent` (from /proc)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == parent and b"audiobook.engines.neural_worker" in cmdline:
+            pids.append(int(entry.name))
+    return pids
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@needs_hibari
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])
+def test_a_stopped_build_leaves_no_neural_worker(tmp_path: Path, signum: int) -> None:
+    """SIGTERM kills the workers with the build; after SIGKILL they see their input close
+    and end by themselves."""
+    book = tmp_path / "book.md"
+    paragraph = " ".join([TEXT] * 6)
+    book.write_text(
+        "# A Long Book\n\n" + "\n\n".join(f"## Part {i}\n\n{paragraph}" for i in range(40)),
+        encoding="utf-8",
+    )
+    args = ["build", str(book), "--engine", "hibari", "--out", str(tmp_path / "out")]
+    args += ["--cache", str(tmp_path / "cache")]
+    build = subprocess.Popen([sys.executable, "-m", "audiobook", *args], stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while not workers and time.monotonic() < deadline and build.poll() is None:
+        time.sleep(0.2)
+        workers = worker_pids(build.pid)
+    assert workers, "the build started a neural worker"
+    time.sleep(1.0)  # let it speak
+    build.send_signal(signum)
+    build.wait(timeout=60)
+    if signum == signal.SIGTERM:
+        assert build.returncode == 143
+    deadline = time.monotonic() + 30
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(alive(pid) for pid in workers), "no worker outlives the build"
