@@ -26,6 +26,8 @@ from pathlib import Path
 
 from audiobook import processes
 from audiobook.engines.audio import wav_duration_s
+from audiobook.engines.hibari import HibariEngine
+from audiobook.engines.workers import POOL
 from audiobook.machine import available_cores
 from audiobook.model import NARRATOR, Cast, Chapter, Script, Segment, SegmentKind, VoiceSettings
 from audiobook.settings import Settings
@@ -35,7 +37,15 @@ SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 INTERVIEW = SEEDS / "000_bebbb2a83c2e4137.txt"
 MEMOIR = SEEDS / "003_d3de4caf663c8e66.txt"
 MEMOIR_CHAPTER_TITLE = "RETURN TO MOSCOW"
-LEXICON = Path(__file__).resolve().parents[1] / "voices" / "lexicon.toml"
+LEXICON = Settings().voices_dir / "lexicon.toml"
+# The bare neural engine: the model loaded once, every line spoken in one process and thread.
+HIBARI_BARE = """
+import sys, numpy as np, hibari
+tts = hibari.Hibari("heart", threads=1)
+lines = [l for l in open(sys.argv[1], encoding="utf-8").read().splitlines() if l.strip()]
+audio = np.concatenate([tts(line, seed=0) for line in lines])
+hibari.write_wav(sys.argv[2], audio)
+"""
 
 
 def plain_script(path: Path, start: int, chars: int) -> Script:
@@ -86,6 +96,8 @@ def bare_engine(settings: VoiceSettings, text_file: Path, out: Path) -> list[str
         return ["espeak-ng", "-v", settings.voice, "-f", str(text_file), "-w", str(out)]
     if settings.engine == "flite":
         return ["flite", "-voice", settings.voice, "-f", str(text_file), "-o", str(out)]
+    if settings.engine == "hibari":
+        return [sys.executable, "-c", HIBARI_BARE, str(text_file), str(out)]
     raise SystemExit(f"no bare command line to compare with for {settings.engine}")
 
 
@@ -110,7 +122,9 @@ def bench(name: str, script: Script, settings: VoiceSettings, jobs: int, lexicon
         config = Settings(cache_dir=tmp / "cache", jobs=jobs)
         start, cpu = time.perf_counter(), cpu_s()
         audio = synthesize_script(script, cast, config=config)
-        ours_s, ours_cpu = time.perf_counter() - start, cpu_s() - cpu
+        ours_s = time.perf_counter() - start
+        POOL.close()  # neural workers end, so their CPU time and memory are counted
+        ours_cpu = cpu_s() - cpu
         ours_audio = sum(s.duration_s for c in audio for s in c.segments)
         start = time.perf_counter()
         synthesize_script(script, cast, config=config)
@@ -123,7 +137,8 @@ def bench(name: str, script: Script, settings: VoiceSettings, jobs: int, lexicon
         f"{clips:>4} clips | bare {bare_audio:7.0f} s audio in {bare_s:6.2f} s = {bare_tp:6.0f}x"
         f" | ours {ours_audio:7.0f} s in {ours_s:6.2f} s = {ours_tp:6.0f}x"
         f" | ratio {ours_tp / bare_tp:4.2f} | CPU s bare {bare_cpu:5.1f} ours {ours_cpu:5.1f}"
-        f" | cached run {cached_s:5.2f} s",
+        f" | cached run {cached_s:5.2f} s"
+        + (f" | worker peak {POOL.peak_rss_mb:.0f} MB" if POOL.peak_rss_mb else ""),
         flush=True,
     )
 
@@ -134,10 +149,13 @@ def main() -> int:
     parser.add_argument(
         "--voice",
         action="append",
-        help="engine:voice, repeatable (default: espeak-ng:en-us, flite:kal16, flite:rms)",
+        help="engine:voice, repeatable (default: espeak-ng:en-us, flite:kal16, flite:rms, "
+        "and hibari:heart where installed)",
     )
     args = parser.parse_args()
     voices = args.voice or ["espeak-ng:en-us", "flite:kal16", "flite:rms"]
+    if not args.voice and HibariEngine.is_installed():
+        voices.append("hibari:heart")
     from audiobook.lexicon import load_lexicon
 
     lexicon = load_lexicon(LEXICON)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import resource
 import sys
 import wave
 from typing import IO, Any
@@ -30,6 +31,8 @@ def write_wav(path: str, samples: Any, rate: int) -> None:
 
 
 def reply(out: IO[bytes], answer: dict[str, Any]) -> None:
+    """One answer, with this worker's peak memory so far (for the benchmarks)."""
+    answer["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out.write(json.dumps(answer).encode("utf-8") + b"\n")
     out.flush()
 

@@ -75,6 +75,7 @@ class Worker:
             interrupts.check()  # killed by a stop signal: that is the news
             raise AudiobookError(f"{self.name} stopped: {complaint}")
         answer: dict[str, Any] = json.loads(line)
+        POOL.peak_rss_mb = max(POOL.peak_rss_mb, float(answer.get("peak_rss_mb", 0.0)))
         if "error" in answer:
             raise AudiobookError(f"{self.name}: {answer['error']}")
         return answer
@@ -109,6 +110,7 @@ class WorkerPool:
     def __init__(self) -> None:
         self.idle: dict[str, list[Worker]] = {}
         self.lock = threading.Lock()
+        self.peak_rss_mb = 0.0  # the most memory any worker has used (benchmarks report it)
 
     @contextmanager
     def lease(self, engine: str, voice: str, options: dict[str, Any]) -> Iterator[Worker]:
