@@ -16,10 +16,9 @@ from click.testing import CliRunner
 
 from audiobook.casting import auto_cast, cast_to_toml, load_cast, resolve_cast, shipped_cast_for
 from audiobook.cli import cli
-from audiobook.engines import get_engine
+from audiobook.engines import engine_class, get_engine
 from audiobook.engines.espeak_ng import EspeakNgEngine
 from audiobook.engines.flite import FliteEngine
-from audiobook.engines.hibari import HibariEngine
 from audiobook.engines.rhvoice import RhvoiceEngine
 from audiobook.errors import UserError
 from audiobook.lexicon import load_lexicon
@@ -101,7 +100,7 @@ def test_the_memoir_cast_covers_the_memoirs_terms_and_the_shared_lexicon_none():
         ),
         (
             '[voices.Wells]\nengine = "festival"\nvoice = "kal"\n',
-            "unknown speech engine 'festival'; choose one of: hibari, rhvoice, flite, espeak-ng, pyttsx3",
+            "unknown speech engine 'festival'; choose one of: hibari, piper, kokoro, rhvoice, flite, espeak-ng, pyttsx3",
         ),
         (
             '[voices.Wells]\nengine = "flite"\nvoice = "bdl"\n',
@@ -162,13 +161,15 @@ def test_auto_cast_is_deterministic_and_every_voice_distinct():
 
 @needs_flite
 def test_auto_cast_prefers_the_best_installed_engine():
-    """The narrator gets the best engine's voice; the others the best distinct voices left
-    (hibari has one voice, so with it the rest come from the next engine)."""
+    """The narrator gets the best engine's voice; the others the best distinct voices left:
+    hibari's one voice, Kokoro's one man, then the best classic engine."""
     cast = auto_cast(INTERVIEW)
     classic = "rhvoice" if RhvoiceEngine.is_installed() else "flite"
-    best = "hibari" if HibariEngine.is_installed() else classic
-    assert cast.voices[NARRATOR].engine == best
-    assert {v.engine for v in cast.voices.values()} == {best, classic}
+    neural = [e for e in ("hibari", "kokoro") if engine_class(e).is_installed()]
+    engines = [*neural, classic]
+    assert [cast.voices[s].engine for s in (NARRATOR, "Wells", "Stalin")] == engines[:3] + [
+        classic
+    ] * (3 - len(engines[:3]))
 
 
 def test_auto_cast_with_one_engine_only():

@@ -77,7 +77,7 @@ def test_unknown_engine_lists_the_choices():
 
 
 def test_registry_names_match_the_engines():
-    assert set(ENGINES) == {"espeak-ng", "flite", "hibari", "pyttsx3", "rhvoice"}
+    assert set(ENGINES) == {"espeak-ng", "flite", "hibari", "kokoro", "piper", "pyttsx3", "rhvoice"}
     assert all(cls.NAME == name for name, cls in ENGINES.items())
 
 

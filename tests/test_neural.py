@@ -8,12 +8,15 @@ import subprocess
 import sys
 import time
 import wave
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from audiobook.engines import get_engine
 from audiobook.engines.hibari import HibariEngine
+from audiobook.engines.kokoro import KokoroEngine
+from audiobook.engines.piper import PiperEngine
 from audiobook.engines.workers import POOL, Worker
 from audiobook.errors import AudiobookError, UserError
 from audiobook.loudness import measure_wav
@@ -25,6 +28,19 @@ needs_hibari = pytest.mark.skipif(
     reason="hibari is not installed (bash scripts/install.sh installs the neural voices)",
 )
 HEART = VoiceSettings("hibari", "heart")
+VOICES = [
+    pytest.param(HEART, marks=needs_hibari, id="hibari-heart"),
+    pytest.param(
+        VoiceSettings("piper", "en_US-joe-medium"),
+        marks=pytest.mark.skipif(not PiperEngine.is_installed(), reason="piper not installed"),
+        id="piper-joe",
+    ),
+    pytest.param(
+        VoiceSettings("kokoro", "jm_kumo"),
+        marks=pytest.mark.skipif(not KokoroEngine.is_installed(), reason="kokoro not installed"),
+        id="kokoro-kumo",
+    ),
+]
 TEXT = "The boats came in late tonight, and the whole quay smelled of tar and rain."
 
 
@@ -38,31 +54,39 @@ def seconds(path: Path) -> float:
         return w.getnframes() / w.getframerate()
 
 
-@needs_hibari
-def test_hibari_speaks_a_clip_of_the_right_kind(tmp_path: Path) -> None:
-    [clip] = synthesize_texts([TEXT], HEART, tmp_path)
+@pytest.mark.parametrize("voice", VOICES)
+def test_a_neural_voice_speaks_a_clip_of_the_right_kind(
+    tmp_path: Path, voice: VoiceSettings
+) -> None:
+    [clip] = synthesize_texts([TEXT], voice, tmp_path)
     length = seconds(clip)
     assert 2.5 < length < 8.0, "about 14 words at a speaking pace"
     assert measure_wav(clip).rms_dbfs > -35, "speech, not silence"
 
 
-@needs_hibari
-def test_hibari_is_repeatable_and_its_worker_is_kept(tmp_path: Path) -> None:
+@pytest.mark.parametrize("voice", VOICES)
+def test_a_neural_voice_is_repeatable_and_its_worker_is_kept(
+    tmp_path: Path, voice: VoiceSettings
+) -> None:
+    """The same bytes from the same worker and from a new one (cache, resume and parallel
+    runs depend on it); one worker serves every batch of a voice in turn."""
     POOL.close()
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    first = synthesize_texts([TEXT], HEART, tmp_path / "a")
-    second = synthesize_texts([TEXT], HEART, tmp_path / "b")
-    assert first[0].read_bytes() == second[0].read_bytes()
+    for name in "abc":
+        (tmp_path / name).mkdir()
+    first = synthesize_texts([TEXT], voice, tmp_path / "a")
+    again = synthesize_texts([TEXT], voice, tmp_path / "b")
     assert sum(len(workers) for workers in POOL.idle.values()) == 1, "one worker, loaded once"
+    POOL.close()
+    fresh = synthesize_texts([TEXT], voice, tmp_path / "c")
+    assert first[0].read_bytes() == again[0].read_bytes() == fresh[0].read_bytes()
 
 
-@needs_hibari
-def test_hibari_reads_faster_when_asked(tmp_path: Path) -> None:
+@pytest.mark.parametrize("voice", VOICES)
+def test_a_neural_voice_reads_faster_when_asked(tmp_path: Path, voice: VoiceSettings) -> None:
     (tmp_path / "1").mkdir()
     (tmp_path / "2").mkdir()
-    [normal] = synthesize_texts([TEXT], HEART, tmp_path / "1")
-    [fast] = synthesize_texts([TEXT], VoiceSettings("hibari", "heart", rate=1.5), tmp_path / "2")
+    [normal] = synthesize_texts([TEXT], voice, tmp_path / "1")
+    [fast] = synthesize_texts([TEXT], replace(voice, rate=1.5), tmp_path / "2")
     assert seconds(fast) < 0.8 * seconds(normal)
 
 
@@ -162,3 +186,24 @@ def test_a_stopped_build_leaves_no_neural_worker(tmp_path: Path, signum: int) ->
     while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not any(alive(pid) for pid in workers), "no worker outlives the build"
+
+
+LISTS_VOICES = """
+import sys
+from audiobook.engines import ENGINES, get_engine
+from audiobook.engines.neural import NeuralEngine
+for name, cls in ENGINES.items():
+    if issubclass(cls, NeuralEngine) and cls.is_installed():
+        engine = get_engine(name)
+        for voice in engine.voices():
+            engine.check(__import__("audiobook.model").model.VoiceSettings(name, voice.id))
+print("onnxruntime" in sys.modules)
+"""
+
+
+def test_the_models_library_is_loaded_only_in_workers() -> None:
+    """onnxruntime (with its telemetry, switched off in the workers) never loads in the
+    main process: listing and checking every neural voice imports none of it."""
+    done = subprocess.run([sys.executable, "-c", LISTS_VOICES], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

@@ -8,6 +8,8 @@ from audiobook.engines.base import Engine, VoiceInfo
 from audiobook.engines.espeak_ng import EspeakNgEngine
 from audiobook.engines.flite import FliteEngine
 from audiobook.engines.hibari import HibariEngine
+from audiobook.engines.kokoro import KokoroEngine
+from audiobook.engines.piper import PiperEngine
 from audiobook.engines.pyttsx3 import Pyttsx3Engine
 from audiobook.engines.rhvoice import RhvoiceEngine
 from audiobook.errors import UserError
@@ -15,7 +17,15 @@ from audiobook.settings import Settings
 
 ENGINES: dict[str, type[Engine]] = {
     cls.NAME: cls
-    for cls in (HibariEngine, RhvoiceEngine, FliteEngine, EspeakNgEngine, Pyttsx3Engine)
+    for cls in (
+        HibariEngine,
+        PiperEngine,
+        KokoroEngine,
+        RhvoiceEngine,
+        FliteEngine,
+        EspeakNgEngine,
+        Pyttsx3Engine,
+    )
 }
 
 __all__ = ["ENGINES", "Engine", "VoiceInfo", "engine_class", "get_engine", "installed_engines"]

@@ -38,6 +38,9 @@ def reply(out: IO[bytes], answer: dict[str, Any]) -> None:
 
 
 def main() -> None:
+    # onnxruntime sends usage telemetry from Linux too (DNS lookups every few seconds,
+    # measured), unless this is set before it loads; it reads it in C, hence putenv.
+    os.putenv("ORT_DISABLE_TELEMETRY", "1")
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # what libraries print is not an answer
     engine, voice, options = json.loads(sys.argv[1])

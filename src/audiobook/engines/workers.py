@@ -109,6 +109,7 @@ class WorkerPool:
 
     def __init__(self) -> None:
         self.idle: dict[str, list[Worker]] = {}
+        self.starting: dict[str, threading.Lock] = {}
         self.lock = threading.Lock()
         self.peak_rss_mb = 0.0  # the most memory any worker has used (benchmarks report it)
 
@@ -118,8 +119,12 @@ class WorkerPool:
         with self.lock:
             workers = self.idle.setdefault(key, [])
             worker = workers.pop() if workers else None
+            starting = self.starting.setdefault(key, threading.Lock())
         if worker is None:
-            worker = Worker(engine, voice, options)
+            # One load at a time per voice: a model's first load may build files in a
+            # cache (Kokoro's), which two loads at once break.
+            with starting:
+                worker = Worker(engine, voice, options)
         try:
             yield worker
         except BaseException:
