@@ -207,3 +207,11 @@ def test_the_models_library_is_loaded_only_in_workers() -> None:
     done = subprocess.run([sys.executable, "-c", LISTS_VOICES], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+@pytest.mark.skipif(not KokoroEngine.is_installed(), reason="kokoro not installed")
+def test_kokoro_refuses_a_rate_it_cannot_read_at() -> None:
+    engine = get_engine("kokoro")
+    engine.check(VoiceSettings("kokoro", "jm_kumo", rate=2.0))
+    with pytest.raises(UserError, match=r"reads at 0\.5 to 2 times its pace, not 2\.5"):
+        engine.check(VoiceSettings("kokoro", "jm_kumo", rate=2.5))

@@ -16,9 +16,12 @@ from typing import Any
 
 from audiobook.engines.base import VoiceInfo
 from audiobook.engines.neural import NeuralEngine, one_thread_session
+from audiobook.errors import UserError
+from audiobook.model import VoiceSettings
 
 LANGUAGE = "en-us"  # what these voices are asked to speak
 GENDERS = {"f": "female", "m": "male"}
+SPEED_RANGE = (0.5, 2.0)  # what Kokoro accepts
 
 
 def voices_file() -> str:
@@ -43,6 +46,15 @@ class KokoroEngine(NeuralEngine):
         with np.load(voices_file()) as data:
             names = sorted(data.files)
         return [VoiceInfo(self.NAME, n, LANGUAGE, GENDERS.get(n[1:2]), n) for n in names]
+
+    def check(self, settings: VoiceSettings) -> None:
+        low, high = SPEED_RANGE
+        if not low <= settings.rate <= high:
+            raise UserError(
+                f"kokoro voice {settings.voice!r} reads at {low:g} to {high:g} times its pace, "
+                f"not {settings.rate:g}; choose a rate in that range (or --rate below {high:g})"
+            )
+        super().check(settings)
 
     def cast_candidates(self, language: str = "en") -> list[str]:
         # Only the male voice: it is what Kokoro adds to a cast (a second natural voice
