@@ -13,7 +13,7 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -45,7 +45,6 @@ from audiobook.model import (
     Script,
 )
 from audiobook.planning import (
-    FileJob,
     PlannedChapter,
     chapter_audio_key,
     chapter_entry,
@@ -140,7 +139,6 @@ def _write_chapter_file(writer: ChapterWriter, output: ChapterOutput, temps: lis
 class _ChapterState:
     """One chapter in flight: its plan, its rendered audio once needed, its files."""
 
-    audio: ChapterAudio
     plan: ChapterPlan
     planned: PlannedChapter
     marks: tuple[Mark, ...]
@@ -293,7 +291,7 @@ class _Builder:
         planned = PlannedChapter(
             chapter.index, chapter_display_name(chapter), stem, plan.duration_s, key
         )
-        state = _ChapterState(audio, plan, planned, tuple(chapter_marks(plan)))
+        state = _ChapterState(plan, planned, tuple(chapter_marks(plan)))
         with self.lock:
             jobs = plan_outputs(self.manifest, planned, self.chapter_writers, self.present)
         for job, writer in zip(jobs, self.chapter_writers, strict=True):
@@ -306,7 +304,7 @@ class _Builder:
                 )
                 write_atomically([dest], partial(_write_chapter_file, writer, output))
                 state.written.append(dest)
-            self._replaced(job, self.manifest.names_except(chapter=chapter.index))
+            self._replaced(job.names, job.stale, chapter=chapter.index)
             state.files[job.writer] = job.names[0]
         with self.lock:  # saved per chapter, so a failed build keeps what it did
             old = self.manifest.chapters.get(chapter.index)
@@ -323,13 +321,21 @@ class _Builder:
     def _sizes(self, names: Iterable[str]) -> dict[str, int]:
         return {name: (self.folder / name).stat().st_size for name in names}
 
-    def _replaced(self, job: FileJob, claimed: set[str]) -> None:
-        """Note the job's files as present; delete the files it replaces, unless another
-        entry of the manifest (`claimed`) lists them too."""
-        with self.lock:
-            self.present.update(job.names)
-            for name in job.stale:
-                if name not in job.names and name not in claimed:
+    def _replaced(
+        self,
+        names: Sequence[str],
+        stale: Sequence[str],
+        *,
+        chapter: int | None = None,
+        book: str | None = None,
+    ) -> None:
+        """Note `names` as present; delete the `stale` files they replace, unless another
+        entry of the manifest than this chapter's or book writer's lists them too."""
+        with self.lock:  # other chapters' threads write the manifest meanwhile
+            claimed = self.manifest.names_except(chapter=chapter, book=book)
+            self.present.update(names)
+            for name in stale:
+                if name not in names and name not in claimed:
                     if remove_file(self.folder, name):
                         self.present.discard(name)
 
@@ -413,7 +419,7 @@ class _Builder:
                     output = replace(output, chapters=chapters)
                 write_atomically(dests, partial(writer.write, output))
                 result.written += dests
-            self._replaced(job, self.manifest.names_except(book=entry_name))
+            self._replaced(job.names, job.stale, book=entry_name)
             sizes = self._sizes(job.names)
             self.manifest.book[entry_name] = BookEntry(
                 job.names, job.key, tuple(sizes[name] for name in job.names)
@@ -428,9 +434,8 @@ class _Builder:
         """The whole book supersedes a partial one of the same writer: its files go."""
         superseded = self.manifest.book.pop(writer.NAME + PARTIAL_ENTRY, None)
         if superseded is not None:
-            stale = tuple(n for n in superseded.names if writer.could_have_written(n))
-            job = FileJob(writer.NAME, names, "", True, stale)
-            self._replaced(job, self.manifest.names_except())
+            stale = [n for n in superseded.names if writer.could_have_written(n)]
+            self._replaced(names, stale, book=writer.NAME)
 
     def _stream_audio(self) -> Iterator[Path]:
         """This build's chapters' finished audio in order, one at a time: each is rendered

@@ -251,8 +251,7 @@ _FAR_OFF = 10  # a last numeral this far beyond the chapters is text ("C. VERNON
 
 
 def numeral_value(block: Block) -> int | None:
-    text = block.text.strip().rstrip(".")
-    return int(text) if text.isdigit() else roman_to_int(text.upper())
+    return parse_numeral_line(block.text.strip().rstrip("."))
 
 
 def demote_stray_numerals(blocks: Sequence[Block]) -> list[Block]:

@@ -49,8 +49,6 @@ def reading_options(f):  # type: ignore[no-untyped-def]
 
     @functools.wraps(f)
     def command(*args, title, author, layout, language, **kwargs):  # type: ignore[no-untyped-def]
-        from audiobook.model import ReadOptions
-
         reading = ReadOptions(title, author, layout, checked_language(language))
         return f(*args, reading=reading, **kwargs)
 
@@ -130,7 +128,7 @@ def script_command(
     if output is None:
         click.echo(text)
     else:
-        write_text_atomically(output, text if text.endswith("\n") else text + "\n")
+        write_script_file(output, text if text.endswith("\n") else text + "\n")
 
 
 @cli.command("inspect")
@@ -146,13 +144,13 @@ def inspect_command(file: Path | None, removed: bool, reading: ReadOptions) -> N
     click.echo(removed_table(script) if removed else summary_tables(script))
 
 
-def write_text_atomically(path: Path, text: str) -> None:
+def write_script_file(path: Path, text: str) -> None:
     """Never leave a half-written file behind (the build's temp, fsync and rename)."""
-    from audiobook.bookfolder import write_atomically
+    from audiobook.bookfolder import write_text_atomically
 
     check_output_file(path)
     try:
-        write_atomically([path], lambda temps: temps[0].write_text(text, encoding="utf-8"))
+        write_text_atomically(path, text)
     except OSError as e:
         raise UserError(f"{path}: cannot write ({e.strerror})") from e
 

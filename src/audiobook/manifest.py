@@ -57,10 +57,6 @@ class Manifest:
     chapters: dict[int, ChapterEntry] = field(default_factory=dict)
     book: dict[str, BookEntry] = field(default_factory=dict)
 
-    def names(self) -> set[str]:
-        """Every file name the manifest says a build wrote."""
-        return set(self.sizes())
-
     def names_except(self, *, chapter: int | None = None, book: str | None = None) -> set[str]:
         """The names every other entry lists: files never to delete as this entry's old ones."""
         names = {f.name for i, e in self.chapters.items() if i != chapter for f in e.files.values()}

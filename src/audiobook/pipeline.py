@@ -107,10 +107,15 @@ def drop_silent_chapters(
     or by their place in a script. A hand-edited script's chapter whose lines were all
     deleted is left out, not refused: deleting them says plainly it is not to be read, and
     the rest of the book can still be built. With none left, load_script's error says so."""
-    silent = [(i, c) for i, c in enumerate(chapters, start=1) if not says_something(c)]
-    if silent and len(silent) < len(chapters):
+    kept: list[Chapter] = []
+    silent: list[tuple[int, Chapter]] = []
+    for place, chapter in enumerate(chapters, start=1):
+        if says_something(chapter):
+            kept.append(chapter)
+        else:
+            silent.append((place, chapter))
+    if silent and kept:
         log.warning("%s: %s", source, silent_chapters_note(silent, by_line=by_line))
-    kept = [c for c in chapters if says_something(c)]
     return tuple(replace(chapter, index=index) for index, chapter in enumerate(kept, start=1))
 
 

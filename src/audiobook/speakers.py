@@ -83,11 +83,11 @@ class LabelForm:
             return self.template.replace("{name}", f"(?P<name>{self.name_pattern})")
         return self.template.replace("{name}", f"(?:{names})").replace("(?P<aside>", "(?:")
 
-    @property
+    @functools.cached_property  # asked for every paragraph and form: built once
     def at_start(self) -> re.Pattern[str]:
         return _compiled(rf"^{SECTION_NUMBER}{self.pattern()}{self.follow}")
 
-    @property
+    @functools.cached_property
     def inside(self) -> re.Pattern[str]:
         """The label after a sentence's end inside a paragraph."""
         return _compiled(rf"(?<=[.!?…\"”])\s+{SECTION_NUMBER}{self.pattern()}{self.follow}")

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from audiobook.engines.base import Engine, check_ranges
+from audiobook.engines.base import Engine
 from audiobook.engines.workers import POOL
 from audiobook.errors import UserError
 from audiobook.model import VoiceSettings
@@ -59,7 +59,6 @@ class NeuralEngine(Engine):
         return {}
 
     def check(self, settings: VoiceSettings) -> None:
-        check_ranges(settings)
         if settings.pitch != 1.0:
             raise UserError(
                 f"{self.NAME} voice {settings.voice!r} cannot change pitch; set pitch = 1.0"

@@ -59,7 +59,6 @@ DIRECTION_NOUNS = (
     "Flourish|Alarum|Alarums|Sennet|Trumpets|Hautboys|Music|Thunder|Curtain|Dies|Dying|Retreat|"
     "Excursions"
 )
-DIRECTION_WORDS = f"{DIRECTION_VERBS}|{DIRECTION_NOUNS}"
 DIRECTION_LINE_RE = re.compile(
     rf"^_?(?:{DIRECTION_VERBS})\b|^_?(?:{DIRECTION_NOUNS})(?:\.|\s+(?:within|without|heard|plays?|"
     r"sounds?)\b|_?$)|^\[[^\]]*\]?$|^_[^_]+_\.?$|^\([^)]*\)?$"
