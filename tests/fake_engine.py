@@ -29,14 +29,14 @@ if "CRASH" in text:
 if "FLAKY" in text and not flaky.exists():
     flaky.touch()
     sys.exit("fake-tts: lost its voice, just this once")
-frames = int(22050 * 0.02 * len(text))
+frames = int(24000 * 0.02 * len(text))
 tone = bytearray()
 for i in range(frames):
     tone += int(8000 * math.sin(i / 8)).to_bytes(2, "little", signed=True)
 with wave.open(out, "wb") as w:
     w.setnchannels(1)
     w.setsampwidth(2)
-    w.setframerate(22050)
+    w.setframerate(24000)
     w.writeframes(bytes(tone))
 """
 VOICE = VoiceSettings("fake-tts", "plain")

@@ -264,7 +264,7 @@ def check_audio_file(path: Path, *, track: str, album: str, artist: str | None) 
     stream = info["streams"][0]
     assert (stream["codec_name"], stream["sample_rate"], stream["channels"]) == (
         "mp3",
-        "22050",
+        "24000",
         1,
     )
     audio = mutagen.File(path)

@@ -135,7 +135,7 @@ def test_a_whole_clip_is_valid_and_its_header_gives_its_length(tmp_path: Path) -
 )
 def test_a_clip_in_another_format_is_damaged(tmp_path: Path, rate: int, channels: int) -> None:
     path = write_clip(tmp_path / "a.wav", 1000, rate=rate, channels=channels)
-    with pytest.raises(DamagedClipError, match=r"clips are 22050 Hz mono 16-bit PCM"):
+    with pytest.raises(DamagedClipError, match=r"clips are 24000 Hz mono 16-bit PCM"):
         clip_frames(path)
 
 

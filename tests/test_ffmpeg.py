@@ -113,15 +113,6 @@ def test_render_levelled_filters_streamed_pcm_into_the_same_wav_every_time(
     assert all(abs(b / 2 - a) <= 1 for a, b in zip(after, before, strict=True))
 
 
-def test_resample_pcm_brings_raw_audio_to_the_clip_rate(tmp_path: Path) -> None:
-    source, target = tmp_path / "in.s16", tmp_path / "out.s16"
-    source.write_bytes(b"\x10\x00" * 16000)  # one second at 16 kHz
-    ffmpeg.resample_pcm(source, target, rate_hz=16000, gain=0.5)
-    out = target.read_bytes()
-    assert len(out) // 2 == pytest.approx(AUDIO_SAMPLE_RATE_HZ, abs=64)
-    assert out[2000:2002] == b"\x08\x00"  # 16 * 0.5, away from the edges
-
-
 def test_convert_clip_makes_any_audio_a_clip(tone: Path, tmp_path: Path) -> None:
     mp3 = tmp_path / "in.mp3"
     ffmpeg.encode_mp3(tone, mp3, metadata=ffmetadata({}, ()))
@@ -192,11 +183,7 @@ def test_paths_are_never_options_urls_or_patterns(
     made[out / "-clip.wav"] = TONE_S
     ffmpeg.cut_preview(url, out / "-preview.mp3", length_s=1.0, fade_s=0.25, fmt="mp3")
     made[out / "-preview.mp3"] = 1.0
-    raw = out / "-raw.s16"
-    raw.write_bytes(bytes(32000))
-    ffmpeg.resample_pcm(raw, out / "-raw-out.s16", rate_hz=16000)
 
-    assert (out / "-raw-out.s16").stat().st_size // 2 == pytest.approx(AUDIO_SAMPLE_RATE_HZ, abs=64)
     for path, seconds in made.items():
         assert duration_s(path) == pytest.approx(seconds, abs=0.1), path
     assert sorted(p.name for p in Path.cwd().iterdir()) == ["-out", "concat:-tone.wav", "cover.png"]

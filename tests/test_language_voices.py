@@ -86,7 +86,7 @@ def test_language_codes(tag: str, code: str, iso2: str, bcp47: str) -> None:
 def test_a_german_script_gets_german_voices_one_per_speaker(language: str, caplog) -> None:
     cast = auto_cast(script_in(language, "Anna", "Bernd", "Clara"))
     assert list(cast.voices.values()) == [
-        VoiceSettings("espeak-ng", voice) for voice in ("de", "de+f5", "de+m2", "de+f1")
+        VoiceSettings("espeak-ng", voice) for voice in ("de", "de+f5", "de+m8", "de+f1")
     ]
     espeak = get_engine("espeak-ng")
     assert all(espeak.speaks(v.voice, "de") for v in cast.voices.values())
@@ -96,8 +96,8 @@ def test_a_german_script_gets_german_voices_one_per_speaker(language: str, caplo
 
 @needs_espeak
 def test_the_german_voices_really_sound_different(tmp_path: Path) -> None:
-    """Variants, not names: median pitch or brightness differ by more than 8 % (measured
-    22-47 % between these four)."""
+    """Variants, not names: every pair differs in median pitch or in timbre by more than the
+    same voice does on other sentences (audio_checks.VoiceDifference)."""
     cast = auto_cast(script_in("de", "Anna", "Bernd", "Clara"))
     prints = {}
     for speaker, settings in cast.voices.items():
@@ -107,7 +107,8 @@ def test_the_german_voices_really_sound_different(tmp_path: Path) -> None:
     pairs = [(a, b) for a in prints for b in prints if a < b]
     assert len(pairs) == 6
     for a, b in pairs:
-        assert voice_difference(prints[a], prints[b]) > 0.08, (a, b, prints[a], prints[b])
+        difference = voice_difference(prints[a], prints[b])
+        assert difference.distinct, f"{a} ({prints[a]}) and {b} ({prints[b]}): {difference}"
     assert prints["Anna"].pitch_hz > 1.5 * prints[NARRATOR].pitch_hz  # +f5: a woman's pitch
 
 

@@ -167,15 +167,15 @@ def test_script_is_spoken_in_each_speakers_voice(tmp_path):
     for segment_audio, segment in zip(first.segments, first.chapter.segments, strict=True):
         assert segment_audio.chapter_index == 1
         assert all(p.is_relative_to(tmp_path) for p in segment_audio.clips)
-        assert_speech(segment_audio.clips, segment.text)  # 22,050 Hz mono 16-bit, plausible
+        assert_speech(segment_audio.clips, segment.text)  # 24 kHz mono 16-bit, plausible
         total = 0.0
         for clip in segment_audio.clips:
             with wave.open(str(clip)) as f:
                 total += f.getnframes() / AUDIO_SAMPLE_RATE_HZ
         assert segment_audio.duration_s == pytest.approx(total)
     narrator, wells, stalin = (voice_print(first.segments[i].clips) for i in (1, 2, 3))
-    assert voice_difference(narrator, wells) > 0.1
-    assert voice_difference(wells, stalin) > 0.1
+    assert voice_difference(narrator, wells).distinct
+    assert voice_difference(wells, stalin).distinct
     assert (
         progress[-1][0]
         == progress[-1][1]

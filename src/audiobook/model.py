@@ -160,7 +160,11 @@ class Script:
 # ---------------------------------------------------------------- audio half
 
 # Every engine's output is converted to this one format before anything else sees it.
-AUDIO_SAMPLE_RATE_HZ = 22050
+# 24 kHz is the highest rate any voice here speaks at (hibari, Kokoro, RHVoice), so no voice
+# loses anything to it; every other voice (flite 8-16 kHz, espeak-ng and Piper 22.05 kHz) is
+# resampled up once, and a cast that mixes them needs no second conversion. Opus encodes
+# 24 kHz as it is.
+AUDIO_SAMPLE_RATE_HZ = 24000
 AUDIO_CHANNELS = 1
 AUDIO_SAMPLE_WIDTH_BYTES = 2  # signed 16-bit little-endian PCM
 

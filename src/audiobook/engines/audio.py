@@ -1,6 +1,6 @@
 """Converts every engine's output to the one clip format the rest of the pipeline reads.
 
-The format is model.AUDIO_*: mono, signed 16-bit, 22,050 Hz WAV. Clips are also trimmed of
+The format is model.AUDIO_*: mono, signed 16-bit, 24 kHz WAV. Clips are also trimmed of
 the silence engines put before and after speech, so the pauses the stitcher inserts
 (model.Pauses) are the pauses the listener hears, whichever engine spoke.
 """
@@ -8,7 +8,6 @@ the silence engines put before and after speech, so the pauses the stitcher inse
 from __future__ import annotations
 
 import array
-import math
 import sys
 import wave
 from collections.abc import Iterator, Sequence
@@ -23,9 +22,6 @@ from audiobook.model import AUDIO_CHANNELS, AUDIO_SAMPLE_RATE_HZ, AUDIO_SAMPLE_W
 SILENCE_THRESHOLD = 64
 # Silence kept before and after speech so soft onsets and releases are not clipped.
 TRIM_MARGIN_MS = 20
-# Silence around each clip when many are resampled in one stream: far longer than the
-# resampling filter reaches (input samples).
-RESAMPLE_GUARD_SAMPLES = 1024
 
 
 def wav_duration_s(path: Path) -> float:
@@ -53,37 +49,24 @@ def read_raw(path: Path) -> RawAudio | None:
         return None  # not PCM WAV (AIFF, extensible WAV …): ffmpeg reads anything
 
 
-def resample(clips: Sequence[bytes], rate: int, work_dir: Path, gain: float = 1.0) -> list[bytes]:
-    """Mono 16-bit clips at `rate` converted to the clip rate by one ffmpeg run for all.
+def resample(frames: bytes, rate: int, gain: float = 1.0) -> bytes:
+    """Mono 16-bit samples at `rate` brought to the clip rate, `gain` applied first.
 
-    A process per clip would cost more than a fast engine's synthesis (flite kal16), and
-    one with many inputs is not much cheaper. So the clips go through one stream, each
-    placed at a sample offset where input and output sample grids meet and surrounded by
-    silence longer than the resampling filter: every clip then comes out byte for byte as
-    it would alone, whatever else shares the stream.
+    SoX's resampler (the one ffmpeg's `resampler=soxr` uses), called on each clip alone and
+    in this process: a clip's bytes then never depend on which others were synthesised with
+    it, and no ffmpeg process is started (which cost more than flite's synthesis). ffmpeg's
+    soxr on many clips in one stream changed samples by one step with their place in it.
     """
-    step = math.gcd(rate, AUDIO_SAMPLE_RATE_HZ)
-    grid_in, grid_out = rate // step, AUDIO_SAMPLE_RATE_HZ // step
-    guard = -(-RESAMPLE_GUARD_SAMPLES // grid_in) * grid_in
-    stream = bytearray(bytes(guard * AUDIO_SAMPLE_WIDTH_BYTES))
-    places = []
-    for frames in clips:
-        count = len(frames) // AUDIO_SAMPLE_WIDTH_BYTES
-        padded = -(-(count + guard) // grid_in) * grid_in
-        places.append((len(stream) // AUDIO_SAMPLE_WIDTH_BYTES, count))
-        stream += frames + bytes((padded - count) * AUDIO_SAMPLE_WIDTH_BYTES)
-    # Files, not pipes: pumping tens of megabytes through a pipe costs Python more CPU.
-    source, target = work_dir / f"stream-{rate}.s16", work_dir / "stream-out.s16"
-    source.write_bytes(stream)
-    ffmpeg.resample_pcm(source, target, rate_hz=rate, gain=gain)
-    out = target.read_bytes()
-    width = AUDIO_SAMPLE_WIDTH_BYTES
-    result = []
-    for start, count in places:
-        first = start // grid_in * grid_out
-        length = -(-count * grid_out // grid_in)
-        result.append(out[first * width : (first + length) * width])
-    return result
+    import numpy as np
+    import soxr
+
+    samples = np.frombuffer(frames, dtype="<i2")
+    if gain != 1.0:
+        scaled = np.rint(samples.astype(np.float64) * gain)
+        samples = np.clip(scaled, -32768, 32767).astype("<i2")
+    if rate != AUDIO_SAMPLE_RATE_HZ and len(samples):
+        samples = soxr.resample(samples, rate, AUDIO_SAMPLE_RATE_HZ, quality="HQ")
+    return samples.astype("<i2").tobytes()
 
 
 def trim_silence(frames: bytes) -> bytes:
@@ -120,13 +103,10 @@ def to_clips(
 ) -> None:
     """Turn engine output files into trimmed clip-format WAVs at `targets`.
 
-    Clips already in the clip format are only trimmed, here; mono 16-bit clips at another
-    rate go through one ffmpeg run per rate (`resample`); anything else is converted file
-    by file.
+    Mono 16-bit WAVs (what every engine here writes) are resampled in this process; anything
+    else (AIFF, stereo, float) is converted by ffmpeg, file by file.
     """
-    frames: dict[int, bytes] = {}
-    by_rate: dict[int, list[int]] = {}
-    for i, path in enumerate(raw):
+    for i, (path, target) in enumerate(zip(raw, targets, strict=True)):
         audio = read_raw(path)
         if audio is None:
             converted = work_dir / f"converted-{i}.wav"
@@ -134,14 +114,7 @@ def to_clips(
             audio = read_raw(converted)
             if audio is None or audio.rate != AUDIO_SAMPLE_RATE_HZ:
                 raise AudiobookError(f"ffmpeg did not convert {path.name} to the clip format")
-            frames[i] = audio.frames
-        elif audio.rate == AUDIO_SAMPLE_RATE_HZ and gain == 1.0:
-            frames[i] = audio.frames
+            frames = audio.frames
         else:
-            by_rate.setdefault(audio.rate, []).append(i)
-            frames[i] = audio.frames
-    for rate, indexes in by_rate.items():
-        resampled = resample([frames[i] for i in indexes], rate, work_dir, gain)
-        frames.update(zip(indexes, resampled, strict=True))
-    for i, target in enumerate(targets):
-        write_clip(target, trim_silence(frames[i]))
+            frames = resample(audio.frames, audio.rate, gain)
+        write_clip(target, trim_silence(frames))

@@ -24,21 +24,22 @@ NORMAL_PITCH = 50  # -p 0..99
 NORMAL_AMPLITUDE = 100  # -a 0..200
 GENDERS = {"M": "male", "F": "female"}
 PROBE_TEXT = "Testing the voice."
-# Automatic casting in English: accent plus variant. The plain accents all share one ~100 Hz
-# timbre, the variants change pitch and spectrum, so these sound like different people.
+# Automatic casting in English: accent plus variant. The plain accents share one ~100 Hz
+# timbre; these differ pairwise by at least 8 % in median pitch or 3.5 dB in spectral
+# envelope (tests/audio_checks.voice_print, on the same two sentences; the same voice on
+# other sentences varies by up to 2 dB), so they sound like different people.
 ENGLISH_CAST_VOICES = (
     "en-us",
     "en-gb-x-rp+m7",
-    "en-gb-scotland+m2",
-    "en-us+klatt",
-    "en-029+m3",
+    "en-gb-scotland+m8",
+    "en-029+iven",
+    "en-us+michel",
+    "en-gb-scotland+Andy",
 )
-# Other languages have one voice each: the variants make the people. Measured on the same
-# two sentences in de, fr, es, it, ru, nl, pl, pt and sv (tests/audio_checks.voice_print):
-# every pair differs by at least 10 % in median pitch or brightness (zero crossings), the
-# first four by at least 21 %. German: plain 102 Hz, +f5 190 Hz, +m2 100 Hz but 42 % brighter,
-# +f1 167 Hz, +klatt4 21 % darker, +f4 167 Hz, +m8 86 Hz, +klatt 10 % darker.
-CAST_VARIANTS = ("", "+f5", "+m2", "+f1", "+klatt4", "+f4", "+m8", "+klatt")
+# Other languages have one voice each: the variants make the people, every pair as distinct
+# as the English ones (measured in de, fr, es and ru). German: plain 100 Hz, +f5 194 Hz,
+# +m8 85 Hz, +f1 171 Hz, +iven 100 Hz but 5.9 dB apart in timbre, +michel, +Andy, +steph.
+CAST_VARIANTS = ("", "+f5", "+m8", "+f1", "+iven", "+michel", "+Andy", "+steph")
 # Languages espeak-ng 1.51 speaks (`espeak-ng --voices`, primary subtags), for saying what to
 # install where it is missing. ISO 639-1 where there is a code; zh and no select cmn and nb.
 SPOKEN_LANGUAGES = frozenset(
