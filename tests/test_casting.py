@@ -33,6 +33,7 @@ from audiobook.model import (
     VoiceSettings,
 )
 from audiobook.pipeline import load_script
+from audiobook.settings import Settings
 from audiobook.synthesis import synthesize_texts
 from tests.audio_checks import voice_difference, voice_print
 
@@ -179,6 +180,35 @@ def test_auto_cast_with_one_engine_only():
         auto_cast(INTERVIEW, engine="sam")
 
 
+@needs_flite
+def test_a_draft_casts_only_fast_voices(tmp_path):
+    """--draft: automatic casting and a cast's `prefer` skip the neural voices, so a quick
+    listen takes seconds; a voice a cast names as its own is still used."""
+    draft = Settings(draft=True, cache_dir=tmp_path)
+    assert all(
+        engine_class(v.engine).FAST for v in auto_cast(INTERVIEW, config=draft).voices.values()
+    )
+    shipped = load_cast(VOICES / "wells-stalin.toml", INTERVIEW, draft)
+    assert shipped.voices[NARRATOR] == VoiceSettings("flite", "slt")
+    if engine_class("hibari").is_installed():
+        assert (
+            load_cast(VOICES / "wells-stalin.toml", INTERVIEW).voices[NARRATOR].engine == "hibari"
+        )
+        own = write(tmp_path, '[voices.Narrator]\nengine = "hibari"\nvoice = "heart"\n')
+        assert load_cast(own, INTERVIEW, draft).voices[NARRATOR].engine == "hibari"
+
+
+@needs_flite
+def test_cast_command_with_draft_prints_classic_voices(tmp_path):
+    text = tmp_path / "play.txt"
+    text.write_text("WELLS: Good morning.\n\nSTALIN: Good morning to you.\n", "utf-8")
+    result = CliRunner().invoke(cli, ["cast", "--draft", str(text)])
+    assert result.exit_code == 0, result.output
+    engines = set(re.findall(r'engine = "([^"]+)"', result.output))
+    assert engines
+    assert all(engine_class(e).FAST for e in engines)
+
+
 @pytest.mark.parametrize("engine", [None, "espeak-ng"])
 def test_auto_cast_voices_really_sound_different(tmp_path, engine):
     """Not just different names: pitch or timbre differ by more than the same voice's do on
@@ -217,10 +247,30 @@ def test_voices_command_lists_voices_and_missing_engines(monkeypatch):
     result = CliRunner().invoke(cli, ["voices", "--language", "en"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].split() == ["ENGINE", "VOICE", "LANGUAGE", "GENDER", "NAME"]
+    assert lines[0].split() == ["ENGINE", "VOICE", "LANGUAGE", "GENDER", "RATE", "SPEED", "NAME"]
     if FliteEngine.is_installed():
-        assert re.search(r"^flite\s+slt\s+en-us\s+female", result.output, re.M)
+        assert re.search(r"^flite\s+slt\s+en-us\s+female\s+16 kHz\s+~93x", result.output, re.M)
+        assert re.search(r"^flite\s+kal\s+en-us\s+male\s+8 kHz\s+~530x", result.output, re.M)
+    if engine_class("hibari").is_installed():
+        assert re.search(r"^hibari\s+heart\s+en-us\s+female\s+24 kHz\s+~190x", result.output, re.M)
+    if engine_class("piper").is_installed():
+        assert re.search(
+            r"^piper\s+en_US-joe-medium\s+en-us\s+male\s+22.05 kHz", result.output, re.M
+        )
     assert "rhvoice: not installed; apt-get install rhvoice rhvoice-english" in result.output
+    assert "SPEED: seconds of audio per second on one core" in result.output
+
+
+@needs_flite
+def test_voices_measure_times_each_voice_here():
+    """--measure: the rate the voice really writes at and its speed on this machine."""
+    result = CliRunner().invoke(cli, ["voices", "--engine", "flite", "--measure"])
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[1]: line for line in result.output.splitlines()[1:]}
+    assert re.search(r"\s8 kHz\s+\d+x\s*$", rows["kal"])  # measured: no ~
+    speed = float(re.search(r"16 kHz\s+(\d+)x", rows["awb"]).group(1))
+    assert speed > 5, "flite speaks far faster than real time"
+    assert "SPEED: seconds" not in result.output
 
 
 def test_voices_command_unknown_engine_is_a_user_error():

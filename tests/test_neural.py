@@ -219,3 +219,105 @@ def test_kokoro_refuses_a_rate_it_cannot_read_at() -> None:
     engine.check(VoiceSettings("kokoro", "jm_kumo", rate=2.0))
     with pytest.raises(UserError, match=r"reads at 0\.5 to 2 times its pace, not 2\.5"):
         engine.check(VoiceSettings("kokoro", "jm_kumo", rate=2.5))
+
+
+needs_kokoro = pytest.mark.skipif(not KokoroEngine.is_installed(), reason="kokoro not installed")
+
+
+def kokoro_style(name: str):  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    from audiobook.engines.kokoro import voices_file
+
+    with np.load(voices_file()) as data:
+        return data[name]
+
+
+@pytest.mark.slow
+@needs_kokoro
+def test_kokoro_speaks_a_voice_from_the_users_own_file(tmp_path: Path) -> None:
+    """A voices file (`voices.bin:NAME`, as Kokoro's own are) or a one-voice .npy: the file's
+    array is what speaks (the same array under an American name gives the packaged voice's
+    very bytes), and its name's first letter picks the accent (b: British)."""
+    import numpy as np
+
+    kumo = kokoro_style("jm_kumo")
+    voices = tmp_path / "voices-v1.0.bin"  # what Kokoro's releases call theirs
+    with voices.open("wb") as f:
+        np.savez(f, am_kumo=kumo, bm_kumo=kumo)
+    np.save(tmp_path / "am_copy.npy", kumo)
+    spoken = {}
+    for name, voice in [
+        ("packaged", "jm_kumo"),
+        ("american", f"{voices}:am_kumo"),
+        ("single", str(tmp_path / "am_copy.npy")),
+        ("british", f"{voices}:bm_kumo"),
+    ]:
+        (tmp_path / name).mkdir()
+        [clip] = synthesize_texts(
+            ["The colour of the harbour at half past four."],
+            VoiceSettings("kokoro", voice),
+            tmp_path / name,
+        )
+        spoken[name] = clip.read_bytes()
+    assert spoken["packaged"] == spoken["american"] == spoken["single"]
+    assert spoken["british"] != spoken["american"]
+
+
+@needs_kokoro
+def test_a_kokoro_voice_file_is_part_of_the_cache_key(tmp_path: Path) -> None:
+    import numpy as np
+
+    engine = get_engine("kokoro")
+    path = tmp_path / "am_mine.npy"
+    np.save(path, kokoro_style("jm_kumo"))
+    before = engine.voice_version(str(path))
+    from audiobook.engines.base import file_digest
+
+    file_digest.cache_clear()
+    np.save(path, kokoro_style("jf_alpha"))
+    assert engine.voice_version(str(path)) != before
+    assert engine.voice_version("jm_kumo") == engine.version()
+
+
+@needs_kokoro
+@pytest.mark.parametrize(
+    ("make", "voice", "message"),
+    [
+        (
+            lambda d: np_save(d / "bad.npy", (3, 3)),
+            "bad.npy",
+            r"has shape \(3, 3\), not Kokoro 1.0's",
+        ),
+        (
+            lambda d: np_save(d / "v.npz", (510, 1, 256)),
+            "v.npz:zz",
+            r"no Kokoro voice 'zz' in it \(it has am_x\)",
+        ),
+        (
+            lambda d: (d / "t.txt").write_text("words"),
+            "t.txt:am_x",
+            r"t.txt: not a Kokoro voices file",
+        ),
+        (
+            lambda d: None,
+            "jm_nope",
+            r"kokoro has no voice 'jm_nope'; choose one of: .*jm_kumo.*NAME\.npy",
+        ),
+    ],
+)
+def test_a_bad_kokoro_voice_file_is_a_one_line_error(tmp_path, make, voice, message) -> None:  # type: ignore[no-untyped-def]
+    make(tmp_path)
+    spec = voice if voice == "jm_nope" else str(tmp_path / voice)
+    with pytest.raises(UserError, match=message):
+        get_engine("kokoro").check(VoiceSettings("kokoro", spec))
+
+
+def np_save(path: Path, shape: tuple[int, ...]) -> None:
+    import numpy as np
+
+    array = np.zeros(shape, np.float32)
+    if path.suffix == ".npz":
+        np.savez(path, am_x=array)
+    else:
+        np.save(path, array)

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import fields, replace
 from pathlib import Path
 
-from audiobook.engines import ENGINES, get_engine, installed_engines
+from audiobook.engines import ENGINES, castable_engines, get_engine, installed_engines, may_cast
 from audiobook.engines.base import RATE_RANGE, Engine
 from audiobook.errors import AudiobookError, UserError
 from audiobook.language_codes import language_code, language_name
@@ -163,8 +163,9 @@ def _voice_from_toml(spec: object, where: str, config: Settings | None) -> Voice
 
 
 def _usable(settings: VoiceSettings, where: str, config: Settings | None) -> bool:
-    """Whether a preferred voice can be used here; a missing engine is not an error."""
-    if not ENGINES[settings.engine].is_installed(config):
+    """Whether a preferred voice can be used here; a missing engine is not an error, and
+    a draft skips the slow ones."""
+    if not may_cast(ENGINES[settings.engine], config):
         return False
     try:
         check_voice(settings, where, config)
@@ -211,7 +212,7 @@ def candidate_voices(
     """Voices for automatic casting that speak `language` (ISO 639-1): best engine first
     (or only `engine`), each usable."""
     if engine is None:
-        engines = [e for e in installed_engines(config) if not _repeats_another(e, config)]
+        engines = [e for e in castable_engines(config) if not _repeats_another(e, config)]
     else:
         engines = [get_engine(engine, config)]
     base = [v for e in engines for v in _checked_candidates(e, language)]

@@ -174,12 +174,16 @@ def checked_cache(ctx: click.Context, param: click.Parameter, value: Path | None
 
 
 def command_settings(
-    *, cache_dir: Path | None = None, jobs: int | None = None, check_cache: bool = False
+    *,
+    cache_dir: Path | None = None,
+    jobs: int | None = None,
+    draft: bool = False,
+    check_cache: bool = False,
 ) -> Settings:
     """This command's Settings, from its options and the environment (options first: see
     Settings.from_environment). With `check_cache`, a cache folder the options did not name
     (AUDIOBOOK_CACHE, XDG_CACHE_HOME, ~/.cache) is checked as --cache is."""
-    config = Settings.from_environment(cache_dir=cache_dir, jobs=jobs)
+    config = Settings.from_environment(cache_dir=cache_dir, jobs=jobs, draft=draft)
     if check_cache and cache_dir is None:
         check_folder_to_make(config.cache_dir, "the cache")
     return config
@@ -212,7 +216,17 @@ def rate_option(f):  # type: ignore[no-untyped-def]
     )(f)
 
 
+def draft_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--draft",
+        is_flag=True,
+        help="A quick listen: the fast classic voices (flite, espeak-ng) wherever the cast "
+        "offers them, instead of the natural neural ones.",
+    )(f)
+
+
 def cast_options(f):  # type: ignore[no-untyped-def]
+    f = draft_option(f)
     f = click.option(
         "--cache",
         "cache_dir",
@@ -302,12 +316,13 @@ def build_command(
     rate: float,
     reading: ReadOptions,
     cache_dir: Path | None,
+    draft: bool,
 ) -> None:
     """Build FILE (default: the built-in example) into tagged chapter audio files."""
     from audiobook.build import BuildOptions
     from audiobook.pipeline import build
 
-    config = command_settings(cache_dir=cache_dir, jobs=jobs, check_cache=True)
+    config = command_settings(cache_dir=cache_dir, jobs=jobs, draft=draft, check_cache=True)
     options = BuildOptions(out_dir, formats, chapters, cover, config)
     progress = ProgressBars()
     try:
@@ -356,6 +371,7 @@ def preview_command(
     rate: float,
     reading: ReadOptions,
     cache_dir: Path | None,
+    draft: bool,
 ) -> None:
     """Play (or write) the opening seconds of a chapter, to try a cast quickly."""
     import tempfile
@@ -369,7 +385,7 @@ def preview_command(
         out = Path("preview.wav")  # nothing to play it with: keep it for the user
     if out is not None:
         check_output_file(out, "--out")
-    config = command_settings(cache_dir=cache_dir, check_cache=True)
+    config = command_settings(cache_dir=cache_dir, draft=draft, check_cache=True)
     script = load_script(file, reading, config)
     cast = resolve_cast(script, cast_path, engine, rate, config=config)
     if out is not None:
@@ -389,36 +405,20 @@ def preview_command(
 @cli.command("voices")
 @click.option("--engine", "engine_name", help="Only this engine's voices.")
 @click.option("--language", help="Only voices whose language starts with this, e.g. en.")
-def voices_command(engine_name: str | None, language: str | None) -> None:
+@click.option(
+    "--measure",
+    is_flag=True,
+    help="Time each voice listed on this machine (a few seconds each; Kokoro's longer).",
+)
+def voices_command(engine_name: str | None, language: str | None, measure: bool) -> None:
     """List every voice of every installed speech engine, and the engines missing here."""
     from audiobook.engines import ENGINES, get_engine
+    from audiobook.voicelist import format_listing, list_voices
 
     if engine_name is not None and engine_name not in ENGINES:
         get_engine(engine_name)  # the error lists the engines there are
-    config = command_settings()
-    rows, missing = [], []
-    for name, engine_class in ENGINES.items():
-        if engine_name not in (None, name):
-            continue
-        if not engine_class.is_installed(config):
-            missing.append(f"{name}: not installed; {engine_class.INSTALL_HINT}")
-            continue
-        try:
-            voices = get_engine(name, config).voices()
-        except AudiobookError as e:
-            missing.append(f"{name}: installed but not working: {e}")
-            continue
-        rows += [
-            (v.engine, v.id, v.language, v.gender or "-", v.name)
-            for v in voices
-            if not language or v.language.lower().startswith(language.lower())
-        ]
-    header = ("ENGINE", "VOICE", "LANGUAGE", "GENDER", "NAME")
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
-    for row in [header, *rows]:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-        click.echo("  ".join([*cells, row[4]]).rstrip())
-    for line in missing:
+    listing = list_voices(engine_name, language, measure=measure, config=command_settings())
+    for line in format_listing(listing):
         click.echo(line)
 
 
@@ -431,15 +431,16 @@ def voices_command(engine_name: str | None, language: str | None) -> None:
     help="Check this cast file against FILE and print it as it resolves on this machine.",
 )
 @click.option("--engine", help="Cast only voices of this engine (espeak-ng, flite, ...).")
+@draft_option
 @reading_options
 def cast_command(
-    file: Path, cast_path: Path | None, engine: str | None, reading: ReadOptions
+    file: Path, cast_path: Path | None, engine: str | None, draft: bool, reading: ReadOptions
 ) -> None:
     """Print the cast FILE would get, as TOML to edit and pass back with --cast."""
     from audiobook.casting import cast_to_toml, resolve_cast
     from audiobook.pipeline import load_script
 
-    config = command_settings()
+    config = command_settings(draft=draft)
     script = load_script(file, reading, config)
     cast = resolve_cast(script, cast_path, engine, config=config)
     click.echo(cast_to_toml(cast), nl=False)

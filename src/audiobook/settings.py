@@ -40,6 +40,7 @@ class Settings:
     rhvoice_voices: tuple[Path, ...] = ()  # RHVoice voice folders, before rhvoice.VOICE_DIRS
     jobs: int | None = None  # parallel jobs asked for (--jobs); None: one per core
     max_input_bytes: int = MAX_INPUT_BYTES  # a larger text file is refused unread (reading)
+    draft: bool = False  # --draft: casting chooses only fast voices (engines.may_cast)
 
     @property
     def workers(self) -> int:
@@ -56,6 +57,7 @@ class Settings:
         word_list: Path | None = None,
         rhvoice_voices: tuple[Path, ...] | None = None,
         jobs: int | None = None,
+        draft: bool = False,
     ) -> Settings:
         """The settings of one command: an option given (not None) wins over its environment
         variable, which wins over the default. An empty variable counts as unset.
@@ -65,7 +67,7 @@ class Settings:
         - voices_dir: AUDIOBOOK_VOICES, else the casts shipped in the package;
         - word_list: AUDIOBOOK_WORDLIST, else none but the system's;
         - rhvoice_voices: RHVOICE_VOICES, folders separated by os.pathsep;
-        - jobs: the option only.
+        - jobs and draft: the options only.
 
         `environ` is the process's environment (os.environ) when None.
         """
@@ -84,6 +86,7 @@ class Settings:
                 else tuple(Path(d) for d in env.get("RHVOICE_VOICES", "").split(os.pathsep) if d)
             ),
             jobs=jobs,
+            draft=draft,
         )
 
 

@@ -208,7 +208,7 @@ def plan_synthesis(
     A damaged clip in the cache (cache.clip_frames) is removed and counts as missing."""
     config = config or Settings()
     cache = ClipCache(config.cache_dir)
-    versions: dict[str, str] = {}
+    versions: dict[tuple[str, str], str] = {}
     checked: set[VoiceSettings] = set()
     warned: set[str] = set()
     plan = SynthesisPlan(cache, [], config=config)
@@ -221,12 +221,13 @@ def plan_synthesis(
             if settings not in checked:
                 engine.check(settings)
                 checked.add(settings)
-            if settings.engine not in versions:
-                versions[settings.engine] = engine.version()
+            voice = (settings.engine, settings.voice)
+            if voice not in versions:
+                versions[voice] = engine.voice_version(settings.voice)
             clips = []
             place = segment_place(script, chapter, segment, number)
             for text in segment_chunks(segment.text, settings, cast.lexicon):
-                key = clip_key(settings, versions[settings.engine], text)
+                key = clip_key(settings, versions[voice], text)
                 clip = PlannedClip(key, text, settings, cache.path(key), place)
                 clips.append(clip)
                 if key not in seen:

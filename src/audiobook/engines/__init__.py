@@ -28,7 +28,16 @@ ENGINES: dict[str, type[Engine]] = {
     )
 }
 
-__all__ = ["ENGINES", "Engine", "VoiceInfo", "engine_class", "get_engine", "installed_engines"]
+__all__ = [
+    "ENGINES",
+    "Engine",
+    "VoiceInfo",
+    "castable_engines",
+    "engine_class",
+    "get_engine",
+    "installed_engines",
+    "may_cast",
+]
 
 
 def engine_class(name: str) -> type[Engine]:
@@ -54,3 +63,13 @@ def installed_engines(config: Settings | None = None) -> list[Engine]:
     """Every installed engine, best first (by RANK)."""
     ranked = sorted(ENGINES.values(), key=lambda cls: cls.RANK)
     return [get_engine(cls.NAME, config) for cls in ranked if cls.is_installed(config)]
+
+
+def may_cast(cls: type[Engine], config: Settings | None = None) -> bool:
+    """Whether casting may choose this engine's voices: installed, and fast for a draft."""
+    return cls.is_installed(config) and (cls.FAST or not (config and config.draft))
+
+
+def castable_engines(config: Settings | None = None) -> list[Engine]:
+    """The engines casting may choose from (may_cast), best first."""
+    return [e for e in installed_engines(config) if may_cast(type(e), config)]

@@ -8,6 +8,7 @@ them. Keeping the interface this small is what lets a new engine be added in one
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import shutil
 from abc import ABC, abstractmethod
@@ -58,6 +59,13 @@ class Engine(ABC):
     # True when the engine applies VoiceSettings.volume itself; otherwise the format
     # conversion applies it as a gain.
     HANDLES_VOLUME: ClassVar[bool] = False
+    # Whether `--draft` casting may choose it: it speaks a chapter in seconds, not minutes.
+    FAST: ClassVar[bool] = True
+    # Seconds of audio per second of synthesis on one core, for `audiobook voices`: measured
+    # with `audiobook voices --measure` on a 2-core machine (typical of the engine's voices).
+    SPEED: ClassVar[float | None] = None
+    # The rate the engine writes at, when it is the same for every voice; None: unknown.
+    SAMPLE_RATE_HZ: ClassVar[int | None] = None
 
     def __init__(self, config: Settings | None = None) -> None:
         self.config = config or Settings()  # where its voices are, for an engine that asks
@@ -71,6 +79,11 @@ class Engine(ABC):
     def version(self) -> str:
         """Engine version, part of every cache key so an upgrade re-synthesises."""
 
+    def voice_version(self, voice: str) -> str:
+        """What decides `voice`'s sound besides the text, for the cache key: the engine's
+        version, and the content of a voice the user gives as a file."""
+        return self.version()
+
     @abstractmethod
     def voices(self) -> list[VoiceInfo]:
         """Every voice this engine offers here."""
@@ -80,6 +93,14 @@ class Engine(ABC):
         self, texts: Sequence[str], settings: VoiceSettings, out_dir: Path
     ) -> list[Path]:
         """Speak each text into its own audio file in `out_dir`; return them in order."""
+
+    def speed(self, voice: str) -> float | None:
+        """`voice`'s speed as SPEED measures it, where it differs from the engine's."""
+        return self.SPEED
+
+    def sample_rate_hz(self, voice: str) -> int | None:
+        """The rate `voice` is synthesised at (before conversion to the clip rate)."""
+        return self.SAMPLE_RATE_HZ
 
     def cast_candidates(self, language: str = "en") -> list[str]:
         """Voice ids for automatic casting in `language` (ISO 639-1), most suitable and most
@@ -153,6 +174,16 @@ class CommandLineEngine(Engine):
                 args, input_bytes=stdin, timeout_s=self.START_S + self.S_PER_CHAR * len(text)
             )
         return paths
+
+
+@functools.cache
+def file_digest(path: Path) -> str:
+    """A short hash of a voice file's bytes (a model of tens of megabytes: ~0.1 s, once)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()[:16]
 
 
 def check_ranges(settings: VoiceSettings) -> None:

@@ -68,6 +68,8 @@ class EspeakNgEngine(CommandLineEngine):
     RANK = 30
     MAX_CHARS = 600
     HANDLES_VOLUME = True
+    SAMPLE_RATE_HZ = 22050
+    SPEED = 540
 
     @functools.cache  # one engine object per process: engines.get_engine
     def voices(self) -> list[VoiceInfo]:

@@ -23,6 +23,8 @@ class HibariEngine(NeuralEngine):
     RANK = 5  # the best voice here: auto-casting and shipped casts take it first
     PACKAGES = ("hibari", "onnxruntime")
     DISTRIBUTION = "hibari-tts"
+    SAMPLE_RATE_HZ = 24000
+    SPEED = 190
 
     @functools.cache  # one engine object per process: engines.get_engine
     def voices(self) -> list[VoiceInfo]:

@@ -15,11 +15,25 @@ import re
 from pathlib import Path
 from typing import Any
 
-from audiobook.engines.base import VoiceInfo, unknown_voice_error
+from audiobook.engines.base import VoiceInfo, file_digest, unknown_voice_error
 from audiobook.engines.neural import NeuralEngine, one_thread_session
 from audiobook.model import VoiceSettings
 
 _PACKAGE = re.compile(r"^(.+)-piper-voice$")
+# Piper's configs do not say who speaks: the single-speaker voices of its catalogue, by the
+# name between language and quality ("en_GB-alan-medium").
+SPEAKER_GENDERS = {
+    **dict.fromkeys(
+        "alan northern_english_male bryce danny hfc_male joe john kusal norman ryan "
+        "thorsten karlsson gilles tom".split(),
+        "male",
+    ),
+    **dict.fromkeys(
+        "alba cori jenny_dioco southern_english_female amy hfc_female kathleen kristin "
+        "lessac ljspeech eva_k kerstin ramona siwis".split(),
+        "female",
+    ),
+}
 
 
 @functools.cache
@@ -53,23 +67,44 @@ class PiperEngine(NeuralEngine):
     RANK = 25  # joe is natural but less intelligible (12% WER) than flite: after it
     PACKAGES = ("piper", "onnxruntime")
     DISTRIBUTION = "piper-tts"
+    SPEED = 20  # a medium voice such as joe
 
     @functools.cache  # one engine object per process: engines.get_engine
     def voices(self) -> list[VoiceInfo]:
         infos = []
         for voice, (_, config) in sorted(packaged_voices().items()):
             language = json.loads(config.read_text(encoding="utf-8"))["language"]["code"]
-            infos.append(VoiceInfo(self.NAME, voice, language.lower().replace("_", "-"), None))
+            speaker = voice.split("-")[1] if voice.count("-") >= 2 else ""
+            infos.append(
+                VoiceInfo(
+                    self.NAME,
+                    voice,
+                    language.lower().replace("_", "-"),
+                    SPEAKER_GENDERS.get(speaker),
+                )
+            )
         return infos
+
+    def voice_version(self, voice: str) -> str:
+        files = voice_files(voice)
+        if files is None:
+            return self.version()
+        return "/".join([self.version(), *(file_digest(f) for f in files)])
+
+    def sample_rate_hz(self, voice: str) -> int | None:
+        files = voice_files(voice)
+        if files is None:
+            return None
+        rate = json.loads(files[1].read_text(encoding="utf-8")).get("audio", {}).get("sample_rate")
+        return rate if isinstance(rate, int) else None
 
     def cast_candidates(self, language: str = "en") -> list[str]:
         return [v.id for v in self.voices_for(language)]
 
-    def check(self, settings: VoiceSettings) -> None:
-        if voice_files(settings.voice) is None:
+    def check_voice(self, voice: str) -> None:
+        if voice_files(voice) is None:
             known = sorted(packaged_voices())
-            raise unknown_voice_error(self.NAME, settings.voice, [*known, "path/to/voice.onnx"])
-        super().check(settings)
+            raise unknown_voice_error(self.NAME, voice, [*known, "path/to/voice.onnx"])
 
     def options(self, settings: VoiceSettings) -> dict[str, Any]:
         files = voice_files(settings.voice)

@@ -57,6 +57,7 @@ class Pyttsx3Engine(Engine):
     # short texts only.
     MAX_CHARS = 400
     BATCH_SIZE = 24  # a worker costs ~0.2 s to start
+    SPEED = 57  # libespeak through a worker process per batch
     WORKER: ClassVar[list[str]] = [sys.executable, "-m", "audiobook.engines.pyttsx3_worker"]
 
     @classmethod

@@ -34,6 +34,7 @@ class RhvoiceEngine(CommandLineEngine):
         "component to apt's sources first)"
     )
     RANK = 10
+    SPEED = 65  # from ENGINES.md (per CPU second)
     MAX_CHARS = 500
     HANDLES_VOLUME = True
 
