@@ -17,6 +17,7 @@ the CPU cost of our overhead (a process per clip, conversion) does not.
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import sys
 import tempfile
@@ -45,6 +46,15 @@ tts = hibari.Hibari("heart", threads=1)
 lines = [l for l in open(sys.argv[1], encoding="utf-8").read().splitlines() if l.strip()]
 audio = np.concatenate([tts(line, seed=0) for line in lines])
 hibari.write_wav(sys.argv[2], audio)
+"""
+# The same for Kokoro and Piper, each with the one-thread session our workers use.
+NEURAL_BARE = """
+import importlib, json, sys, numpy as np
+from audiobook.engines.neural_worker import write_wav
+engine = importlib.import_module("audiobook.engines." + sys.argv[3])
+model = engine.load_model(sys.argv[4], json.loads(sys.argv[5]))
+lines = [l for l in open(sys.argv[1], encoding="utf-8").read().splitlines() if l.strip()]
+write_wav(sys.argv[2], np.concatenate([model.speak(line, 1.0) for line in lines]), model.rate)
 """
 
 
@@ -98,6 +108,14 @@ def bare_engine(settings: VoiceSettings, text_file: Path, out: Path) -> list[str
         return ["flite", "-voice", settings.voice, "-f", str(text_file), "-o", str(out)]
     if settings.engine == "hibari":
         return [sys.executable, "-c", HIBARI_BARE, str(text_file), str(out)]
+    if settings.engine in ("kokoro", "piper"):
+        from audiobook.engines import get_engine
+
+        options = json.dumps(get_engine(settings.engine).options(settings))  # type: ignore[attr-defined]
+        return [
+            *[sys.executable, "-c", NEURAL_BARE, str(text_file), str(out)],
+            *[settings.engine, settings.voice, options],
+        ]
     raise SystemExit(f"no bare command line to compare with for {settings.engine}")
 
 
@@ -152,6 +170,9 @@ def main() -> int:
         help="engine:voice, repeatable (default: espeak-ng:en-us, flite:kal16, flite:rms, "
         "and hibari:heart where installed)",
     )
+    parser.add_argument(
+        "--text", choices=["interview", "memoir"], help="Only this text (default: both)."
+    )
     args = parser.parse_args()
     voices = args.voice or ["espeak-ng:en-us", "flite:kal16", "flite:rms"]
     if not args.voice and HibariEngine.is_installed():
@@ -161,6 +182,8 @@ def main() -> int:
     lexicon = load_lexicon(LEXICON)
     print(f"jobs: {args.jobs}; throughput = seconds of audio per wall second")
     for name, script in load_texts():
+        if args.text and not name.startswith(args.text):
+            continue
         for spec in voices:
             engine, _, voice = spec.partition(":")
             bench(name, script, VoiceSettings(engine, voice), args.jobs, lexicon)

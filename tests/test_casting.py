@@ -64,9 +64,41 @@ def test_wells_stalin_cast_gives_three_voices_and_the_lexicon():
     cast = load_cast(VOICES / "wells-stalin.toml", INTERVIEW)
     assert set(cast.voices) == {NARRATOR, "Wells", "Stalin"}
     assert len(set(cast.voices.values())) == 3
-    if not RhvoiceEngine.is_installed():
+    if not RhvoiceEngine.is_installed() and not engine_class("kokoro").is_installed():
         assert cast.voices["Stalin"] == VoiceSettings("flite", "kal16", rate=0.92)
+    assert cast.voices["Stalin"].rate == 0.92  # whoever speaks him, a little slower
     assert cast.lexicon == {"USSR": "U S S R"}  # the interview's own, not the memoir's
+
+
+@pytest.mark.slow
+@needs_flite
+@pytest.mark.parametrize("draft", [False, True], ids=["best", "draft"])
+def test_the_interview_cast_has_three_voices_a_listener_tells_apart(tmp_path, draft):
+    """With the neural voices: hibari's heart narrates, Kokoro's jm_kumo is Stalin, flite's
+    awb Wells (measured the most distinct pair of men, README "Voices"); in a draft, flite's
+    three. Every pair differs in pitch or timbre more than one voice does between sentences."""
+    config = Settings(draft=draft, cache_dir=tmp_path)
+    cast = load_cast(VOICES / "wells-stalin.toml", INTERVIEW, config)
+    neural = not draft and all(engine_class(e).is_installed() for e in ("hibari", "kokoro"))
+    if neural and not RhvoiceEngine.is_installed():
+        assert [cast.voices[s] for s in (NARRATOR, "Wells", "Stalin")] == [
+            VoiceSettings("hibari", "heart"),
+            VoiceSettings("flite", "awb"),
+            VoiceSettings("kokoro", "jm_kumo", rate=0.92),
+        ]
+    text = (
+        "I am very much obliged to you for agreeing to see me. I was in the United States "
+        "recently, and I had a long conversation with President Roosevelt."
+    )
+    prints = {}
+    for speaker, settings in cast.voices.items():
+        (tmp_path / speaker).mkdir()
+        prints[speaker] = voice_print(
+            synthesize_texts([text], settings, tmp_path / speaker, config)
+        )
+    for a, b in [(NARRATOR, "Wells"), (NARRATOR, "Stalin"), ("Wells", "Stalin")]:
+        difference = voice_difference(prints[a], prints[b])
+        assert difference.distinct, f"{a} ({prints[a]}) and {b} ({prints[b]}): {difference}"
 
 
 @needs_flite

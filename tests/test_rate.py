@@ -90,3 +90,21 @@ def test_preview_takes_the_rate_from_the_command_line(tmp_path: Path) -> None:
     refused = run_cli("preview", "--rate", "4", env=env)
     assert refused.returncode == 2
     assert "4.0 is not in the range 0.5<=x<=3.0" in refused.stderr
+
+
+def test_cast_at_rate_stops_each_voice_at_its_own_engines_fastest(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Kokoro reads at most twice its pace: `--rate 3` gives the interview's Stalin 2, not
+    an error, while flite's Wells goes to 3."""
+    cast = Cast(
+        {
+            "Wells": VoiceSettings("flite", "awb"),
+            "Stalin": VoiceSettings("kokoro", "jm_kumo", rate=0.92),
+        }
+    )
+    with caplog.at_level(logging.WARNING):
+        fast = cast_at_rate(cast, 3)
+    assert fast.voices["Wells"].rate == 3.0
+    assert fast.voices["Stalin"].rate == 2.0
+    assert "Stalin cannot speak at 2.76 times normal; using 2" in caplog.text

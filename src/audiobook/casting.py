@@ -20,8 +20,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import fields, replace
 from pathlib import Path
 
-from audiobook.engines import ENGINES, castable_engines, get_engine, installed_engines, may_cast
-from audiobook.engines.base import RATE_RANGE, Engine
+from audiobook.engines import (
+    ENGINES,
+    castable_engines,
+    engine_class,
+    get_engine,
+    installed_engines,
+    may_cast,
+)
+from audiobook.engines.base import Engine
 from audiobook.errors import AudiobookError, UserError
 from audiobook.language_codes import language_code, language_name
 from audiobook.lexicon import lexicon_from_toml, load_lexicon, read_toml
@@ -368,7 +375,6 @@ def cast_at_rate(cast: Cast, rate: float) -> Cast:
     than time-stretched audio. Pauses shrink alike, so the whole reading speeds up. A voice a
     cast already sets fast stops at the fastest rate the engines accept, with a warning.
     """
-    low, high = RATE_RANGE
     if not LISTENING_RATE_RANGE[0] <= rate <= LISTENING_RATE_RANGE[1]:
         raise UserError(
             f"--rate {rate:g}: choose from {LISTENING_RATE_RANGE[0]:g} to "
@@ -379,6 +385,7 @@ def cast_at_rate(cast: Cast, rate: float) -> Cast:
     voices = {}
     for speaker, settings in cast.voices.items():
         wanted = round(settings.rate * rate, 4)
+        low, high = engine_class(settings.engine).RATE_RANGE
         usable = min(high, max(low, wanted))
         if usable != wanted:
             log.warning("%s cannot speak at %g times normal; using %g", speaker, wanted, usable)

@@ -59,6 +59,8 @@ class Engine(ABC):
     # True when the engine applies VoiceSettings.volume itself; otherwise the format
     # conversion applies it as a gain.
     HANDLES_VOLUME: ClassVar[bool] = False
+    # The rates it can speak at (`rate` in a cast, times --rate).
+    RATE_RANGE: ClassVar[tuple[float, float]] = RATE_RANGE
     # Whether `--draft` casting may choose it: it speaks a chapter in seconds, not minutes.
     FAST: ClassVar[bool] = True
     # Seconds of audio per second of synthesis on one core, for `audiobook voices`: measured

@@ -21,7 +21,6 @@ from audiobook.errors import UserError
 from audiobook.model import VoiceSettings
 
 GENDERS = {"f": "female", "m": "male"}
-SPEED_RANGE = (0.5, 2.0)  # what Kokoro accepts
 # Kokoro names a voice by its language and gender: "bm_george" is a British man. The
 # language its phonemes are made in (espeak-ng's names); the Japanese and Chinese voices
 # need front ends not installed here, so they speak English, as American voices do.
@@ -110,6 +109,7 @@ class KokoroEngine(NeuralEngine):
     DISTRIBUTION = "kokoro-onnx"
     SAMPLE_RATE_HZ = 24000
     SPEED = 3.0
+    RATE_RANGE = (0.5, 2.0)  # what Kokoro accepts
 
     @functools.cache  # one engine object per process: engines.get_engine
     def voices(self) -> list[VoiceInfo]:
@@ -126,7 +126,7 @@ class KokoroEngine(NeuralEngine):
         return f"{self.version()}/{file_digest(source.path)}"
 
     def check(self, settings: VoiceSettings) -> None:
-        low, high = SPEED_RANGE
+        low, high = self.RATE_RANGE
         if not low <= settings.rate <= high:
             raise UserError(
                 f"kokoro voice {settings.voice!r} reads at {low:g} to {high:g} times its pace, "
