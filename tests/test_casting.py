@@ -4,6 +4,7 @@ and the `voices` and `cast` commands. The lexicon itself: tests/test_lexicon.py.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -213,12 +214,13 @@ def test_auto_cast_with_one_engine_only():
 
 
 @needs_flite
-def test_a_draft_casts_only_fast_voices(tmp_path):
+def test_a_draft_casts_only_classic_voices(tmp_path, caplog):
     """--draft: automatic casting and a cast's `prefer` skip the neural voices, so a quick
-    listen takes seconds; a voice a cast names as its own is still used."""
+    listen takes seconds; a voice a cast names as its own is still used, with a warning."""
     draft = Settings(draft=True, cache_dir=tmp_path)
     assert all(
-        engine_class(v.engine).FAST for v in auto_cast(INTERVIEW, config=draft).voices.values()
+        not engine_class(v.engine).NEURAL
+        for v in auto_cast(INTERVIEW, config=draft).voices.values()
     )
     shipped = load_cast(VOICES / "wells-stalin.toml", INTERVIEW, draft)
     assert shipped.voices[NARRATOR] == VoiceSettings("flite", "slt")
@@ -227,7 +229,11 @@ def test_a_draft_casts_only_fast_voices(tmp_path):
             load_cast(VOICES / "wells-stalin.toml", INTERVIEW).voices[NARRATOR].engine == "hibari"
         )
         own = write(tmp_path, '[voices.Narrator]\nengine = "hibari"\nvoice = "heart"\n')
-        assert load_cast(own, INTERVIEW, draft).voices[NARRATOR].engine == "hibari"
+        with caplog.at_level(logging.WARNING):
+            assert load_cast(own, INTERVIEW, draft).voices[NARRATOR].engine == "hibari"
+        assert (
+            "cast.toml: [voices.Narrator] names no classic voice, only hibari:heart" in caplog.text
+        )
 
 
 @needs_flite
@@ -238,7 +244,7 @@ def test_cast_command_with_draft_prints_classic_voices(tmp_path):
     assert result.exit_code == 0, result.output
     engines = set(re.findall(r'engine = "([^"]+)"', result.output))
     assert engines
-    assert all(engine_class(e).FAST for e in engines)
+    assert not any(engine_class(e).NEURAL for e in engines)
 
 
 @pytest.mark.parametrize("engine", [None, "espeak-ng"])

@@ -3,6 +3,7 @@ text was read by an English voice, without a word)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
@@ -17,7 +18,7 @@ from audiobook import ffmpeg
 from audiobook.build import BuildOptions, build_book
 from audiobook.casting import auto_cast, cast_to_toml, load_cast, shipped_cast_for
 from audiobook.engines import get_engine
-from audiobook.engines.espeak_ng import EspeakNgEngine
+from audiobook.engines.espeak_ng import CAST_VARIANTS, ENGLISH_CAST_VOICES, EspeakNgEngine
 from audiobook.engines.flite import FliteEngine
 from audiobook.engines.pyttsx3 import Pyttsx3Engine
 from audiobook.errors import UserError
@@ -92,6 +93,36 @@ def test_a_german_script_gets_german_voices_one_per_speaker(language: str, caplo
     assert all(espeak.speaks(v.voice, "de") for v in cast.voices.values())
     assert cast.lexicon == {}  # the shipped lexicon respells for English voices only
     assert warnings_of(caplog) == []
+
+
+ENGLISH = (
+    "I wander around the world as a common man and observe what is going on around me. "
+    "Important public men like yourself are not common men."
+)
+
+
+@needs_espeak
+@pytest.mark.parametrize(
+    ("voices", "text"),
+    [
+        (ENGLISH_CAST_VOICES, ENGLISH),
+        (tuple("de" + variant for variant in CAST_VARIANTS), GERMAN),
+    ],
+    ids=["english", "german"],
+)
+def test_every_pair_of_espeak_cast_voices_sounds_different(
+    tmp_path: Path, voices: tuple[str, ...], text: str
+) -> None:
+    """Issue 11: all the voices automatic casting takes from espeak-ng, pair by pair, not
+    only the first few a test script needs."""
+    prints = {}
+    for voice in voices:
+        (tmp_path / voice).mkdir()
+        settings = VoiceSettings("espeak-ng", voice)
+        prints[voice] = voice_print(synthesize_texts([text], settings, tmp_path / voice))
+    for a, b in itertools.combinations(voices, 2):
+        difference = voice_difference(prints[a], prints[b])
+        assert difference.distinct, f"{a} ({prints[a]}) and {b} ({prints[b]}): {difference}"
 
 
 @needs_espeak

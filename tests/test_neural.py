@@ -217,7 +217,9 @@ def test_the_models_library_is_loaded_only_in_workers() -> None:
 def test_kokoro_refuses_a_rate_it_cannot_read_at() -> None:
     engine = get_engine("kokoro")
     engine.check(VoiceSettings("kokoro", "jm_kumo", rate=2.0))
-    with pytest.raises(UserError, match=r"reads at 0\.5 to 2 times its pace, not 2\.5"):
+    with pytest.raises(
+        UserError, match=r"rate = 2\.5 for kokoro voice 'jm_kumo' is out of range; use 0\.5 to 2 "
+    ):
         engine.check(VoiceSettings("kokoro", "jm_kumo", rate=2.5))
 
 
@@ -272,9 +274,6 @@ def test_a_kokoro_voice_file_is_part_of_the_cache_key(tmp_path: Path) -> None:
     path = tmp_path / "am_mine.npy"
     np.save(path, kokoro_style("jm_kumo"))
     before = engine.voice_version(str(path))
-    from audiobook.engines.base import file_digest
-
-    file_digest.cache_clear()
     np.save(path, kokoro_style("jf_alpha"))
     assert engine.voice_version(str(path)) != before
     assert engine.voice_version("jm_kumo") == engine.version()
@@ -303,6 +302,15 @@ def test_a_kokoro_voice_file_is_part_of_the_cache_key(tmp_path: Path) -> None:
             lambda d: None,
             "jm_nope",
             r"kokoro has no voice 'jm_nope'; choose one of: .*jm_kumo.*NAME\.npy",
+        ),
+        (lambda d: None, "gone/v.bin:am_x", r"gone/v.bin: no such voice file"),
+        (lambda d: (d / "dir").mkdir(), "dir:am_x", r"dir: is a folder, not a voice file"),
+        (  # an .npz by the name of an .npy: read as what it is
+            lambda d: (
+                np_save(d / "am_v.npz", (510, 1, 256)) or (d / "am_v.npz").rename(d / "am_v.npy")
+            ),
+            "am_v.npy",
+            r"no Kokoro voice 'am_v' in it \(it has am_x\)",
         ),
     ],
 )

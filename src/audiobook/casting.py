@@ -166,6 +166,13 @@ def _voice_from_toml(spec: object, where: str, config: Settings | None) -> Voice
         choice = replace(settings, engine=engine_name, voice=voice)
         if _usable(choice, where, config):
             return choice
+    if config is not None and config.draft and ENGINES[settings.engine].NEURAL:
+        log.warning(
+            "--draft: %s names no classic voice, only %s:%s; using it",
+            where,
+            settings.engine,
+            settings.voice,
+        )
     return check_voice(settings, where, config)
 
 
@@ -222,6 +229,8 @@ def candidate_voices(
         engines = [e for e in castable_engines(config) if not _repeats_another(e, config)]
     else:
         engines = [get_engine(engine, config)]
+        if config is not None and config.draft and engines[0].NEURAL:
+            log.warning("--draft: --engine %s is a neural engine; casting its voices", engine)
     base = [v for e in engines for v in _checked_candidates(e, language)]
     yield from base
     for pitch in EXTRA_PITCHES:

@@ -220,8 +220,8 @@ def draft_option(f):  # type: ignore[no-untyped-def]
     return click.option(
         "--draft",
         is_flag=True,
-        help="A quick listen: the fast classic voices (flite, espeak-ng) wherever the cast "
-        "offers them, instead of the natural neural ones.",
+        help="A quick listen: classic voices (flite, espeak-ng, RHVoice …), fast to make, "
+        "wherever the cast offers them, instead of the natural neural ones.",
     )(f)
 
 

@@ -160,7 +160,7 @@ class Script:
 # ---------------------------------------------------------------- audio half
 
 # Every engine's output is converted to this one format before anything else sees it.
-# 24 kHz is the highest rate any voice here speaks at (hibari, Kokoro, RHVoice), so no voice
+# 24 kHz is the highest rate any voice here speaks at (hibari, Kokoro), so no voice
 # loses anything to it; every other voice (flite 8-16 kHz, espeak-ng and Piper 22.05 kHz) is
 # resampled up once, and a cast that mixes them needs no second conversion. Opus encodes
 # 24 kHz as it is.

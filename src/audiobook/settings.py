@@ -40,7 +40,7 @@ class Settings:
     rhvoice_voices: tuple[Path, ...] = ()  # RHVoice voice folders, before rhvoice.VOICE_DIRS
     jobs: int | None = None  # parallel jobs asked for (--jobs); None: one per core
     max_input_bytes: int = MAX_INPUT_BYTES  # a larger text file is refused unread (reading)
-    draft: bool = False  # --draft: casting chooses only fast voices (engines.may_cast)
+    draft: bool = False  # --draft: casting takes classic voices, not neural (engines.may_cast)
 
     @property
     def workers(self) -> int:

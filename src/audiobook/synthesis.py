@@ -52,7 +52,8 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 
 # Batches per job, for engines whose batches may be of any size: enough that the jobs
-# finish together, few enough that each batch's conversion is shared by many clips.
+# finish together, few enough that each batch's work folder and neural worker lease are
+# shared by many clips.
 BATCHES_PER_JOB = 4
 MAX_BATCH_SIZE = 32
 # How much of a text an error message quotes.
@@ -254,7 +255,7 @@ def make_batches(missing: Sequence[PlannedClip], jobs: int) -> list[list[Planned
 
     Engines with a fixed BATCH_SIZE get batches of that size whatever `jobs` is (see
     Engine.BATCH_SIZE); the others get about BATCHES_PER_JOB batches per job, so all
-    cores stay busy to the end while each batch still shares one ffmpeg conversion.
+    cores stay busy to the end while each batch still serves many clips.
     """
     by_voice: dict[VoiceSettings, list[PlannedClip]] = {}
     for clip in missing:

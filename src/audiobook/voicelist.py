@@ -8,6 +8,7 @@ measured here with `measure`, voice by voice.
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import time
 from collections.abc import Iterator
@@ -17,9 +18,12 @@ from pathlib import Path
 from audiobook import ffmpeg
 from audiobook.engines import ENGINES, get_engine
 from audiobook.engines.base import Engine, VoiceInfo
+from audiobook.engines.workers import POOL
 from audiobook.errors import AudiobookError
 from audiobook.model import VoiceSettings
 from audiobook.settings import Settings
+
+log = logging.getLogger(__name__)
 
 # What a voice speaks when its speed is measured: ordinary prose, about ten seconds.
 SPEED_TEXT = (
@@ -49,6 +53,8 @@ def list_voices(
     measure: bool = False,
     config: Settings | None = None,
 ) -> VoiceListing:
+    """The installed voices (of one engine, in one language, when asked), and a line for each
+    engine that is missing or broken here: a missing engine is news, not an error."""
     rows, missing = [], []
     for name, engine_class in ENGINES.items():
         if engine_name not in (None, name):
@@ -72,7 +78,12 @@ def list_voices(
 def _rows(engine: Engine, voices: list[VoiceInfo], measure: bool) -> Iterator[VoiceRow]:
     for info in voices:
         if measure:
-            rate, speed = measure_voice(engine, info.id)
+            try:
+                rate, speed = measure_voice(engine, info.id)
+            except AudiobookError as e:  # one voice that fails to speak: say so in its row
+                log.warning("%s voice %s did not speak: %s", engine.NAME, info.id, e)
+                yield VoiceRow(info, None, None, measured=True)
+                continue
             yield VoiceRow(info, rate, speed, measured=True)
         else:
             yield VoiceRow(info, engine.sample_rate_hz(info.id), engine.speed(info.id))
@@ -89,8 +100,9 @@ def measure_voice(engine: Engine, voice: str) -> tuple[int, float]:
         start = time.perf_counter()
         [raw] = engine.synthesize([SPEED_TEXT], settings, work)
         elapsed = time.perf_counter() - start
+        POOL.close()  # a neural voice's worker is not needed again: free its memory now
         stream = ffmpeg.probe(raw)["streams"][0]
-        audio_s = float(stream["duration"])
+        audio_s = float(stream.get("duration") or ffmpeg.probe(raw)["format"]["duration"])
         return int(stream["sample_rate"]), audio_s / elapsed
 
 

@@ -66,8 +66,8 @@ def installed_engines(config: Settings | None = None) -> list[Engine]:
 
 
 def may_cast(cls: type[Engine], config: Settings | None = None) -> bool:
-    """Whether casting may choose this engine's voices: installed, and fast for a draft."""
-    return cls.is_installed(config) and (cls.FAST or not (config and config.draft))
+    """Whether casting may choose this engine's voices: installed, and classic for a draft."""
+    return cls.is_installed(config) and not (cls.NEURAL and config and config.draft)
 
 
 def castable_engines(config: Settings | None = None) -> list[Engine]:

@@ -49,24 +49,23 @@ def read_raw(path: Path) -> RawAudio | None:
         return None  # not PCM WAV (AIFF, extensible WAV …): ffmpeg reads anything
 
 
-def resample(frames: bytes, rate: int, gain: float = 1.0) -> bytes:
-    """Mono 16-bit samples at `rate` brought to the clip rate, `gain` applied first.
+def to_clip_rate(frames: bytes, rate: int, gain: float = 1.0) -> bytes:
+    """Mono 16-bit samples at `rate` brought to the clip rate, `gain` applied, rounded once.
 
     SoX's resampler (the one ffmpeg's `resampler=soxr` uses), called on each clip alone and
     in this process: a clip's bytes then never depend on which others were synthesised with
     it, and no ffmpeg process is started (which cost more than flite's synthesis). ffmpeg's
     soxr on many clips in one stream changed samples by one step with their place in it.
     """
+    if rate == AUDIO_SAMPLE_RATE_HZ and gain == 1.0:
+        return frames
     import numpy as np
     import soxr
 
-    samples = np.frombuffer(frames, dtype="<i2")
-    if gain != 1.0:
-        scaled = np.rint(samples.astype(np.float64) * gain)
-        samples = np.clip(scaled, -32768, 32767).astype("<i2")
+    samples = np.frombuffer(frames, dtype="<i2").astype(np.float64) * gain
     if rate != AUDIO_SAMPLE_RATE_HZ and len(samples):
         samples = soxr.resample(samples, rate, AUDIO_SAMPLE_RATE_HZ, quality="HQ")
-    return samples.astype("<i2").tobytes()
+    return np.clip(np.rint(samples), -32768, 32767).astype("<i2").tobytes()
 
 
 def trim_silence(frames: bytes) -> bytes:
@@ -116,5 +115,5 @@ def to_clips(
                 raise AudiobookError(f"ffmpeg did not convert {path.name} to the clip format")
             frames = audio.frames
         else:
-            frames = resample(audio.frames, audio.rate, gain)
+            frames = to_clip_rate(audio.frames, audio.rate, gain)
         write_clip(target, trim_silence(frames))

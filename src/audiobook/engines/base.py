@@ -50,7 +50,7 @@ class Engine(ABC):
     # Longest text (characters) handed to the engine in one call; segments are split at
     # sentence boundaries below this, so no engine meets its worst case on long paragraphs.
     MAX_CHARS: ClassVar[int] = 600
-    # Clips per batch (a batch is one run of the pyttsx3 worker, one ffmpeg conversion).
+    # Clips per batch (a batch is one run of the pyttsx3 worker, one lease of a neural one).
     # None: sized so that every job gets several batches, which is safe because a clip's
     # sound never depends on its batch. pyttsx3 on libespeak carries state from one
     # utterance to the next, so its batches have a fixed size and are cut the same way
@@ -61,8 +61,8 @@ class Engine(ABC):
     HANDLES_VOLUME: ClassVar[bool] = False
     # The rates it can speak at (`rate` in a cast, times --rate).
     RATE_RANGE: ClassVar[tuple[float, float]] = RATE_RANGE
-    # Whether `--draft` casting may choose it: it speaks a chapter in seconds, not minutes.
-    FAST: ClassVar[bool] = True
+    # A neural voice: natural, but `--draft` (a quick listen) casts classic voices instead.
+    NEURAL: ClassVar[bool] = False
     # Seconds of audio per second of synthesis on one core, for `audiobook voices`: measured
     # with `audiobook voices --measure` on a 2-core machine (typical of the engine's voices).
     SPEED: ClassVar[float | None] = None
@@ -135,10 +135,14 @@ class Engine(ABC):
         Engines that silently fall back to a default voice are the reason this exists: a
         cast that names a voice must get that voice or an error, never something else.
         """
-        check_ranges(settings)
-        known = {v.id for v in self.voices()}
-        if settings.voice not in known:
-            raise unknown_voice_error(self.NAME, settings.voice, sorted(known))
+        check_ranges(settings, self.RATE_RANGE)
+        self.check_voice(settings.voice)
+
+    def check_voice(self, voice: str) -> None:
+        """Raise UserError unless `voice` is one of this engine's here."""
+        known = [v.id for v in self.voices()]
+        if voice not in known:
+            raise unknown_voice_error(self.NAME, voice, sorted(known))
 
 
 class CommandLineEngine(Engine):
@@ -178,9 +182,15 @@ class CommandLineEngine(Engine):
         return paths
 
 
-@functools.cache
 def file_digest(path: Path) -> str:
-    """A short hash of a voice file's bytes (a model of tens of megabytes: ~0.1 s, once)."""
+    """A short hash of a voice file's bytes (a model of tens of megabytes: ~0.1 s), made
+    again only when the file changes (its size, time or inode)."""
+    found = path.stat()
+    return _digest(path, (found.st_size, found.st_mtime_ns, found.st_ino))
+
+
+@functools.cache
+def _digest(path: Path, version: tuple[int, int, int]) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as f:
         while chunk := f.read(1 << 20):
@@ -188,10 +198,24 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def check_ranges(settings: VoiceSettings) -> None:
-    """Reject rate, pitch and volume values no engine can use sensibly."""
+def missing_voice_file(voice: str, suffixes: tuple[str, ...]) -> None:
+    """Raise UserError when `voice` names a voice file (a path, or a name with one of the
+    engine's `suffixes`, maybe with `:NAME` after it) that is not there, or is a folder."""
+    path_text = voice.rpartition(":")[0] or voice
+    path = Path(path_text).expanduser()
+    looks_like_a_file = "/" in path_text or "\\" in path_text or path.suffix in suffixes
+    if not looks_like_a_file:
+        return
+    if path.is_dir():
+        raise UserError(f"{path}: is a folder, not a voice file")
+    if not path.exists():
+        raise UserError(f"{path}: no such voice file")
+
+
+def check_ranges(settings: VoiceSettings, rate_range: tuple[float, float] = RATE_RANGE) -> None:
+    """Reject rate, pitch and volume values the engine cannot use sensibly."""
     for name, value, (low, high) in (
-        ("rate", settings.rate, RATE_RANGE),
+        ("rate", settings.rate, rate_range),
         ("pitch", settings.pitch, PITCH_RANGE),
         ("volume", settings.volume, VOLUME_RANGE),
     ):

@@ -15,8 +15,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from audiobook.engines.base import VoiceInfo, file_digest, unknown_voice_error
+from audiobook.engines.base import VoiceInfo, file_digest, missing_voice_file, unknown_voice_error
 from audiobook.engines.neural import NeuralEngine, one_thread_session
+from audiobook.errors import UserError
 from audiobook.model import VoiceSettings
 
 _PACKAGE = re.compile(r"^(.+)-piper-voice$")
@@ -103,6 +104,10 @@ class PiperEngine(NeuralEngine):
 
     def check_voice(self, voice: str) -> None:
         if voice_files(voice) is None:
+            missing_voice_file(voice, (".onnx",))
+            model = Path(voice).expanduser()
+            if model.suffix == ".onnx" and model.is_file():
+                raise UserError(f"{model}: its config {model.name}.json is not beside it")
             known = sorted(packaged_voices())
             raise unknown_voice_error(self.NAME, voice, [*known, "path/to/voice.onnx"])
 
