@@ -329,3 +329,31 @@ def np_save(path: Path, shape: tuple[int, ...]) -> None:
         np.savez(path, am_x=array)
     else:
         np.save(path, array)
+
+
+@needs_kokoro
+def test_voice_files_named_in_a_cast_are_found_beside_it(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """As its lexicon_files are: a cast and its voice files move together, wherever the
+    command runs."""
+    import numpy as np
+
+    from audiobook.casting import load_cast
+    from audiobook.model import NARRATOR, Chapter, Script, Segment, SegmentKind
+
+    folder = tmp_path / "casts"
+    (folder / "voices").mkdir(parents=True)
+    with (folder / "voices" / "voices-v1.0.bin").open("wb") as f:
+        np.savez(f, bm_kumo=kokoro_style("jm_kumo"))
+    np.save(folder / "am_kumo.npy", kokoro_style("jm_kumo"))
+    cast_file = folder / "cast.toml"
+    cast_file.write_text(
+        '[voices.Narrator]\nengine = "kokoro"\nvoice = "voices/voices-v1.0.bin:bm_kumo"\n'
+        '[voices.Wells]\nengine = "flite"\nvoice = "awb"\nprefer = ["kokoro:am_kumo.npy"]\n',
+        "utf-8",
+    )
+    segments = (Segment(NARRATOR, SegmentKind.NARRATION, "Hello."),)
+    script = Script("T", None, (NARRATOR, "Wells"), (Chapter(1, "1", "One", segments=segments),))
+    monkeypatch.chdir(tmp_path)
+    cast = load_cast(cast_file, script)
+    assert cast.voices[NARRATOR].voice == f"{folder / 'voices' / 'voices-v1.0.bin'}:bm_kumo"
+    assert cast.voices["Wells"] == VoiceSettings("kokoro", str(folder / "am_kumo.npy"))

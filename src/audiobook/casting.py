@@ -89,10 +89,44 @@ def cast_from_toml(
                 f"{source}: the script has no speaker {speaker!r}; its speakers are: "
                 + ", ".join(speakers)
             )
+        spec = _files_beside(spec, source.parent)
         voices[speaker] = _voice_from_toml(spec, f"{source}: [voices.{speaker}]", config)
     lexicon = _lexicon_of(data, source)
     _book_of(data, str(source))  # checked, though only the shipped casts' is read
     return Cast(voices, lexicon, _pauses_from_toml(data.get("pauses", {}), str(source)))
+
+
+def _files_beside(spec: object, folder: Path) -> object:
+    """A speaker's table with voice files named relative to the cast file made absolute, as
+    `lexicon_files` are: a cast and its voices then move together (Piper's `x.onnx`,
+    Kokoro's `voices.bin:NAME`, flite's `x.flitevox`)."""
+    if not isinstance(spec, dict):
+        return spec
+    anchored = dict(spec)
+    if isinstance(spec.get("voice"), str):
+        anchored["voice"] = _file_beside(spec["voice"], folder)
+    if isinstance(spec.get("prefer"), list):
+        anchored["prefer"] = [
+            f"{engine}:{_file_beside(voice, folder)}"
+            if isinstance(option, str) and voice
+            else option
+            for option in spec["prefer"]
+            for engine, _, voice in [str(option).partition(":")]
+        ]
+    return anchored
+
+
+def _file_beside(voice: str, folder: Path) -> str:
+    path_text, colon, name = voice.rpartition(":")
+    if not colon:
+        path_text, name = voice, ""
+    looks_like_a_file = "/" in path_text or Path(path_text).suffix
+    if not looks_like_a_file or Path(path_text).expanduser().is_absolute():
+        return voice
+    beside = folder / path_text
+    if not beside.exists():
+        return voice  # a voice name, or a path from where the command runs
+    return f"{beside.resolve()}{colon}{name}"
 
 
 def _lexicon_of(data: Mapping[str, object], source: Path) -> dict[str, str]:
