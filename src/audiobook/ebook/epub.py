@@ -728,8 +728,8 @@ def spans_from_toc(
         found = first.get(f"{entry.path}#{entry.fragment}") if entry.fragment else None
         if found is None:
             found = first.get(entry.path)
-        if found is None:
-            continue
+            if found is None:
+                continue
             if entry.fragment:
                 warnings.add("toc-anchor", f"{entry.path}#{entry.fragment}")
         if starts and found < starts[-1][0]:
@@ -849,7 +849,8 @@ def attach_notes(
                 SkippedPart(
                     span.source,
                     "notes-moved",
-                    f"{span.title}: {moved} notes, read after the paragraphs that cite them",
+                    f"{span.title}: {moved} note{'s' * (moved > 1)}, "
+                    "read after the paragraphs that cite them",
                     0,
                 )
             )
