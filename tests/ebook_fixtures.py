@@ -307,16 +307,16 @@ def orchard_epub2() -> dict[str, str | bytes]:
 
 def gutenberg_like_epub2() -> dict[str, str | bytes]:
     """An EPUB 2 shaped like the big free libraries' ones: one file, the NCX pointing at
-    anchors, a licence header, a contents list typed as links, page numbers and footnotes
-    marked by class only, and the licence after the end marker."""
+    anchors (its "Contents" entry at the typed contents table), a licence header, page
+    numbers and footnotes marked by class only, and the licence after the end marker."""
     body = """
 <section class="pg-boilerplate pgheader" id="pg-header"><p>The Project Gutenberg eBook of
  Quiet Waters. This eBook is for the use of anyone anywhere.</p></section>
 <h1>QUIET WATERS</h1>
-<h2>CONTENTS</h2>
-<p class="toc"><a href="#c1">I. THE MILL</a></p>
-<p class="toc"><a href="#c2">II. THE WEIR</a></p>
-<p class="toc"><a href="#c3">III. THE SEA</a></p>
+<h2 id="toc">CONTENTS</h2>
+<table><tr><td><a href="#c1">I.</a></td><td>The Mill</td></tr>
+<tr><td><a href="#c2">II.</a></td><td>The Weir</td></tr>
+<tr><td><a href="#c3">III.</a></td><td>The Sea</td></tr></table>
 <div class="chapter"><h2><a id="c1"></a>I. THE MILL</h2>
 <p>The wheel turned<a id="FNanchor_1" href="#Footnote_1" class="fnanchor">[1]</a> slowly.
 <span class="pagenum"><a id="Page_7">[Pg 7]</a></span>It never stopped.</p>
@@ -327,7 +327,7 @@ def gutenberg_like_epub2() -> dict[str, str | bytes]:
 <p>*** END OF THE PROJECT GUTENBERG EBOOK QUIET WATERS ***</p>
 <p>Section 1. General Terms of Use and Redistributing Project Gutenberg works.</p>"""
     items = '<item id="book" href="book.html" media-type="application/xhtml+xml"/>'
-    points = "".join(
+    points = nav_point(9, "Contents", "book.html#toc") + "".join(
         nav_point(n, label, f"book.html#c{n}")
         for n, label in ((1, "I. The Mill"), (2, "II. The Weir"), (3, "III. The Sea"))
     )

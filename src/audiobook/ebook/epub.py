@@ -72,6 +72,7 @@ LANDMARK_SKIPPED = frozenset(
 LANDMARK_MAX_WORDS = 3000
 LINK_LIST_SHARE = 0.8  # a paragraph this much link text is a table-of-contents line
 LINK_LIST_MIN_RUN = 3
+LINK_ROW_MAX_WORDS = 15  # a table row or list item this short, with a link, is a contents line
 CONTENTS_HEADING_RE = re.compile(
     r"^\W*(?:(?:table\s+of\s+)?contents|inhalt|inhaltsverzeichnis|sommaire|table des mati"
     r"ères|índice|indice)\W*$",
@@ -633,21 +634,25 @@ def skipped_part(source: str, reason: str, blocks: Iterable[EbookBlock]) -> Skip
     return SkippedPart(source, reason, excerpt, len(text.split()))
 
 
-def drop_blocks(placed: list[PlacedBlock], dropped: set[int]) -> list[PlacedBlock]:
-    """The blocks without those dropped; their ids go to the next block kept, so that a
-    table-of-contents entry pointing at them still finds its place."""
+def drop_blocks(placed: list[PlacedBlock], dropped: set[int], gone: set[str]) -> list[PlacedBlock]:
+    """The blocks without those dropped. Their documents' starts go to the next block kept;
+    the ids inside them go into `gone`, so a table-of-contents entry for a dropped heading
+    ("Contents") is left out rather than moved."""
     kept: list[PlacedBlock] = []
     carried: list[str] = []
     for index, block in enumerate(placed):
         if index in dropped:
-            carried.extend(block.anchors)
+            carried.extend(a for a in block.anchors if "#" not in a)
+            gone.update(a for a in block.anchors if "#" in a)
             continue
         kept.append(replace(block, anchors=(*carried, *block.anchors)) if carried else block)
         carried = []
     return kept
 
 
-def drop_gutenberg_text(placed: list[PlacedBlock], skipped: list[SkippedPart]) -> list[PlacedBlock]:
+def drop_gutenberg_text(
+    placed: list[PlacedBlock], skipped: list[SkippedPart], gone: set[str]
+) -> list[PlacedBlock]:
     """Project Gutenberg's header (up to "*** START OF …") and licence (from "*** END OF
     …"), when they are text rather than marked-up sections."""
     texts = [p.block.text for p in placed]
@@ -666,10 +671,12 @@ def drop_gutenberg_text(placed: list[PlacedBlock], skipped: list[SkippedPart]) -
         skipped.append(
             skipped_part(placed[end].path, "gutenberg-licence", (p.block for p in placed[end:]))
         )
-    return drop_blocks(placed, dropped) if dropped else placed
+    return drop_blocks(placed, dropped, gone) if dropped else placed
 
 
-def drop_link_lists(placed: list[PlacedBlock], skipped: list[SkippedPart]) -> list[PlacedBlock]:
+def drop_link_lists(
+    placed: list[PlacedBlock], skipped: list[SkippedPart], gone: set[str]
+) -> list[PlacedBlock]:
     """A table of contents typed into the text (runs of lines that are only links), with
     its "Contents" heading: the reader's own navigation, not the book."""
     dropped: set[int] = set()
@@ -678,7 +685,7 @@ def drop_link_lists(placed: list[PlacedBlock], skipped: list[SkippedPart]) -> li
         block = placed[index] if index < len(placed) else None
         if block is not None and block.block.kind == BlockKind.PAGE_BREAK:
             continue
-        if block is not None and block.link_share >= LINK_LIST_SHARE and block.block.text:
+        if block is not None and is_contents_line(block):
             run.append(index)
             continue
         if len(run) >= LINK_LIST_MIN_RUN:
@@ -690,7 +697,19 @@ def drop_link_lists(placed: list[PlacedBlock], skipped: list[SkippedPart]) -> li
                 skipped_part(placed[run[0]].path, "toc-links", (placed[i].block for i in run))
             )
         run = []
-    return drop_blocks(placed, dropped) if dropped else placed
+    return drop_blocks(placed, dropped, gone) if dropped else placed
+
+
+def is_contents_line(placed: PlacedBlock) -> bool:
+    """A line of a typed table of contents: nearly all link, or a short row or list item
+    with a link in it ("CHAPTER I. | Down the Rabbit-Hole")."""
+    block = placed.block
+    if not block.text or not placed.link_share:
+        return False
+    short_row = block.kind in (BlockKind.TABLE_ROW, BlockKind.LIST_ITEM) and (
+        len(block.text.split()) <= LINK_ROW_MAX_WORDS
+    )
+    return placed.link_share >= LINK_LIST_SHARE or short_row
 
 
 # ---------------------------------------------------------------- sections
@@ -708,7 +727,11 @@ class Span:
 
 
 def spans_from_toc(
-    placed: list[PlacedBlock], entries: list[TocEntry], spine: set[str], warnings: Warnings
+    placed: list[PlacedBlock],
+    entries: list[TocEntry],
+    spine: set[str],
+    gone: set[str],
+    warnings: Warnings,
 ) -> list[tuple[int, TocEntry]]:
     """Where each table-of-contents entry begins, as block indexes in reading order.
 
@@ -724,6 +747,8 @@ def spans_from_toc(
         if entry.path not in with_text:  # a title page, a picture, a document left out
             if entry.path not in spine:
                 warnings.add("toc-nowhere", entry.path)
+            continue
+        if f"{entry.path}#{entry.fragment}" in gone:  # a heading dropped with its contents list
             continue
         found = first.get(f"{entry.path}#{entry.fragment}") if entry.fragment else None
         if found is None:
@@ -931,10 +956,12 @@ def assemble(
         notes.add_links(spine_document.document, ids)
     walked = walk_spine(documents, notes)
     skipped = walked.skipped
-    placed = drop_link_lists(drop_gutenberg_text(walked.placed, skipped), skipped)
+    gone: set[str] = set()
+    placed = drop_gutenberg_text(walked.placed, skipped, gone)
+    placed = drop_link_lists(placed, skipped, gone)
     title = metadata.title or "Untitled"
     spine = {d.document.path for d in documents}
-    starts = spans_from_toc(placed, entries, spine, warnings)
+    starts = spans_from_toc(placed, entries, spine, gone, warnings)
     if len(starts) >= 2 or not _has_headings(placed, 2):
         if not entries:
             warnings.add("no-toc", package.path)
