@@ -41,6 +41,13 @@ def programs_in_group(group: int) -> list[str]:
     return names
 
 
+def default_signals() -> None:
+    """The stop signals as a terminal gives them: a test run under `nohup` (which ignores
+    SIGHUP, and a program rightly keeps ignoring it) must not make these tests fail."""
+    for sig in SIGNALS:
+        signal.signal(sig, signal.SIG_DFL)
+
+
 def wait_until(condition, process: subprocess.Popen, seconds: float = 120) -> None:
     """Poll until condition() holds while the process runs; fail if it ended first."""
     deadline = time.monotonic() + seconds
@@ -89,6 +96,7 @@ def test_a_stopped_build_leaves_no_program_and_no_file_behind(
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group: orphans are found by the group
+        preexec_fn=default_signals,
     )
     try:
 
@@ -150,7 +158,10 @@ def test_programs_run_by_worker_threads_are_killed(sig: signal.Signals) -> None:
     processes.run_streaming, each waited for by a worker thread, which no signal reaches:
     the stop signal kills both at once, and the process ends without waiting for them."""
     process = subprocess.Popen(
-        [sys.executable, "-c", BUSY_THREADS], cwd=REPO, start_new_session=True
+        [sys.executable, "-c", BUSY_THREADS],
+        cwd=REPO,
+        start_new_session=True,
+        preexec_fn=default_signals,
     )
     try:
         running = {"pyttsx3_worker", "ffmpeg"}
