@@ -138,6 +138,7 @@ def bench(name: str, script: Script, settings: VoiceSettings, jobs: int, lexicon
         bare_audio = wav_duration_s(tmp / "bare.wav")
 
         config = Settings(cache_dir=tmp / "cache", jobs=jobs)
+        POOL.peak_rss_mb = 0.0  # this voice's workers only
         start, cpu = time.perf_counter(), cpu_s()
         audio = synthesize_script(script, cast, config=config)
         ours_s = time.perf_counter() - start
