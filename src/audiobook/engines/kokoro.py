@@ -20,6 +20,7 @@ from typing import Any
 from audiobook.engines.base import VoiceInfo, file_digest, missing_voice_file, unknown_voice_error
 from audiobook.engines.neural import NeuralEngine, one_thread_session
 from audiobook.errors import UserError
+from audiobook.language_codes import language_code
 from audiobook.model import VoiceSettings
 
 GENDERS = {"f": "female", "m": "male"}
@@ -145,6 +146,12 @@ class KokoroEngine(NeuralEngine):
             raise unknown_voice_error(
                 self.NAME, voice, [*known, "path/to/voices.bin:NAME", "path/to/NAME.npy"]
             )
+
+    def speaks(self, voice: str, language: str) -> bool | None:
+        source = voice_source(voice)
+        if source is None:
+            return None
+        return language_code(language_of(source.name)) == language
 
     def options(self, settings: VoiceSettings) -> dict[str, Any]:
         source = voice_source(settings.voice)
