@@ -521,7 +521,11 @@ def test_killed_builds_resume_to_the_same_files(tmp_path: Path) -> None:
         _, stderr = process.communicate(timeout=60)
         where = f"seed {seed}, {sig.name}"
         interrupted += process.returncode != 0
-        if sig == signal.SIGINT and process.returncode != 0:
+        if sig == signal.SIGINT and process.returncode == -signal.SIGINT:
+            # Python starting up or shutting down (its handlers not yet or no longer in
+            # place) dies of the signal itself, as a shell reports with 130 too.
+            assert not stderr.strip(), where
+        elif sig == signal.SIGINT and process.returncode != 0:
             assert process.returncode == 130, f"{where}: {stderr}"
             assert stderr.strip() == "error: interrupted", where
         for name, data in visible_files(folder).items():
