@@ -14,6 +14,7 @@ import subprocess
 import wave
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from audiobook.model import (
     AUDIO_SAMPLE_RATE_HZ,
@@ -28,6 +29,9 @@ from audiobook.model import (
     VoiceSettings,
 )
 from audiobook.settings import Settings
+
+if TYPE_CHECKING:
+    from audiobook.build import BuildResult
 
 SECONDS_PER_CHARACTER = 0.01
 # Each speaker has its own pitch and a very different loudness, to test voice levelling.
@@ -182,3 +186,15 @@ def decode_pcm(path: Path) -> bytes:
         check=True,
     )
     return result.stdout
+
+
+def fake_build(
+    script: Script, tmp_path: Path, formats: str = "mp3,vtt,m3u8", **options: Any
+) -> BuildResult:
+    """`build_book` with fake_cast and fake_synthesize into tmp_path/out (cache tmp_path/c);
+    `options` are BuildOptions' others (chapters, cover …)."""
+    from audiobook.build import BuildOptions, build_book
+
+    config = Settings(cache_dir=tmp_path / "c")
+    built = BuildOptions(out_dir=tmp_path / "out", formats=formats, config=config, **options)
+    return build_book(script, fake_cast(script), built, synthesize=fake_synthesize)

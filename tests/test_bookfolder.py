@@ -20,7 +20,6 @@ from audiobook.bookfolder import (
     write_atomically,
 )
 from audiobook.errors import UserError
-from audiobook.settings import Settings
 
 
 def dead_pid() -> int:
@@ -116,42 +115,28 @@ def test_remove_file_removes_emptied_subfolders(tmp_path: Path) -> None:
 
 
 def test_a_folder_where_a_file_goes_is_a_one_line_error(tmp_path: Path) -> None:
-    from audiobook.build import BuildOptions, build_book
-    from tests.audio_fakes import fake_cast, fake_synthesize, tiny_script
+    from tests.audio_fakes import fake_build, tiny_script
 
     script = tiny_script()
-    options = BuildOptions(
-        out_dir=tmp_path / "out", config=Settings(cache_dir=tmp_path / "c"), formats="mp3,m3u8"
-    )
-    folder = build_book(script, fake_cast(script), options, synthesize=fake_synthesize).folder
+    folder = fake_build(script, tmp_path, "mp3,m3u8").folder
     [second] = folder.glob("02 - *.mp3")
     second.unlink()
     second.mkdir()
     (folder / "Wells Meets Stalin.m3u8").unlink()
     (folder / "Wells Meets Stalin.m3u8").mkdir()
     with pytest.raises(UserError, match="a folder is in the way"):
-        build_book(script, fake_cast(script), options, synthesize=fake_synthesize)
+        fake_build(script, tmp_path, "mp3,m3u8")
 
 
 def test_a_talking_book_folder_that_links_outside_is_refused(tmp_path: Path) -> None:
-    from audiobook.build import BuildOptions, build_book
-    from tests.audio_fakes import fake_cast, fake_synthesize, tiny_script
+    from tests.audio_fakes import fake_build, tiny_script
 
     script = tiny_script()
-    options = BuildOptions(
-        out_dir=tmp_path / "out", config=Settings(cache_dir=tmp_path / "c"), formats="daisy"
-    )
-    folder = build_book(script, fake_cast(script), options, synthesize=fake_synthesize).folder
+    folder = fake_build(script, tmp_path, "daisy").folder
     [daisy] = folder.glob("* (DAISY 2.02)")
     mine = daisy / ".notes.123.part"
     mine.write_text("mine", encoding="utf-8")
-    options = BuildOptions(
-        out_dir=tmp_path / "out",
-        config=Settings(cache_dir=tmp_path / "c"),
-        formats="daisy",
-        chapters="1-2",
-    )
-    build_book(script, fake_cast(script), options, synthesize=fake_synthesize)
+    fake_build(script, tmp_path, "daisy", chapters="1-2")
     assert mine.read_text(encoding="utf-8") == "mine", "a user's file in the DAISY folder stays"
 
     outside = tmp_path / "outside"
@@ -161,15 +146,9 @@ def test_a_talking_book_folder_that_links_outside_is_refused(tmp_path: Path) -> 
     shutil.rmtree(partial)
     partial.symlink_to(outside, target_is_directory=True)
     (tmp_path / "c").joinpath("x").write_text("", encoding="utf-8")  # anything: rebuild
-    options = BuildOptions(
-        out_dir=tmp_path / "out",
-        config=Settings(cache_dir=tmp_path / "c"),
-        formats="daisy",
-        chapters="1-2",
-    )
     data = json.loads((folder / ".audiobook-manifest.json").read_text(encoding="utf-8"))
     data["book"].clear()  # forget the partial book, so it is written again
     (folder / ".audiobook-manifest.json").write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(UserError, match="in the way"):
-        build_book(script, fake_cast(script), options, synthesize=fake_synthesize)
+        fake_build(script, tmp_path, "daisy", chapters="1-2")
     assert sorted(p.name for p in outside.iterdir()) == [".backup.part"]

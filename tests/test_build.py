@@ -15,7 +15,7 @@ import mutagen
 import pytest
 
 from audiobook import ffmpeg
-from audiobook.build import BuildOptions, BuildResult, build_book, parse_chapter_ranges
+from audiobook.build import BuildOptions, build_book, parse_chapter_ranges
 from audiobook.errors import AudiobookError, UserError
 from audiobook.filenames import safe_name
 from audiobook.loudness import ACX_PEAK_MAX_DBFS, ACX_RMS_MAX_DBFS, ACX_RMS_MIN_DBFS, measure_pcm
@@ -34,6 +34,7 @@ from audiobook.synthesis import synthesize_script
 from audiobook.writers.mp3 import Mp3Writer
 from tests.audio_fakes import (
     decode_pcm,
+    fake_build,
     fake_cast,
     fake_synthesize,
     long_tiny_script,
@@ -74,16 +75,6 @@ def test_parse_chapter_ranges(text: str | None, expected: tuple[int, ...]) -> No
 def test_parse_chapter_ranges_rejects(text: str, message: str) -> None:
     with pytest.raises(UserError, match=message):
         parse_chapter_ranges(text, 6)
-
-
-def fake_build(script: Script, tmp_path: Path, formats: str = "mp3,vtt,m3u8", **kw) -> BuildResult:
-    options = BuildOptions(
-        out_dir=tmp_path / "out",
-        formats=formats,
-        config=Settings(cache_dir=tmp_path / "c"),
-        **kw,
-    )
-    return build_book(script, fake_cast(script), options, synthesize=fake_synthesize)
 
 
 def mtimes(folder: Path) -> dict[str, int]:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from audiobook.build import BuildOptions, BuildResult, build_book
 from audiobook.manifest import (
     MANIFEST_NAME,
     ChapterEntry,
@@ -19,16 +19,11 @@ from audiobook.manifest import (
     load_manifest,
     save_manifest,
 )
-from audiobook.model import Script
-from audiobook.settings import Settings
-from tests.audio_fakes import fake_cast, fake_synthesize, tiny_script
+from tests.audio_fakes import fake_build as any_fake_build
+from tests.audio_fakes import tiny_script
 
-
-def fake_build(script: Script, tmp_path: Path, formats: str = "mp3,m3u8", **kw) -> BuildResult:
-    options = BuildOptions(
-        out_dir=tmp_path / "out", formats=formats, config=Settings(cache_dir=tmp_path / "c"), **kw
-    )
-    return build_book(script, fake_cast(script), options, synthesize=fake_synthesize)
+# The manifest tests' books: MP3 and a playlist unless a test says otherwise.
+fake_build = partial(any_fake_build, formats="mp3,m3u8")
 
 
 def test_round_trip(tmp_path: Path) -> None:

@@ -27,19 +27,13 @@ needs_hibari = pytest.mark.skipif(
     not HibariEngine.is_installed(),
     reason="hibari is not installed (bash scripts/install.sh installs the neural voices)",
 )
+needs_piper = pytest.mark.skipif(not PiperEngine.is_installed(), reason="piper not installed")
+needs_kokoro = pytest.mark.skipif(not KokoroEngine.is_installed(), reason="kokoro not installed")
 HEART = VoiceSettings("hibari", "heart")
 VOICES = [
     pytest.param(HEART, marks=needs_hibari, id="hibari-heart"),
-    pytest.param(
-        VoiceSettings("piper", "en_US-joe-medium"),
-        marks=pytest.mark.skipif(not PiperEngine.is_installed(), reason="piper not installed"),
-        id="piper-joe",
-    ),
-    pytest.param(
-        VoiceSettings("kokoro", "jm_kumo"),
-        marks=pytest.mark.skipif(not KokoroEngine.is_installed(), reason="kokoro not installed"),
-        id="kokoro-kumo",
-    ),
+    pytest.param(VoiceSettings("piper", "en_US-joe-medium"), marks=needs_piper, id="piper-joe"),
+    pytest.param(VoiceSettings("kokoro", "jm_kumo"), marks=needs_kokoro, id="kokoro-kumo"),
 ]
 TEXT = "The boats came in late tonight, and the whole quay smelled of tar and rain."
 
@@ -213,7 +207,7 @@ def test_the_models_library_is_loaded_only_in_workers() -> None:
     assert done.stdout.strip() == "False"
 
 
-@pytest.mark.skipif(not KokoroEngine.is_installed(), reason="kokoro not installed")
+@needs_kokoro
 def test_kokoro_refuses_a_rate_it_cannot_read_at() -> None:
     engine = get_engine("kokoro")
     engine.check(VoiceSettings("kokoro", "jm_kumo", rate=2.0))
@@ -221,9 +215,6 @@ def test_kokoro_refuses_a_rate_it_cannot_read_at() -> None:
         UserError, match=r"rate = 2\.5 for kokoro voice 'jm_kumo' is out of range; use 0\.5 to 2 "
     ):
         engine.check(VoiceSettings("kokoro", "jm_kumo", rate=2.5))
-
-
-needs_kokoro = pytest.mark.skipif(not KokoroEngine.is_installed(), reason="kokoro not installed")
 
 
 def kokoro_style(name: str):  # type: ignore[no-untyped-def]

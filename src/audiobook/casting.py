@@ -28,7 +28,7 @@ from audiobook.engines import (
     installed_engines,
     may_cast,
 )
-from audiobook.engines.base import Engine
+from audiobook.engines.base import Engine, voice_file
 from audiobook.errors import AudiobookError, UserError
 from audiobook.language_codes import language_code, language_name
 from audiobook.lexicon import lexicon_from_toml, load_lexicon, read_toml
@@ -106,27 +106,26 @@ def _files_beside(spec: object, folder: Path) -> object:
     if isinstance(spec.get("voice"), str):
         anchored["voice"] = _file_beside(spec["voice"], folder)
     if isinstance(spec.get("prefer"), list):
-        anchored["prefer"] = [
-            f"{engine}:{_file_beside(voice, folder)}"
-            if isinstance(option, str) and voice
-            else option
-            for option in spec["prefer"]
-            for engine, _, voice in [str(option).partition(":")]
-        ]
+        anchored["prefer"] = [_preferred_beside(option, folder) for option in spec["prefer"]]
     return anchored
 
 
+def _preferred_beside(option: object, folder: Path) -> object:
+    """A `prefer` entry ("engine:voice") with its voice file found beside the cast."""
+    if not isinstance(option, str):
+        return option  # _voice_from_toml says what is wrong with it
+    engine, colon, voice = option.partition(":")
+    return f"{engine}{colon}{_file_beside(voice, folder)}"
+
+
 def _file_beside(voice: str, folder: Path) -> str:
-    path_text, colon, name = voice.rpartition(":")
-    if not colon:
-        path_text, name = voice, ""
-    looks_like_a_file = "/" in path_text or Path(path_text).suffix
-    if not looks_like_a_file or Path(path_text).expanduser().is_absolute():
+    path_text = voice_file(voice)
+    if path_text is None or Path(path_text).expanduser().is_absolute():
         return voice
     beside = folder / path_text
     if not beside.exists():
-        return voice  # a voice name, or a path from where the command runs
-    return f"{beside.resolve()}{colon}{name}"
+        return voice  # a path from where the command runs
+    return str(beside.resolve()) + voice.removeprefix(path_text)
 
 
 def _lexicon_of(data: Mapping[str, object], source: Path) -> dict[str, str]:

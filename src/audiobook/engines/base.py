@@ -198,14 +198,20 @@ def _digest(path: Path, version: tuple[int, int, int]) -> str:
     return digest.hexdigest()[:16]
 
 
-def missing_voice_file(voice: str, suffixes: tuple[str, ...]) -> None:
-    """Raise UserError when `voice` names a voice file (a path, or a name with one of the
-    engine's `suffixes`, maybe with `:NAME` after it) that is not there, or is a folder."""
+def voice_file(voice: str) -> str | None:
+    """The file a voice names ("dir/x.onnx", "voices.bin:NAME", "x.npy"): its part before a
+    last `:NAME`, when that has a folder or a suffix; None for a voice's plain name."""
     path_text = voice.rpartition(":")[0] or voice
-    path = Path(path_text).expanduser()
-    looks_like_a_file = "/" in path_text or "\\" in path_text or path.suffix in suffixes
-    if not looks_like_a_file:
+    named = "/" in path_text or "\\" in path_text or Path(path_text).suffix
+    return path_text if named else None
+
+
+def missing_voice_file(voice: str) -> None:
+    """Raise UserError when `voice` names a voice file that is not there, or is a folder."""
+    path_text = voice_file(voice)
+    if path_text is None:
         return
+    path = Path(path_text).expanduser()
     if path.is_dir():
         raise UserError(f"{path}: is a folder, not a voice file")
     if not path.exists():

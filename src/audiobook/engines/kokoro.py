@@ -142,7 +142,7 @@ class KokoroEngine(NeuralEngine):
             return
         known = [v.id for v in self.voices()]
         if voice not in known:
-            missing_voice_file(voice, (".npy", ".npz", ".bin"))
+            missing_voice_file(voice)
             raise unknown_voice_error(
                 self.NAME, voice, [*known, "path/to/voices.bin:NAME", "path/to/NAME.npy"]
             )

@@ -104,7 +104,7 @@ class PiperEngine(NeuralEngine):
 
     def check_voice(self, voice: str) -> None:
         if voice_files(voice) is None:
-            missing_voice_file(voice, (".onnx",))
+            missing_voice_file(voice)
             model = Path(voice).expanduser()
             if model.suffix == ".onnx" and model.is_file():
                 raise UserError(f"{model}: its config {model.name}.json is not beside it")
