@@ -976,6 +976,27 @@ def assemble(
     return Ebook(metadata, sections, tuple(skipped), warnings.lines())
 
 
+def book_from_blocks(
+    metadata: EbookMetadata,
+    blocks: Iterable[EbookBlock],
+    source: str,
+    skipped: Iterable[SkippedPart] = (),
+    warnings: Iterable[str] = (),
+) -> Ebook:
+    """A document with no table of contents (a web page, a Word file, a PDF): sections
+    begin at its headings, each note goes after the paragraph that first cites it (its
+    `note_id` named in that paragraph's `note_refs`), and an index typed as text is left
+    out. `source` names the file in sections and skipped parts."""
+    placed = [PlacedBlock(block, source, ()) for block in blocks]
+    kept_out = list(skipped)
+    spans = sections_from_headings(placed, metadata.title or "Untitled")
+    spans = drop_index_sections(attach_notes(spans, {}, kept_out), kept_out)
+    sections = tuple(
+        EbookSection(s.title, s.level, tuple(s.blocks), s.source, s.fragment) for s in spans
+    )
+    return Ebook(metadata, sections, tuple(kept_out), tuple(warnings))
+
+
 def _with_landmark(document: SpineDocument, skips: dict[str, str]) -> SpineDocument:
     """A document the landmarks call front or back matter, unread if it is short."""
     kind = skips.get(document.document.path)
