@@ -79,6 +79,7 @@ class BuildOptions:
     formats: str | None = None  # comma-separated writer names; None = the default (mp3)
     chapters: str | None = None  # "2-5", "1,3,7-9"; None = all
     cover: Path | None = None
+    ebook_cover: bool = True  # an e-book's own cover, when `cover` is None (--no-cover: False)
     # The synthesis cache, parallel jobs (--jobs) and engines' setup; Settings() by default.
     config: Settings = field(default_factory=Settings)
 

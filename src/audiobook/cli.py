@@ -36,7 +36,10 @@ def cli(ctx: click.Context, verbose: bool) -> None:
     )
 
 
-INPUT_HELP = "A text file (.txt/.md), a script (.json) or an edited .fountain; none: the example."
+INPUT_HELP = (
+    "A text (.txt/.md), an e-book (.epub, .html, .docx, .pdf), a script (.json) or an "
+    "edited .fountain; none: the example."
+)
 
 
 def input_argument(f):  # type: ignore[no-untyped-def]
@@ -46,11 +49,25 @@ def input_argument(f):  # type: ignore[no-untyped-def]
 def reading_options(f):  # type: ignore[no-untyped-def]
     """--title, --author, --layout and --language, handed to the command as one `reading`."""
     from audiobook.layouts import LAYOUTS
+    from audiobook.notes import NOTE_PLACEMENTS
 
     @functools.wraps(f)
-    def command(*args, title, author, layout, language, **kwargs):  # type: ignore[no-untyped-def]
-        reading = ReadOptions(title, author, layout, checked_language(language))
+    def command(*args, title, author, layout, language, notes, ocr, **kwargs):  # type: ignore[no-untyped-def]
+        reading = ReadOptions(title, author, layout, checked_language(language), notes, ocr)
         return f(*args, reading=reading, **kwargs)
+
+    command = click.option(
+        "--notes",
+        type=click.Choice(NOTE_PLACEMENTS),
+        default="after",
+        show_default=True,
+        help="Footnotes: read after the paragraph citing them, at the chapter's end, or skip.",
+    )(command)
+    command = click.option(
+        "--ocr",
+        is_flag=True,
+        help="Read a scanned PDF (no text layer) with Tesseract (Debian: tesseract-ocr).",
+    )(command)
 
     command = click.option("--title", help="Book title, when the text does not give one.")(command)
     command = click.option("--author", help="Author, when the text does not give one.")(command)
@@ -300,8 +317,10 @@ def format_duration(seconds: float) -> str:
 @click.option(
     "--cover",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="Cover image (JPEG or PNG), embedded and copied into the book folder.",
+    help="Cover image (JPEG or PNG), embedded and copied into the book folder; "
+    "default: an e-book's own cover.",
 )
+@click.option("--no-cover", is_flag=True, help="No cover, not even an e-book's own.")
 @rate_option
 @reading_options
 def build_command(
@@ -313,6 +332,7 @@ def build_command(
     chapters: str | None,
     jobs: int | None,
     cover: Path | None,
+    no_cover: bool,
     rate: float,
     reading: ReadOptions,
     cache_dir: Path | None,
@@ -323,7 +343,9 @@ def build_command(
     from audiobook.pipeline import build
 
     config = command_settings(cache_dir=cache_dir, jobs=jobs, draft=draft, check_cache=True)
-    options = BuildOptions(out_dir, formats, chapters, cover, config)
+    if cover is not None and no_cover:
+        raise click.UsageError("--cover and --no-cover: give one")
+    options = BuildOptions(out_dir, formats, chapters, cover, not no_cover, config)
     progress = ProgressBars()
     try:
         result = build(

@@ -65,11 +65,21 @@ def summary_tables(script: Script) -> str:
     return "\n".join(lines)
 
 
+def shortened(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def removed_table(script: Script) -> str:
     if not script.removed:
         return "nothing was removed"
+    if any(r.where for r in script.removed):  # an e-book: parts of files, not lines
+        lines = [f"{'rule':<22} {'where':<34} text"]
+        for r in script.removed:
+            where = r.where or ""
+            where = where if len(where) <= 34 else "…" + where[-33:]
+            lines.append(f"{r.rule:<22} {where:<34} {shortened(r.text, 70)}")
+        return "\n".join(lines)
     lines = [f"{'line':>6}  {'rule':<20} text"]
     for r in script.removed:
-        text = r.text if len(r.text) <= 90 else r.text[:89] + "…"
-        lines.append(f"{r.line:>6}  {r.rule:<20} {text}")
+        lines.append(f"{r.line:>6}  {r.rule:<20} {shortened(r.text, 90)}")
     return "\n".join(lines)

@@ -49,6 +49,8 @@ class ReadOptions:
     author: str | None = None
     layout: str | None = None  # a layout name forcing audiobook.layouts' choice
     language: str | None = None  # ISO 639-1, overriding detection
+    notes: str = "after"  # footnotes read after their paragraph, at the chapter's end, or not
+    ocr: bool = False  # a PDF without a text layer is read with Tesseract (--ocr)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class Removal:
     rule: str  # name of the cleaning rule, e.g. "page-number"
     line: int  # 1-based source line
     text: str  # what was removed, as it stood in the source
+    where: str | None = None  # for a file without lines (an e-book): the part it came from
 
 
 @dataclass
@@ -81,6 +84,7 @@ class Block:
     scene_break_before: bool = False  # an ornament (* * *) stood before this block
     repeats: int = 0  # how often a heading came back as a running page header
     label: str = ""  # for a numeral: the word printed with it ("CHAPTER", "ACT"), if any
+    speaker: str | None = None  # who speaks it, when the markup says so (an e-book's play)
 
 
 @dataclass(frozen=True)

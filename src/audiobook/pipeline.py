@@ -14,23 +14,39 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from audiobook.chapters import find_chapters
 from audiobook.cleaning import clean_text
+from audiobook.ebook.cover import cover_file
+from audiobook.ebook.formats import ebook_format
+from audiobook.ebook.model import Cover, Ebook
+from audiobook.ebook.structure import ebook_chapters, skipped_removals
 from audiobook.errors import UserError
-from audiobook.layouts import get_layout
-from audiobook.model import NARRATOR, BlockStyle, Chapter, ReadOptions, Script, SegmentKind
+from audiobook.language import detect_language
+from audiobook.language_codes import language_code
+from audiobook.layouts import LayoutChoice, detect_layout, get_layout
+from audiobook.model import (
+    NARRATOR,
+    BlockStyle,
+    Chapter,
+    ChapterText,
+    ReadOptions,
+    Script,
+    SegmentKind,
+    SourceLine,
+)
+from audiobook.notes import place_notes
 
 if TYPE_CHECKING:
     from audiobook.build import BuildOptions, BuildResult, Progress
 from audiobook.reading import read_source
 from audiobook.script_io import read_fountain_script, read_json_script
 from audiobook.settings import Settings
-from audiobook.speakers import attribute_speakers, find_labels
+from audiobook.speakers import Labels, attribute_speakers, find_labels
 from audiobook.words import extra_word_list
 
 log = logging.getLogger(__name__)
@@ -44,7 +60,12 @@ def example_path(name: str = "example.md") -> Path:
 
 
 def title_from_file_name(path: Path) -> str:
-    stem = re.sub(r"(?:\.(?:srt|vtt|txt|md|text))+$", "", path.name, flags=re.IGNORECASE)
+    stem = re.sub(
+        r"(?:\.(?:srt|vtt|txt|md|text|epub|html?|xhtml|docx|pdf))+$",
+        "",
+        path.name,
+        flags=re.IGNORECASE,
+    )
     words = re.sub(r"[_\-]+", " ", stem).strip()
     return words[:1].upper() + words[1:] if words else "Untitled"
 
@@ -67,12 +88,8 @@ def text_to_script(
         clean = clean_text(text, layout=layout, language=language)
         default_title = title or clean.title or title_from_file_name(Path(source))
         chapter_texts = find_chapters(clean, default_title)
-        paragraphs = [
-            b.text for c in chapter_texts for b in c.blocks if b.style == BlockStyle.PARAGRAPH
-        ]
         turns_continue = get_layout(clean.layout).turns_continue
-        labels = find_labels(paragraphs, clean.persons, cues_expected=not turns_continue)
-        attributed = attribute_speakers(chapter_texts, labels, turns_continue=turns_continue)
+        attributed, labels = speak_chapters(chapter_texts, clean.persons, turns_continue)
     return Script(
         title=default_title,
         author=author or clean.author,
@@ -85,6 +102,85 @@ def text_to_script(
         layout=clean.layout,
         layout_reason=clean.layout_reason,
     )
+
+
+def speak_chapters(
+    chapter_texts: Sequence[ChapterText], persons: Sequence[str], turns_continue: bool
+) -> tuple[list[Chapter], Labels]:
+    """Each chapter's segments with their speakers, from the labels its paragraphs use (a
+    paragraph whose speaker the markup names already has one), and those labels."""
+    paragraphs = [
+        b.text
+        for c in chapter_texts
+        for b in c.blocks
+        if b.style == BlockStyle.PARAGRAPH and not b.speaker
+    ]
+    labels = find_labels(paragraphs, persons, cues_expected=not turns_continue)
+    return attribute_speakers(chapter_texts, labels, turns_continue=turns_continue), labels
+
+
+def ebook_to_script(
+    ebook: Ebook,
+    *,
+    source: str = "<ebook>",
+    title: str | None = None,
+    author: str | None = None,
+    layout: str | None = None,
+    language: str | None = None,
+    word_list: Path | None = None,
+) -> Script:
+    """An e-book's chapters, speakers found as in a plain text: the same script.
+
+    Its layout decides only whether a paragraph without a label continues the last
+    speaker: not in a play (speakers named by its markup, or cues and acts in its text)."""
+    metadata = ebook.metadata
+    found_language = language or (language_code(metadata.language) if metadata.language else None)
+    if not found_language:
+        found_language = detect_language(" ".join(b.text for b in ebook.blocks()[:400]))
+    found = ebook_chapters(ebook, found_language)
+    choice = ebook_layout(found.chapters, layout)
+    with extra_word_list(word_list):
+        attributed, _ = speak_chapters(found.chapters, (), choice.layout.turns_continue)
+    chapters = drop_silent_chapters(attributed, source, by_line=False)
+    year = re.match(r"\d{4}", metadata.date or "")
+    return Script(
+        title=title or metadata.title or title_from_file_name(Path(source)),
+        author=author or (" and ".join(metadata.authors) if metadata.authors else None),
+        speakers=speakers_in_order(chapters),
+        chapters=chapters,
+        removed=skipped_removals((*ebook.skipped, *found.skipped)),
+        year=year.group(0) if year else None,
+        language=found_language,
+        source=source,
+        layout=choice.layout.name,
+        layout_reason=choice.reason,
+    )
+
+
+def ebook_layout(chapters: Sequence[ChapterText], name: str | None) -> LayoutChoice:
+    """A play when its markup names speakers, else the layout its paragraphs show."""
+    blocks = [b for c in chapters for b in c.blocks]
+    lines: list[SourceLine] = []
+    for block in blocks:
+        lines += [SourceLine(len(lines) + 1, block.text), SourceLine(len(lines) + 2, "")]
+    detected = detect_layout(lines)
+    marked = sum(1 for b in blocks if b.speaker)
+    if name is not None:
+        return LayoutChoice(
+            get_layout(name), f"forced with --layout {name}", detected.evidence, forced=True
+        )
+    if marked:
+        reason = f"the markup names who speaks ({marked} speeches)"
+        return LayoutChoice(get_layout("play"), reason, detected.evidence)
+    return LayoutChoice(detected.layout, f"e-book text: {detected.reason}", detected.evidence)
+
+
+def speakers_in_order(chapters: Sequence[Chapter]) -> tuple[str, ...]:
+    """The narrator, then each speaker in the order they first speak."""
+    seen = dict.fromkeys([NARRATOR])
+    for chapter in chapters:
+        seen.update(dict.fromkeys(s.speaker for s in chapter.segments))
+    return tuple(seen)
 
 
 def says_something(chapter: Chapter, *, beyond_headings: bool = False) -> bool:
@@ -132,19 +228,46 @@ def silent_chapters_note(chapters: list[tuple[int, Chapter]], *, by_line: bool) 
     return f"{len(chapters)} chapters have nothing to read aloud and are left out: {names}"
 
 
+@dataclass(frozen=True)
+class LoadedBook:
+    """A script, and the cover its e-book carries (if any)."""
+
+    script: Script
+    cover: Cover | None = None
+
+
 def load_script(
     path: Path | None, reading: ReadOptions | None = None, config: Settings | None = None
 ) -> Script:
-    """Any input the user may give: a text file, a script (.json) or an edited .fountain.
+    """Any input the user may give: a text file, an e-book, a script (.json) or an edited
+    .fountain. `config` gives the size limit and the extra word list; None: Settings()."""
+    return load_book(path, reading, config).script
 
-    `config` gives the size limit and the extra word list; None: Settings()."""
+
+def load_book(
+    path: Path | None, reading: ReadOptions | None = None, config: Settings | None = None
+) -> LoadedBook:
+    """load_script, with the e-book's cover."""
     reading = reading or ReadOptions()
     config = config or Settings()
     title, author, language = reading.title, reading.author, reading.language
     if path is None:
         path = example_path()
-    source = read_source(path, config.max_input_bytes)  # says so itself when not UTF-8
     suffix = path.suffix.lower()
+    ebook_kind = ebook_format(path) if suffix not in (".json", ".fountain") else None
+    if ebook_kind is not None:
+        ebook = ebook_kind.read(path, config.max_input_bytes, reading)
+        script = ebook_to_script(
+            ebook,
+            source=str(path),
+            title=title,
+            author=author,
+            layout=reading.layout,
+            language=language,
+            word_list=config.word_list,
+        )
+        return LoadedBook(finished_script(path, script, reading), ebook.metadata.cover)
+    source = read_source(path, config.max_input_bytes)  # says so itself when not UTF-8
     if suffix in (".json", ".fountain"):
         read = read_json_script if suffix == ".json" else read_fountain_script
         script = read(path, source.text)
@@ -161,12 +284,19 @@ def load_script(
             language=language,
             word_list=config.word_list,
         )
+    return LoadedBook(finished_script(path, script, reading))
+
+
+def finished_script(path: Path, script: Script, reading: ReadOptions) -> Script:
+    """What the user said overrides what the text says; notes go where asked; a script
+    with nothing to say is an error."""
     script = replace(
         script,
-        title=title or script.title,
-        author=author or script.author,
-        language=language or script.language,
+        title=reading.title or script.title,
+        author=reading.author or script.author,
+        language=reading.language or script.language,
     )
+    script = place_notes(script, reading.notes)
     if not any(says_something(c, beyond_headings=True) for c in script.chapters):
         raise UserError(f"{path}: nothing left to read aloud after cleaning")
     return script
@@ -186,6 +316,9 @@ def build(
     from audiobook.build import build_book
     from audiobook.casting import resolve_cast
 
-    script = load_script(source, reading, options.config)
-    cast = resolve_cast(script, cast_path, engine, rate, config=options.config)
-    return build_book(script, cast, options, progress=progress)
+    book = load_book(source, reading, options.config)
+    if options.cover is None and options.ebook_cover and book.cover is not None:
+        cover = cover_file(book.cover, options.config.cache_dir, str(source))
+        options = replace(options, cover=cover)
+    cast = resolve_cast(book.script, cast_path, engine, rate, config=options.config)
+    return build_book(book.script, cast, options, progress=progress)

@@ -61,18 +61,8 @@ def read_source(path: Path, max_bytes: int = MAX_INPUT_BYTES) -> SourceText:
     """Read and decode a text file, or raise a UserError that says what is wrong with it.
 
     A file over `max_bytes` (Settings.max_input_bytes) is refused unread."""
-    if not path.exists():
-        raise UserError(f"{path}: no such file")
-    if path.is_dir():
-        raise UserError(f"{path}: is a folder, not a text file")
+    check_input_file(path, max_bytes)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            hours = size / BYTES_PER_WORD / WORDS_PER_MINUTE / 60
-            raise UserError(
-                f"{path}: {size / 1e6:.0f} MB of text would be about {hours:,.0f} hours of speech; "
-                f"files up to {_size(max_bytes)} are read (split it into books)"
-            )
         data = path.read_bytes()
     except PermissionError as e:
         raise UserError(f"{path}: permission denied") from e
@@ -81,6 +71,26 @@ def read_source(path: Path, max_bytes: int = MAX_INPUT_BYTES) -> SourceText:
     text, encoding, fallback = decode_bytes(data, path)
     check_is_readable_text(text, path)
     return SourceText(path=path, text=text, encoding=encoding, fallback=fallback)
+
+
+def check_input_file(path: Path, max_bytes: int, what: str = "a text file") -> None:
+    """A UserError unless `path` is a file we may read, of at most `max_bytes`."""
+    if not path.exists():
+        raise UserError(f"{path}: no such file")
+    if path.is_dir():
+        raise UserError(f"{path}: is a folder, not {what}")
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise UserError(f"{path}: cannot be read ({e.strerror})") from e
+    if size > max_bytes:
+        hours = size / BYTES_PER_WORD / WORDS_PER_MINUTE / 60
+        raise UserError(
+            f"{path}: {size / 1e6:.0f} MB of text would be about {hours:,.0f} hours of speech; "
+            f"files up to {_size(max_bytes)} are read (split it into books)"
+        )
+    if not path.is_file():  # a FIFO or a device would hang the read
+        raise UserError(f"{path}: is not a regular file")
 
 
 def _size(limit: int) -> str:

@@ -37,7 +37,7 @@ def script_to_dict(script: Script, *, with_removed: bool = False) -> dict[str, A
         "chapters": [chapter_to_dict(c) for c in script.chapters],
     }
     if with_removed:
-        data["removed"] = [asdict(r) for r in script.removed]
+        data["removed"] = [removal_to_dict(r) for r in script.removed]
     return data
 
 
@@ -177,14 +177,23 @@ def segment_from_dict(data: dict[str, Any]) -> Segment:
     )
 
 
+def removal_to_dict(removal: Removal) -> dict[str, Any]:
+    """A removal as JSON: `where` only for an e-book's parts, which have no lines."""
+    data = asdict(removal)
+    if removal.where is None:
+        del data["where"]
+    return data
+
+
 def removal_from_dict(data: dict[str, Any]) -> Removal:
-    unknown = sorted(set(data) - {"rule", "line", "text"})
+    unknown = sorted(set(data) - {"rule", "line", "text", "where"})
     if unknown:
         raise ValueError(f"unknown field {unknown[0]!r}")
     return Removal(
         rule=_str(_key(data, "rule"), "rule"),
         line=_positive(_key(data, "line"), "line"),
         text=_str(_key(data, "text"), "text"),
+        where=_optional_str(data.get("where"), "where"),
     )
 
 

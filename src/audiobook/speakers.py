@@ -603,7 +603,8 @@ def paragraph_segments(
     block: Block, labels: Labels, current: str | None
 ) -> tuple[list[Segment], str | None]:
     out: list[Segment] = []
-    for speaker, text in split_turns(block.text, labels):
+    turns = [(block.speaker, block.text)] if block.speaker else split_turns(block.text, labels)
+    for speaker, text in turns:
         speaker = speaker or current
         current = speaker
         for is_direction, piece in split_directions(text):

@@ -806,33 +806,59 @@ def _opening_span(placed: list[PlacedBlock], book_title: str) -> list[Span]:
 
 def sections_from_headings(placed: list[PlacedBlock], book_title: str) -> list[Span]:
     """Without a usable table of contents: each run of headings begins a section, its depth
-    the rank of its first heading among the ranks the book uses."""
-    ranks = sorted({p.block.level for p in placed if p.block.kind == BlockKind.HEADING})
+    the rank of its first heading among the ranks the book uses.
+
+    The book's own title, printed once above everything in a rank of its own ("<h1>THE
+    SALT ROAD</h1>" over "<h2>CHAPTER I…</h2>"), is a section by itself at the top level,
+    not the parent of every chapter."""
+    headings = [p for p in placed if p.block.kind == BlockKind.HEADING]
+    ranks = sorted({p.block.level for p in headings})
+    title_rank = _title_rank(placed, headings, ranks)
+    if title_rank is not None and len(ranks) > 1:
+        ranks.remove(title_rank)
     depth = {rank: number + 1 for number, rank in enumerate(ranks)}
+    if title_rank is not None:
+        depth[title_rank] = 1
     starts: list[int] = []
     after_heading = False
     for index, block in enumerate(placed):
         if block.block.kind == BlockKind.PAGE_BREAK:
             continue
         is_heading = block.block.kind == BlockKind.HEADING
-        if is_heading and not after_heading:
+        if is_heading and (not after_heading or block.block.level == title_rank):
             starts.append(index)
-        after_heading = is_heading
+        after_heading = is_heading and block.block.level != title_rank
     spans = _opening_span(placed[: starts[0]], book_title) if starts else []
     if not starts:
         return _opening_span(placed, book_title)
     for number, index in enumerate(starts):
         end = starts[number + 1] if number + 1 < len(starts) else len(placed)
         blocks = [p.block for p in placed[index:end]]
-        headings = []
+        opening: list[EbookBlock] = []
         for ebook_block in blocks:
             if ebook_block.kind == BlockKind.HEADING:
-                headings.append(ebook_block)
+                opening.append(ebook_block)
             elif ebook_block.kind != BlockKind.PAGE_BREAK:
                 break
-        title = ". ".join(h.text.rstrip(".") for h in headings)
-        spans.append(Span(title, depth[headings[0].level], placed[index].path, None, blocks))
+        title = ". ".join(h.text.rstrip(".") for h in opening)
+        spans.append(Span(title, depth[opening[0].level], placed[index].path, None, blocks))
     return spans
+
+
+def _title_rank(
+    placed: list[PlacedBlock], headings: list[PlacedBlock], ranks: list[int]
+) -> int | None:
+    """The rank of the book's title: the first heading, the only one of the highest rank,
+    with another heading right after it (a heading with its own text is an article's)."""
+    if not headings or len(ranks) < 2 or headings[0].block.level != ranks[0]:
+        return None
+    if sum(1 for p in headings if p.block.level == ranks[0]) > 1:
+        return None
+    start = placed.index(headings[0])
+    following = next(
+        (p.block for p in placed[start + 1 :] if p.block.kind != BlockKind.PAGE_BREAK), None
+    )
+    return ranks[0] if following is not None and following.kind == BlockKind.HEADING else None
 
 
 # ---------------------------------------------------------------- notes
@@ -934,19 +960,20 @@ def read_epub(path: Path, max_bytes: int = MAX_INPUT_BYTES) -> Ebook:
         entries = read_toc(archive, package, nav, warnings)
     skips = landmark_skips(package, nav)
     return assemble(
-        metadata, package, [_with_landmark(d, skips) for d in documents], entries, warnings
+        metadata, package.path, [_with_landmark(d, skips) for d in documents], entries, warnings
     )
 
 
 def assemble(
     metadata: EbookMetadata,
-    package: Package,
+    source: str,
     documents: list[SpineDocument],
-    entries: list[TocEntry],
+    entries: list[TocEntry] | None,
     warnings: Warnings,
 ) -> Ebook:
     """The parsed documents into sections: notes found, front and back matter left out,
-    sections cut where the table of contents (or the headings) say."""
+    sections cut where the table of contents (or the headings) say. `entries` is None for
+    a format that has no table of contents (a web page): its headings are all there is."""
     notes = NoteIndex()
     ids: dict[str, etree._Element] = {}
     for spine_document in documents:
@@ -961,13 +988,14 @@ def assemble(
     placed = drop_link_lists(placed, skipped, gone)
     title = metadata.title or "Untitled"
     spine = {d.document.path for d in documents}
-    starts = spans_from_toc(placed, entries, spine, gone, warnings)
+    starts = spans_from_toc(placed, entries or [], spine, gone, warnings)
     if len(starts) >= 2 or not _has_headings(placed, 2):
-        if not entries:
-            warnings.add("no-toc", package.path)
+        if entries == []:
+            warnings.add("no-toc", source)
         spans = sections_from_toc(placed, starts, title)
     else:
-        warnings.add("few-toc" if entries else "no-toc", package.path)
+        if entries is not None:
+            warnings.add("few-toc" if entries else "no-toc", source)
         spans = sections_from_headings(placed, title)
     spans = drop_index_sections(attach_notes(spans, walked.note_pool, skipped), skipped)
     sections = tuple(
@@ -989,12 +1017,15 @@ def book_from_blocks(
     out. `source` names the file in sections and skipped parts."""
     placed = [PlacedBlock(block, source, ()) for block in blocks]
     kept_out = list(skipped)
+    warnings = tuple(warnings)
+    for warning in warnings:
+        log.warning("%s", warning)
     spans = sections_from_headings(placed, metadata.title or "Untitled")
     spans = drop_index_sections(attach_notes(spans, {}, kept_out), kept_out)
     sections = tuple(
         EbookSection(s.title, s.level, tuple(s.blocks), s.source, s.fragment) for s in spans
     )
-    return Ebook(metadata, sections, tuple(kept_out), tuple(warnings))
+    return Ebook(metadata, sections, tuple(kept_out), warnings)
 
 
 def _with_landmark(document: SpineDocument, skips: dict[str, str]) -> SpineDocument:

@@ -28,7 +28,10 @@ SKIPPED_TYPES = frozenset(
     "cover titlepage halftitlepage toc toc-brief landmarks page-list loi lot lov loa "
     "copyright-page colophon imprint index seriespage other-credits other-books adcard".split()
 )
-SKIPPED_ROLES = frozenset("doc-cover doc-toc doc-index doc-colophon doc-pagelist".split())
+SKIPPED_ROLES = frozenset(
+    "doc-cover doc-toc doc-index doc-colophon doc-pagelist navigation search banner "
+    "contentinfo".split()
+)  # the last four: a web page's menus, search box, site header and footer
 # Project Gutenberg's header and licence, as its HTML marks them.
 BOILERPLATE_IDS = frozenset("pg-header pg-footer pg-machine-header".split())
 BOILERPLATE_CLASSES = frozenset({"pg-boilerplate"})
@@ -127,14 +130,15 @@ def parse_document(data: bytes, path: str) -> ParsedDocument:
 def decode_markup(data: bytes) -> tuple[str, bool]:
     """Decode by byte-order mark, then the declared encoding, then UTF-8, then cp1252.
 
-    The second value is True when the declaration was missing or wrong and we guessed."""
+    The second value is True when the declaration was wrong, or missing and the text is
+    not UTF-8 (the default of XHTML and HTML5), and we guessed."""
     for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16")):
         if data.startswith(bom) or (encoding == "utf-16" and data.startswith(codecs.BOM_UTF16_BE)):
             return data.decode(encoding, errors="replace"), False
     declared = declared_encoding(data)
     for encoding in filter(None, (declared, "utf-8")):
         try:
-            return data.decode(encoding), encoding != declared
+            return data.decode(encoding), declared is not None and encoding != declared
         except (UnicodeDecodeError, LookupError):
             continue
     return data.decode("cp1252", errors="replace"), True

@@ -1,0 +1,405 @@
+"""An e-book's sections into chapters: which entries of its table of contents are files to
+listen to, which are parts that enclose them, and which are headings inside a chapter.
+
+The e-book readers (EPUB, HTML, DOCX, PDF) give sections in reading order, each with its
+depth in the table of contents. A listener wants one file per chapter, so:
+
+- an entry with entries under it is a division (a part, a book, a volume) when its title
+  says so ("Part One"), when an entry under it does ("Chapter 3", "Book II"), or when it
+  runs too long for one file and its entries are chapters of their own; otherwise it is one
+  chapter, and the entries under it are its sections (a story's numbered parts);
+- an entry with nothing but its heading opens the chapters after it: a flat table of
+  contents lists "PART II" beside its chapters, and its heading is read before the next
+  chapter. Before the first chapter such entries are the title page, and left out;
+- every other entry is a chapter.
+
+The result is the same `ChapterText`s the plain-text half makes, so speakers, casting and
+every output work unchanged. This stage is pure: Ebook in, chapters out.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from audiobook.chapters import spoken_section
+from audiobook.ebook.model import BlockKind, Ebook, EbookBlock, EbookSection, SkippedPart
+from audiobook.model import Block, BlockStyle, Chapter, ChapterText, Division, Removal
+from audiobook.spoken import ORDINAL_LABELS, label_to_words, number_to_words, spoken_heading
+from audiobook.textforms import CHAPTER_LABEL_RE, STRUCTURE_RE, roman_to_int
+
+# A chapter of more words than this (some 90 minutes read aloud) whose entries are
+# substantial is split into them: one file a listener can finish.
+CHAPTER_MAX_WORDS = 14_000
+SECTION_MIN_WORDS = 1_000  # an entry this long can be a file of its own
+MAX_HEADING_LEVEL = 6
+NUMBERED_TITLE_RE = re.compile(r"^([IVXLC]{1,7}|\d{1,3})(?:\s*[.:—–-]\s*|\s+)(\S.*)$")
+BARE_NUMERAL_RE = re.compile(r"^([IVXLC]{1,7}|\d{1,3})\.?$")
+DIVISION_NUMBER_RE = re.compile(
+    r"^(\S+?)(?:\s*[.:—–-]\s*|\s+)(\S.*)$|^(\S+?)\.?$"
+)  # "I: The Old World", "One", "IV."
+
+BLOCK_STYLES = {
+    BlockKind.PARAGRAPH: BlockStyle.PARAGRAPH,
+    BlockKind.QUOTE: BlockStyle.PARAGRAPH,
+    BlockKind.VERSE_LINE: BlockStyle.PARAGRAPH,
+    BlockKind.ASIDE: BlockStyle.PARAGRAPH,
+    BlockKind.TABLE_ROW: BlockStyle.PARAGRAPH,
+    BlockKind.LIST_ITEM: BlockStyle.LIST,
+    BlockKind.CAPTION: BlockStyle.CAPTION,
+}
+
+
+@dataclass
+class _Node:
+    """A table-of-contents entry with the entries under it."""
+
+    section: EbookSection
+    children: list[_Node] = field(default_factory=list)
+
+    def sections(self) -> Iterator[tuple[EbookSection, int]]:
+        """This entry and every entry under it, with its depth below this one."""
+        stack = [(self, 0)]
+        while stack:
+            node, depth = stack.pop()
+            yield node.section, depth
+            stack.extend((child, depth + 1) for child in reversed(node.children))
+
+    def words(self) -> int:
+        return sum(section_words(section) for section, _ in self.sections())
+
+
+@dataclass
+class _Draft:
+    """A chapter being gathered: its entries in order, each with its heading depth."""
+
+    title: str
+    divisions: tuple[Division, ...]
+    parts: list[tuple[EbookSection, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EbookChapters:
+    """The chapters an e-book gives, and the entries left out as its title page."""
+
+    chapters: list[ChapterText]
+    skipped: tuple[SkippedPart, ...] = ()
+
+
+def section_words(section: EbookSection) -> int:
+    return sum(
+        len(block.text.split()) for block in section.blocks if block.kind != BlockKind.HEADING
+    )
+
+
+def has_text(section: EbookSection) -> bool:
+    """Whether an entry says anything beyond its headings."""
+    return any(block.text.strip() for block in section.blocks if block.kind != BlockKind.HEADING)
+
+
+def section_tree(sections: Iterable[EbookSection]) -> list[_Node]:
+    """Entries under the entry above them of a smaller depth."""
+    roots: list[_Node] = []
+    stack: list[_Node] = []
+    for section in sections:
+        node = _Node(section)
+        while stack and stack[-1].section.level >= section.level:
+            stack.pop()
+        (stack[-1].children if stack else roots).append(node)
+        stack.append(node)
+    return roots
+
+
+def clean_title(text: str) -> str:
+    """A title as shown: compatibility forms folded ("Ⅳ" -> "IV"), whitespace single."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def is_structure_title(title: str) -> bool:
+    """ "Part One", "BOOK II: The Return", "Volume 3" """
+    return bool(STRUCTURE_RE.match(clean_title(title)))
+
+
+def is_chapter_title(title: str) -> bool:
+    """ "Chapter 3", "CHAPTER IV. The Pool", "Act II", "Letter 12" """
+    return bool(CHAPTER_LABEL_RE.match(clean_title(title)))
+
+
+def is_division(node: _Node) -> bool:
+    """Whether an entry with entries under it encloses chapters rather than being one."""
+    if not node.children:
+        return False
+    title = node.section.title
+    if is_structure_title(title):
+        return True
+    if any(
+        is_structure_title(c.section.title) or is_chapter_title(c.section.title)
+        for c in node.children
+    ):
+        return True
+    if any(is_division(child) for child in node.children):
+        return True
+    substantial = sum(1 for c in node.children if c.words() >= SECTION_MIN_WORDS)
+    return node.words() > CHAPTER_MAX_WORDS and substantial >= 2
+
+
+def division_of(title: str) -> Division:
+    """ "Part I: The Old World" -> Division("PART I", "The Old World"); an entry that is no
+    numbered part ("The Fellowship of the Ring") is its own label."""
+    text = clean_title(title)
+    m = STRUCTURE_RE.match(text)
+    if m:
+        rest = DIVISION_NUMBER_RE.match(m.group(2).strip())
+        if rest and rest.group(3):
+            return Division(f"{m.group(1).upper()} {rest.group(3).upper()}")
+        if rest and _is_number(rest.group(1)):
+            return Division(f"{m.group(1).upper()} {rest.group(1).upper()}", rest.group(2))
+        return Division(m.group(1).upper(), m.group(2).strip() or None)
+    return Division(text)
+
+
+def _is_number(word: str) -> bool:
+    word = word.strip(".:")
+    return (
+        word.isdigit() or roman_to_int(word.upper()) is not None or word.lower() in ORDINAL_LABELS
+    )
+
+
+def numeral_value(token: str, sequence: frozenset[int] = frozenset()) -> int | None:
+    """ "12" -> 12, "IV" -> 4; a single letter ("C", "I", "V") only where the book's bare
+    numerals (`sequence`) run up to it: a dictionary's "C" is a letter, a story's "I" before
+    "II" a number."""
+    token = token.strip(".")
+    if token.isdigit():
+        return int(token)
+    value = roman_to_int(token.upper()) if token.isupper() else None
+    if value is None or len(token) > 1:
+        return value
+    follows = value - 1 in sequence if value > 1 else value + 1 in sequence
+    return value if follows else None
+
+
+def bare_numerals(ebook: Ebook) -> frozenset[int]:
+    """The values of the numerals that open the book's titles and headings ("II", "12.",
+    "IV. The Weir")."""
+    texts = [section.title for section in ebook.sections] + [
+        block.text for block in ebook.blocks() if block.kind == BlockKind.HEADING
+    ]
+    values = set()
+    for text in texts:
+        m = BARE_NUMERAL_RE.match(clean_title(text)) or NUMBERED_TITLE_RE.match(clean_title(text))
+        if m:
+            token = m.group(1)
+            value = int(token) if token.isdigit() else roman_to_int(token)
+            if value:
+                values.add(value)
+    return frozenset(values)
+
+
+def spoken_title(text: str, language: str = "en", sequence: frozenset[int] = frozenset()) -> str:
+    """A heading as it is said: "CHAPTER IV. The Pool" -> "Chapter Four. The Pool.",
+    "II" -> "Two.", "Part I" -> "Part One.", a title in capitals in title case."""
+    text = clean_title(text)
+    m = CHAPTER_LABEL_RE.match(text)
+    if m:
+        number = m.group(2)
+        value = int(number) if number.isdigit() else roman_to_int(number.upper())
+        label = m.group(1).title()
+        if value and language == "en":
+            label = f"{label} {number_to_words(value).title()}"
+        else:
+            label = f"{label} {number}"
+        return spoken_heading(label, m.group(3))
+    if STRUCTURE_RE.match(text):
+        division = division_of(text)
+        return spoken_heading(label_to_words(division.label), division.title)
+    numbered = NUMBERED_TITLE_RE.match(text) or BARE_NUMERAL_RE.match(text)
+    if numbered and numeral_value(numbered.group(1), sequence):
+        title = numbered.group(2) if numbered.re is NUMBERED_TITLE_RE else None
+        return spoken_heading(spoken_section(numbered.group(1), language), title)
+    return spoken_heading(None, text)
+
+
+def chapter_number_and_title(
+    title: str, sequence: frozenset[int] = frozenset()
+) -> tuple[str | None, str]:
+    """ "CHAPTER IV. The Pool" -> ("IV", "The Pool"); "IV. The Pool" -> ("IV", "The Pool");
+    a title without a number is kept whole."""
+    text = clean_title(title)
+    m = CHAPTER_LABEL_RE.match(text)
+    if m:
+        return m.group(2), (m.group(3) or text).strip()
+    numbered = NUMBERED_TITLE_RE.match(text)
+    if numbered and numeral_value(numbered.group(1), sequence):
+        return numbered.group(1), numbered.group(2).strip()
+    bare = BARE_NUMERAL_RE.match(text)
+    if bare and numeral_value(bare.group(1), sequence):
+        return bare.group(1), text
+    return None, text
+
+
+# ---------------------------------------------------------------- chapters
+
+
+def plan_chapters(roots: Sequence[_Node]) -> tuple[list[_Draft], list[EbookSection]]:
+    """Chapter drafts in reading order, and the heading-only entries before the first."""
+    drafts: list[_Draft] = []
+    title_page: list[EbookSection] = []
+    pending: list[tuple[EbookSection, int]] = []  # headings waiting for the next chapter
+
+    def visit(nodes: Sequence[_Node], divisions: tuple[Division, ...]) -> None:
+        flat: Division | None = None  # a "PART II" entry beside its chapters
+        for node in nodes:
+            inside = (*divisions, flat) if flat else divisions
+            if is_division(node):
+                pending.append((node.section, len(inside) + 1))
+                visit(node.children, (*inside, division_of(node.section.title)))
+            elif not node.children and not has_text(node.section):
+                if is_structure_title(node.section.title):
+                    flat = division_of(node.section.title)
+                    pending.append((node.section, len(divisions) + 1))
+                elif not drafts and not divisions:
+                    title_page.append(node.section)
+                else:
+                    pending.append((node.section, len(inside) + 1))
+            else:
+                draft = _Draft(node.section.title, inside, list(pending))
+                pending.clear()
+                depth = len(inside) + 1
+                draft.parts += [(section, depth + below) for section, below in node.sections()]
+                drafts.append(draft)
+
+    visit(roots, ())
+    if pending and drafts:  # headings after the last chapter ("THE END")
+        drafts[-1].parts += pending
+    return drafts, title_page
+
+
+def ebook_chapters(ebook: Ebook, language: str = "en") -> EbookChapters:
+    """The e-book's chapters as the text half gives them, headings in their spoken form.
+
+    Blocks are numbered in reading order as the plain text's lines are (`Block.line`), so a
+    script's `source_line` says which paragraph of the book a segment comes from."""
+    drafts, title_page = plan_chapters(section_tree(ebook.sections))
+    numbering = _Numbering(bare_numerals(ebook))
+    chapters = []
+    for index, draft in enumerate(drafts, start=1):
+        blocks = list(draft_blocks(draft, numbering, language))
+        number, title = chapter_number_and_title(draft.title, numbering.sequence)
+        first_line = blocks[0].line if blocks else numbering.next
+        chapters.append(
+            ChapterText(
+                Chapter(index, number, title, draft.divisions, source_line=first_line),
+                tuple(blocks),
+            )
+        )
+    skipped = tuple(
+        SkippedPart(
+            section.source + (f"#{section.fragment}" if section.fragment else ""),
+            "title-page",
+            " ".join(b.text for b in section.blocks if b.text),
+            sum(len(b.text.split()) for b in section.blocks),
+        )
+        for section in title_page
+    )
+    return EbookChapters(chapters, skipped)
+
+
+@dataclass
+class _Numbering:
+    """Block numbers in reading order, and the book's bare numerals (see numeral_value)."""
+
+    sequence: frozenset[int] = frozenset()
+    next: int = 1
+
+    def take(self) -> int:
+        self.next += 1
+        return self.next - 1
+
+
+def draft_blocks(draft: _Draft, numbering: _Numbering, language: str) -> Iterator[Block]:
+    """The chapter's blocks: each entry's opening headings said as one (its title when it
+    has none), its other headings a level below it, each note after the paragraph before
+    it, page and scene breaks on the block after them."""
+    out: list[Block] = []
+    page: str | None = None
+    scene_break = False
+
+    def emit(block: Block) -> None:
+        nonlocal page, scene_break
+        block.line = numbering.take()
+        block.page, block.scene_break_before = page, scene_break
+        page, scene_break = None, False
+        out.append(block)
+
+    for section, depth in draft.parts:
+        opening = opening_headings(section.blocks)
+        texts = [section.blocks[i].text for i in sorted(opening)] or [section.title]
+        heading: Block | None = Block(
+            spoken_title(". ".join(t.rstrip(".") for t in texts), language, numbering.sequence),
+            0,
+            BlockStyle.HEADING,
+            level=min(depth, MAX_HEADING_LEVEL),
+        )
+        for position, block in enumerate(section.blocks):
+            if block.kind == BlockKind.PAGE_BREAK:
+                page = block.page or page
+            elif block.kind == BlockKind.SCENE_BREAK:
+                scene_break = True
+            elif heading is not None or position not in opening:
+                if heading is not None:
+                    emit(heading)
+                    heading = None
+                    if position in opening:
+                        continue
+                last = out[-1] if out else None
+                if block.kind == BlockKind.NOTE and last and last.style == BlockStyle.PARAGRAPH:
+                    last.notes.append(block.text)
+                elif (converted := convert_block(block, depth, language, numbering)) is not None:
+                    emit(converted)
+        if heading is not None:  # an entry of page breaks only
+            emit(heading)
+    return iter(out)
+
+
+def opening_headings(blocks: Sequence[EbookBlock]) -> set[int]:
+    """Positions of the headings an entry opens with (page breaks may come between)."""
+    opening: set[int] = set()
+    for position, block in enumerate(blocks):
+        if block.kind == BlockKind.HEADING:
+            opening.add(position)
+        elif block.kind not in (BlockKind.PAGE_BREAK, BlockKind.SCENE_BREAK):
+            break
+    return opening
+
+
+def convert_block(
+    block: EbookBlock, depth: int, language: str, numbering: _Numbering
+) -> Block | None:
+    """One e-book block as the text half's Block (its `line` given by the caller); None for
+    one with nothing to say."""
+    if not block.text.strip():
+        return None
+    if block.kind == BlockKind.HEADING:
+        level = min(depth + 1, MAX_HEADING_LEVEL)
+        spoken = spoken_title(block.text, language, numbering.sequence)
+        return Block(spoken, 0, BlockStyle.HEADING, level=level)
+    if block.kind == BlockKind.NOTE:  # a note with no paragraph before it in the chapter
+        return Block("", 0, BlockStyle.PARAGRAPH, notes=[block.text])
+    style = BLOCK_STYLES.get(block.kind, BlockStyle.PARAGRAPH)
+    return Block(block.text, 0, style, speaker=block.speaker)
+
+
+def skipped_removals(parts: Iterable[SkippedPart]) -> tuple[Removal, ...]:
+    """What the reader left out, for `inspect --removed`, numbered in the order found."""
+    return tuple(
+        Removal(
+            rule=part.reason,
+            line=number,
+            text=f"{part.text} ({part.words} words)" if part.words else part.text,
+            where=part.source,
+        )
+        for number, part in enumerate(parts, start=1)
+    )

@@ -1,0 +1,159 @@
+"""A single HTML file as an e-book (audiobook.ebook.html): a Gutenberg-style HTML book and
+a saved web page, both written here from our own text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from audiobook.ebook.html import read_html
+from audiobook.ebook.model import BlockKind
+from audiobook.errors import UserError
+from audiobook.model import SegmentKind
+from audiobook.pipeline import load_script
+from tests.conftest import run_cli
+
+GUTENBERG_STYLE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>The Project Gutenberg eBook of The Salt Road, by Wren Hale</title>
+<meta name="dc.title" content="The Salt Road">
+<meta name="dc.creator" content="Wren Hale">
+<meta name="dc.language" content="en">
+<style>body { margin: 5% }</style>
+<script>document.write('never read');</script>
+</head>
+<body>
+<section class="pg-boilerplate pgheader" id="pg-header">
+<p>The Project Gutenberg eBook of The Salt Road. This eBook is for the use of anyone.</p>
+<p>*** START OF THE PROJECT GUTENBERG EBOOK THE SALT ROAD ***</p>
+</section>
+<h1>THE SALT ROAD</h1>
+<h2>CONTENTS</h2>
+<table>
+<tr><td><a href="#ch1">CHAPTER I. The Marsh</a></td></tr>
+<tr><td><a href="#ch2">CHAPTER II. The Ford</a></td></tr>
+<tr><td><a href="#ch3">CHAPTER III. The Town</a></td></tr>
+</table>
+<div class="chapter">
+<h2><a id="ch1"></a>CHAPTER I. The Marsh</h2>
+<p>The carts left before dawn<a id="FNanchor_1" href="#Footnote_1" class="fnanchor">[1]</a>
+and the <i>drivers</i> sang.<span class="pagenum"><a id="Page_2">[Pg 2]</a></span>
+The road was white with salt.</p>
+<div class="footnote"><p><a id="Footnote_1" href="#FNanchor_1"><span class="label">[1]</span>
+</a> Six carts in all.</p></div>
+</div>
+<div class="chapter">
+<h2><a id="ch2"></a>CHAPTER II. The Ford</h2>
+<p>The river was high.</p>
+</div>
+<div class="chapter">
+<h2><a id="ch3"></a>CHAPTER III. The Town</h2>
+<p>They sold the salt by noon.</p>
+</div>
+<section class="pg-boilerplate pgheader" id="pg-footer">
+<p>*** END OF THE PROJECT GUTENBERG EBOOK THE SALT ROAD ***</p>
+<p>Updated editions will replace the previous one.</p>
+</section>
+</body>
+</html>
+"""
+
+WEB_PAGE = """<!DOCTYPE html>
+<html lang="en-GB">
+<head><title>On Keeping Bees | The Garden Site</title>
+<meta name="author" content="Ivy Comb"></head>
+<body>
+<header role="banner"><a href="/">The Garden Site</a><nav><a href="/a">Home</a></nav></header>
+<nav><ul><li><a href="/b">Blog</a></li><li><a href="/c">Shop</a></li></ul></nav>
+<main>
+<article>
+<h1>On Keeping Bees</h1>
+<p>Bees need a dry hive, facing the morning sun, out of the wind.</p>
+<h2>The first spring</h2>
+<p>Feed them sugar water until the blossom comes.</p>
+<h2>The first harvest</h2>
+<p>Take only what they can spare, and leave them the rest for winter.</p>
+</article>
+</main>
+<aside role="complementary"><p>Subscribe to our newsletter today.</p></aside>
+<footer role="contentinfo"><p>Copyright the Garden Site. All rights reserved.</p></footer>
+</body>
+</html>
+"""
+
+
+@pytest.fixture
+def gutenberg_html(tmp_path: Path) -> Path:
+    path = tmp_path / "salt-road.html"
+    path.write_text(GUTENBERG_STYLE, encoding="utf-8")
+    return path
+
+
+def test_a_gutenberg_html_book_has_its_chapters_and_no_licence(gutenberg_html: Path) -> None:
+    script = load_script(gutenberg_html)
+    assert (script.title, script.author, script.language) == ("The Salt Road", "Wren Hale", "en")
+    assert [(c.number, c.title) for c in script.chapters] == [
+        ("I", "The Marsh"),
+        ("II", "The Ford"),
+        ("III", "The Town"),
+    ]
+    first = script.chapters[0].segments
+    assert [(s.kind, s.text, s.page) for s in first] == [
+        (SegmentKind.HEADING, "Chapter One. The Marsh.", None),
+        (
+            SegmentKind.NARRATION,
+            "The carts left before dawn and the drivers sang. The road was white with salt.",
+            "2",
+        ),
+        (SegmentKind.NOTE, "Six carts in all.", None),
+    ]
+    text = " ".join(s.text for c in script.chapters for s in c.segments)
+    for never in ("Gutenberg", "never read", "margin", "Updated editions", "CONTENTS"):
+        assert never not in text
+
+
+def test_a_saved_web_page_is_read_without_the_site_around_it(tmp_path: Path) -> None:
+    path = tmp_path / "bees.htm"
+    path.write_text(WEB_PAGE, encoding="utf-8")
+    ebook = read_html(path)
+    assert ebook.metadata.title == "On Keeping Bees | The Garden Site"
+    assert ebook.metadata.authors == ("Ivy Comb",)
+    assert ebook.metadata.language == "en-GB"
+    texts = [b.text for b in ebook.blocks()]
+    assert "Home" not in texts
+    assert "Subscribe to our newsletter today." not in texts
+    assert not any("Copyright" in t for t in texts)
+    headings = [(b.level, b.text) for b in ebook.blocks() if b.kind == BlockKind.HEADING]
+    assert headings == [(1, "On Keeping Bees"), (2, "The first spring"), (2, "The first harvest")]
+    script = load_script(path)
+    assert [c.title for c in script.chapters] == ["On Keeping Bees"]
+    assert script.language == "en"
+
+
+def test_a_broken_html_file_is_still_read(tmp_path: Path) -> None:
+    path = tmp_path / "broken.html"
+    path.write_bytes(
+        b"<html><body><h1>Notes from a Shed<p>The door sticks &amp; the roof leaks."
+        b"<p>\xe9t\xe9 came late</body>"
+    )
+    script = load_script(path)
+    text = [s.text for c in script.chapters for s in c.segments]
+    assert "The door sticks & the roof leaks." in text
+    assert "été came late" in text
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [(b"", "the file is empty"), (b"   \n", "the file is empty")],
+)
+def test_an_empty_html_file_is_a_user_error(tmp_path: Path, content: bytes, says: str) -> None:
+    path = tmp_path / "empty.html"
+    path.write_bytes(content)
+    with pytest.raises(UserError, match=says):
+        read_html(path)
+    result = run_cli("inspect", str(path))
+    assert result.returncode == 2
+    assert result.stderr == f"error: {path}: {says}\n"

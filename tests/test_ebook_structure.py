@@ -1,0 +1,328 @@
+"""E-books into chapters and scripts (audiobook.ebook.structure, pipeline.ebook_to_script):
+which entries are chapters, parts or sections, how headings are said, where notes and
+pages go, and what `inspect` shows. EPUBs are built by the tests (tests/ebook_fixtures)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from audiobook.ebook.model import BlockKind, Ebook, EbookBlock, EbookMetadata, EbookSection
+from audiobook.ebook.structure import (
+    chapter_number_and_title,
+    division_of,
+    ebook_chapters,
+    numeral_value,
+    spoken_title,
+)
+from audiobook.model import Division, ReadOptions, Script, SegmentKind
+from audiobook.pipeline import ebook_to_script, load_script
+from tests.conftest import run_cli
+from tests.ebook_fixtures import (
+    gutenberg_like_epub2,
+    lighthouse_epub3,
+    orchard_epub2,
+    write_epub,
+)
+
+
+def heading(text: str, level: int = 1) -> EbookBlock:
+    return EbookBlock(BlockKind.HEADING, text, level)
+
+
+def para(text: str) -> EbookBlock:
+    return EbookBlock(BlockKind.PARAGRAPH, text)
+
+
+def section(title: str, level: int, *blocks: EbookBlock) -> EbookSection:
+    return EbookSection(title, level, blocks, "book.xhtml")
+
+
+def words(count: int) -> EbookBlock:
+    return para(" ".join(["word"] * count) + ".")
+
+
+def book(*sections: EbookSection) -> Ebook:
+    return Ebook(EbookMetadata(title="A Book"), sections)
+
+
+def chapter_titles(ebook: Ebook) -> list[tuple[str, tuple[Division, ...]]]:
+    return [(c.chapter.title, c.chapter.divisions) for c in ebook_chapters(ebook).chapters]
+
+
+def spoken_headings(script: Script, index: int) -> list[tuple[int | None, str]]:
+    chapter = script.chapters[index - 1]
+    return [(s.level, s.text) for s in chapter.segments if s.kind == SegmentKind.HEADING]
+
+
+def all_text(script: Script) -> str:
+    return " ".join(s.text for c in script.chapters for s in c.segments)
+
+
+# ---------------------------------------------------------------- headings said aloud
+
+
+@pytest.mark.parametrize(
+    ("printed", "said"),
+    [
+        ("CHAPTER IV. The Pool of Tears", "Chapter Four. The Pool of Tears."),
+        ("Chapter 12", "Chapter Twelve."),
+        ("II", "Two."),
+        ("IV. THE WEIR", "Four. The Weir."),
+        ("Part I: The Old World", "Part One. The Old World."),
+        ("BOOK THREE", "Book Three."),
+        ("Ⅵ. Mutual Aid in the City", "Six. Mutual Aid in the City."),
+        ("A Scandal in Bohemia", "A Scandal in Bohemia."),
+        ("THE LAST CHAPTER", "The Last Chapter."),
+    ],
+)
+def test_headings_are_said_as_a_listener_expects(printed: str, said: str) -> None:
+    assert spoken_title(printed, sequence=frozenset({1, 2, 3, 4, 6})) == said
+
+
+def test_a_single_letter_is_a_number_only_in_a_run_of_numerals() -> None:
+    assert numeral_value("I", frozenset({1, 2})) == 1
+    assert numeral_value("I", frozenset({1})) is None  # "I" alone: a letter (a dictionary's)
+    assert numeral_value("C", frozenset({1, 2, 3})) is None
+    assert numeral_value("V", frozenset({4, 5})) == 5
+    assert numeral_value("XII") == 12
+    assert spoken_title("C") == "C."
+    assert spoken_title("I. The Mill", sequence=frozenset({1, 2})) == "One. The Mill."
+
+
+def test_chapter_numbers_and_titles_are_taken_apart() -> None:
+    assert chapter_number_and_title("CHAPTER I. Down the Hole") == ("I", "Down the Hole")
+    assert chapter_number_and_title("XIV. The Sea") == ("XIV", "The Sea")
+    assert chapter_number_and_title("Chapter 2") == ("2", "Chapter 2")
+    assert chapter_number_and_title("Epilogue") == (None, "Epilogue")
+
+
+def test_parts_are_labelled_as_the_text_half_labels_them() -> None:
+    assert division_of("Part I: The Old World") == Division("PART I", "The Old World")
+    assert division_of("BOOK TWO") == Division("BOOK TWO")
+    assert division_of("The Fellowship") == Division("The Fellowship")
+
+
+# ---------------------------------------------------------------- chapters from entries
+
+
+def test_a_story_with_numbered_sections_is_one_chapter() -> None:
+    ebook = book(
+        section("The Red Door", 1, heading("The Red Door")),
+        section("I", 2, heading("I", 2), words(900)),
+        section("II", 2, heading("II", 2), words(900)),
+        section("The Blue Door", 1, heading("The Blue Door"), words(500)),
+    )
+    found = ebook_chapters(ebook).chapters
+    assert [c.chapter.title for c in found] == ["The Red Door", "The Blue Door"]
+    levels = [(b.level, b.text) for b in found[0].blocks if b.text.endswith(".") and b.level]
+    assert levels == [(1, "The Red Door."), (2, "One."), (2, "Two.")]
+
+
+def test_parts_enclose_their_chapters_and_are_said_before_the_first() -> None:
+    ebook = book(
+        section("Part One", 1, heading("Part One")),
+        section("Chapter 1", 2, heading("Chapter 1", 2), words(50)),
+        section("Chapter 2", 2, heading("Chapter 2", 2), words(50)),
+        section("Part Two: Home", 1, heading("Part Two: Home"), para("An epigraph.")),
+        section("Chapter 3", 2, heading("Chapter 3", 2), words(50)),
+    )
+    found = ebook_chapters(ebook).chapters
+    assert [(c.chapter.number, c.chapter.divisions) for c in found] == [
+        ("1", (Division("PART ONE"),)),
+        ("2", (Division("PART ONE"),)),
+        ("3", (Division("PART TWO", "Home"),)),
+    ]
+    third = [(b.style.value, b.level, b.text) for b in found[2].blocks]
+    assert third[:3] == [
+        ("heading", 1, "Part Two. Home."),
+        ("paragraph", 0, "An epigraph."),
+        ("heading", 2, "Chapter Three."),
+    ]
+
+
+def test_a_flat_table_of_contents_still_has_its_parts() -> None:
+    """Many converters list "PART II" beside its chapters, with nothing in it."""
+    ebook = book(
+        section("PART I", 1, heading("PART I")),
+        section("The Mill", 1, heading("The Mill"), words(40)),
+        section("PART II", 1, heading("PART II")),
+        section("The Sea", 1, heading("The Sea"), words(40)),
+    )
+    assert chapter_titles(ebook) == [
+        ("The Mill", (Division("PART I"),)),
+        ("The Sea", (Division("PART II"),)),
+    ]
+
+
+def test_an_entry_too_long_for_one_file_is_split_into_its_entries() -> None:
+    ebook = book(
+        section("The Long Road", 1, heading("The Long Road")),
+        section("Morning", 2, heading("Morning", 2), words(8000)),
+        section("Evening", 2, heading("Evening", 2), words(8000)),
+    )
+    assert chapter_titles(ebook) == [
+        ("Morning", (Division("The Long Road"),)),
+        ("Evening", (Division("The Long Road"),)),
+    ]
+
+
+def test_headings_alone_before_the_first_chapter_are_the_title_page() -> None:
+    ebook = book(
+        section("The Quiet Book", 1, heading("The Quiet Book"), heading("by Nobody", 2)),
+        section("Opening", 1, heading("Opening"), para("It began.")),
+        section("THE END", 1, heading("THE END")),
+    )
+    found = ebook_chapters(ebook)
+    assert [c.chapter.title for c in found.chapters] == ["Opening"]
+    assert [(p.reason, p.text) for p in found.skipped] == [
+        ("title-page", "The Quiet Book by Nobody")
+    ]
+    assert found.chapters[0].blocks[-1].text == "The End."  # kept: a listener hears the end
+
+
+# ---------------------------------------------------------------- whole e-books
+
+
+@pytest.fixture(scope="module")
+def lighthouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_epub(tmp_path_factory.mktemp("epub") / "light.epub", lighthouse_epub3())
+
+
+def test_an_epub3_becomes_a_script_with_its_metadata(lighthouse: Path) -> None:
+    script = load_script(lighthouse)
+    assert (script.title, script.author, script.language, script.year) == (
+        "The Lighthouse Keeper",
+        "Ada Quill and Ben Ink",
+        "en",
+        "1901",
+    )
+    assert [c.title for c in script.chapters] == [
+        "Chapter One",
+        "Chapter Two",
+        "Chapter Three",
+        "The Play Within",
+    ]
+    # a chapter over two files is one chapter; one file's two chapters are two
+    first = [s.text for s in script.chapters[0].segments]
+    assert "He climbed the stairs one by one." in first
+    assert "Morning came." in first
+    assert spoken_headings(script, 3) == [(1, "Chapter Three."), (2, "A Letter.")]
+    text = all_text(script)
+    for never_read in ("read aloud", "color", "Set in a type", "A map of the coast", "↩"):
+        assert never_read not in text
+
+
+def test_notes_follow_their_paragraph_and_pages_their_print_page(lighthouse: Path) -> None:
+    script = load_script(lighthouse)
+    segments = script.chapters[0].segments
+    kinds = [(s.kind, s.text) for s in segments[1:3]]
+    assert kinds == [
+        (SegmentKind.NARRATION, "The lamp was lit at dusk by the R.N.L.I. keeper, as always."),
+        (SegmentKind.NOTE, "Lit with paraffin."),
+    ]
+    pages = [(s.page, s.text) for c in script.chapters for s in c.segments if s.page]
+    assert pages == [
+        ("5", "He climbed the stairs one by one."),
+        ("6", "The sea was grey."),
+        ("9", "Dear keeper, we thank you."),
+    ]
+
+
+def test_notes_at_the_end_of_the_chapter_or_not_at_all(lighthouse: Path) -> None:
+    at_end = load_script(lighthouse, ReadOptions(notes="end"))
+    tail = [(s.kind, s.text) for s in at_end.chapters[1].segments[-2:]]
+    assert tail == [(SegmentKind.HEADING, "Notes."), (SegmentKind.NOTE, "It was the Mary Ann.")]
+    skipped = load_script(lighthouse, ReadOptions(notes="skip"))
+    assert not [s for c in skipped.chapters for s in c.segments if s.kind == SegmentKind.NOTE]
+    assert "It was the Mary Ann." in [r.text for r in skipped.removed]
+
+
+def test_a_play_in_an_epub_gets_its_speakers(lighthouse: Path) -> None:
+    script = load_script(lighthouse)
+    play = script.chapters[3].segments
+    assert [(s.speaker, s.text) for s in play[1:]] == [
+        ("Narrator", "Enter the Keeper."),
+        ("Keeper", "Who goes there?"),
+        ("Sailor", "A friend."),
+    ]
+    assert script.speakers == ("Narrator", "Keeper", "Sailor")
+
+
+def test_an_epub2_with_parts_in_its_ncx(tmp_path: Path) -> None:
+    script = load_script(write_epub(tmp_path / "orchard.epub", orchard_epub2()))
+    assert (script.title, script.author, script.language, script.year) == (
+        "The Orchard",
+        "Dora Pip",
+        "de",
+        "1899",
+    )
+    assert [(c.number, c.divisions) for c in script.chapters] == [
+        ("1", (Division("PART ONE"),)),
+        ("2", (Division("PART ONE"),)),
+    ]
+    assert "Copyright 1899" not in all_text(script)
+
+
+def test_a_gutenberg_epub_reads_no_licence_and_no_contents(tmp_path: Path) -> None:
+    script = load_script(write_epub(tmp_path / "quiet.epub", gutenberg_like_epub2()))
+    assert [(c.number, c.title) for c in script.chapters] == [
+        ("I", "The Mill"),
+        ("II", "The Weir"),
+        ("III", "The Sea"),
+    ]
+    assert spoken_headings(script, 1) == [(1, "One. The Mill.")]
+    text = all_text(script)
+    assert "Gutenberg" not in text
+    assert "General Terms" not in text
+    assert "CONTENTS" not in text
+    assert "[1]" not in text
+    assert "Pg 7" not in text
+    removed = {r.rule for r in script.removed}
+    assert {"gutenberg-boilerplate", "gutenberg-licence"} <= removed
+
+
+def test_ebook_script_uses_the_users_title_and_forced_layout(lighthouse: Path) -> None:
+    from audiobook.ebook.epub import read_epub
+
+    script = ebook_to_script(read_epub(lighthouse), title="Own Title", layout="etext")
+    assert script.title == "Own Title"
+    assert script.layout == "etext"
+    assert "forced" in script.layout_reason
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def test_inspect_shows_an_epubs_chapters_and_what_was_left_out(lighthouse: Path) -> None:
+    shown = run_cli("inspect", str(lighthouse))
+    assert shown.returncode == 0, shown.stderr
+    assert "The Lighthouse Keeper — Ada Quill and Ben Ink" in shown.stdout
+    assert "Chapter Three" in shown.stdout
+    assert "Keeper" in shown.stdout
+    removed = run_cli("inspect", "--removed", str(lighthouse))
+    assert removed.returncode == 0, removed.stderr
+    assert "colophon" in removed.stdout
+    assert "OEBPS/colophon.xhtml" in removed.stdout
+    assert "titlepage" in removed.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"just some bytes, not a zip", "not an EPUB (it is not a ZIP archive)"),
+        (None, "not an EPUB (a ZIP archive without META-INF/container.xml)"),
+    ],
+)
+def test_a_broken_epub_is_one_line_and_exit_2(
+    tmp_path: Path, content: bytes | None, says: str
+) -> None:
+    path = tmp_path / "broken.epub"
+    if content is None:
+        write_epub(path, {"OEBPS/x.xhtml": "<p/>"}, container=False)
+    else:
+        path.write_bytes(content)
+    result = run_cli("script", str(path))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"error: {path}: {says}"]
