@@ -33,16 +33,26 @@ def summary_tables(script: Script) -> str:
             f"read as {script.layout}: {script.layout_reason} (--layout to choose another)"
         )
     lines += [f"language {script.language}", ""]
-    lines.append(f"{'#':>3}  {'no.':<5} {'chapter':<46} {'path':<22} {'words':>6}  time")
+    lines.append(
+        f"{'#':>3}  {'no.':<5} {'chapter':<46} {'path':<22} {'words':>6}  {'time':<6}"
+        f" {'sections':>8} {'notes':>5}  pages"
+    )
     total = 0
     for chapter in script.chapters:
         words = sum(word_count(s.text) for s in chapter.segments)
         total += words
-        title = chapter.title if len(chapter.title) <= 46 else chapter.title[:45] + "…"
-        path = " / ".join(d.label for d in chapter.divisions)
+        title = shortened(chapter.title, 46)
+        path = shortened(" / ".join(d.label for d in chapter.divisions), 22)
+        sections = sum(
+            1 for s in chapter.segments if s.kind == SegmentKind.HEADING and (s.level or 1) > 1
+        )
+        notes = sum(1 for s in chapter.segments if s.kind == SegmentKind.NOTE)
+        pages = [s.page for s in chapter.segments if s.page]
+        page_range = f"{pages[0]}–{pages[-1]}" if len(pages) > 1 else "".join(pages) or "-"
         lines.append(
             f"{chapter.index:>3}  {chapter.number or '-':<5} {title:<46} "
-            f"{path:<22} {words:>6}  {format_minutes(words)}"
+            f"{path:<22} {words:>6}  {format_minutes(words):<6} {sections:>8} {notes:>5}  "
+            f"{page_range}"
         )
     lines.append(f"{'':>3}  {'':<5} {'total':<46} {'':<22} {total:>6}  {format_minutes(total)}")
     lines += ["", f"{'speaker':<20} {'turns':>6} {'words':>8}"]
