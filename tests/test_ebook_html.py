@@ -157,3 +157,29 @@ def test_an_empty_html_file_is_a_user_error(tmp_path: Path, content: bytes, says
     result = run_cli("inspect", str(path))
     assert result.returncode == 2
     assert result.stderr == f"error: {path}: {says}\n"
+
+
+def test_a_play_in_html_gets_its_speakers_as_a_plain_text_play_would(tmp_path: Path) -> None:
+    acts = []
+    for act in ("I", "II"):
+        lines = [f"<h2>ACT {act}</h2>", "<p><i>A room in the mill. Enter MILLER and WREN.</i></p>"]
+        for turn in range(12):
+            lines.append("<p>MILLER. The wheel is slow today, and the water is low.</p>")
+            lines.append("<p>WREN. Then we must wait for the rain, as we always do.</p>")
+            if turn == 5:
+                lines.append("<p>[<i>Exit</i> WREN.]</p>")
+                lines.append("<p>MILLER.</p><p>Alone again, and the stones still turning.</p>")
+        acts.append("".join(lines))
+    path = tmp_path / "mill.html"
+    path.write_text(f"<html><body><h1>THE MILL</h1>{''.join(acts)}</body></html>")
+    script = load_script(path)
+    assert script.layout == "play"
+    assert script.speakers == ("Narrator", "MILLER", "WREN")
+    said = [(s.speaker, s.kind.value, s.text) for s in script.chapters[0].segments]
+    assert said[:3] == [
+        ("Narrator", "heading", "Act One."),
+        ("Narrator", "narration", "A room in the mill. Enter MILLER and WREN."),
+        ("MILLER", "speech", "The wheel is slow today, and the water is low."),
+    ]
+    assert ("Narrator", "direction", "Exit WREN.") in said
+    assert ("MILLER", "speech", "Alone again, and the stones still turning.") in said
