@@ -326,3 +326,19 @@ def test_a_broken_epub_is_one_line_and_exit_2(
     result = run_cli("script", str(path))
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [f"error: {path}: {says}"]
+
+
+def test_an_entry_named_as_the_book_over_all_others_is_no_part() -> None:
+    """Converters often nest every chapter under one entry, the book's title."""
+    ebook = book(
+        section("A BOOK", 1, heading("A Book")),
+        section("Chapter 1", 2, heading("Chapter 1", 2), words(50)),
+        section("Chapter 2", 2, heading("Chapter 2", 2), words(50)),
+    )
+    found = ebook_chapters(ebook)
+    assert [(c.chapter.number, c.chapter.divisions) for c in found.chapters] == [
+        ("1", ()),
+        ("2", ()),
+    ]
+    assert [p.reason for p in found.skipped] == ["title-page"]
+    assert [(b.level, b.text) for b in found.chapters[0].blocks][:1] == [(1, "Chapter One.")]

@@ -117,6 +117,12 @@ def clean_title(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
+def same_words(a: str, b: str) -> bool:
+    """Whether two titles have the same words, whatever their case and punctuation."""
+    words_a = re.findall(r"\w+", clean_title(a).casefold())
+    return bool(words_a) and words_a == re.findall(r"\w+", clean_title(b).casefold())
+
+
 def is_structure_title(title: str) -> bool:
     """ "Part One", "BOOK II: The Return", "Volume 3" """
     return bool(STRUCTURE_RE.match(clean_title(title)))
@@ -243,8 +249,13 @@ def chapter_number_and_title(
 # ---------------------------------------------------------------- chapters
 
 
-def plan_chapters(roots: Sequence[_Node]) -> tuple[list[_Draft], list[EbookSection]]:
-    """Chapter drafts in reading order, and the heading-only entries before the first."""
+def plan_chapters(
+    roots: Sequence[_Node], book_title: str = ""
+) -> tuple[list[_Draft], list[EbookSection]]:
+    """Chapter drafts in reading order, and the heading-only entries before the first.
+
+    An entry named as the book itself, over all the others (converters make one), is no
+    part: its chapters are the book's, and its heading alone is the title page."""
     drafts: list[_Draft] = []
     title_page: list[EbookSection] = []
     pending: list[tuple[EbookSection, int]] = []  # headings waiting for the next chapter
@@ -253,7 +264,13 @@ def plan_chapters(roots: Sequence[_Node]) -> tuple[list[_Draft], list[EbookSecti
         flat: Division | None = None  # a "PART II" entry beside its chapters
         for node in nodes:
             inside = (*divisions, flat) if flat else divisions
-            if is_division(node):
+            if node.children and not inside and same_words(node.section.title, book_title):
+                if has_text(node.section):
+                    pending.append((node.section, 1))
+                else:
+                    title_page.append(node.section)
+                visit(node.children, ())
+            elif is_division(node):
                 pending.append((node.section, len(inside) + 1))
                 visit(node.children, (*inside, division_of(node.section.title)))
             elif not node.children and not has_text(node.section):
@@ -282,7 +299,8 @@ def ebook_chapters(ebook: Ebook, language: str = "en") -> EbookChapters:
 
     Blocks are numbered in reading order as the plain text's lines are (`Block.line`), so a
     script's `source_line` says which paragraph of the book a segment comes from."""
-    drafts, title_page = plan_chapters(section_tree(ebook.sections))
+    tree = section_tree(ebook.sections)
+    drafts, title_page = plan_chapters(tree, ebook.metadata.title or "")
     numbering = _Numbering(bare_numerals(ebook))
     chapters = []
     for index, draft in enumerate(drafts, start=1):
