@@ -1,10 +1,11 @@
-"""Reading e-books (EPUB now; HTML, DOCX and PDF later) into plain, typed blocks.
+"""Reading e-books (EPUB and Word .docx now; HTML and PDF later) into plain, typed blocks.
 
 Each format's reader turns a file into an `Ebook`: sections in reading order, each a list of
 `EbookBlock`s, plus what was deliberately not read and why. Nothing here knows about the
 script or the audio: a later stage turns an `Ebook` into the text half's model.
 """
 
+from audiobook.ebook.docx import read_docx
 from audiobook.ebook.epub import read_epub
 from audiobook.ebook.model import (
     BlockKind,
@@ -24,5 +25,6 @@ __all__ = [
     "EbookMetadata",
     "EbookSection",
     "SkippedPart",
+    "read_docx",
     "read_epub",
 ]
