@@ -188,8 +188,10 @@ def harbour(tmp_path: Path) -> Ebook:
 
 
 def test_sections_begin_at_headings_with_their_levels(harbour: Ebook) -> None:
+    """The title, printed once above the chapters, is a section of its own at the top."""
     assert outline(harbour) == [
-        (1, "The Harbour. Notes from a small port"),
+        (1, "The Harbour"),
+        (2, "Notes from a small port"),
         (1, "Morning"),
         (2, "The Catch"),
         (3, "Prices"),
@@ -200,7 +202,7 @@ def test_sections_begin_at_headings_with_their_levels(harbour: Ebook) -> None:
 
 def test_each_paragraph_style_gives_its_kind(harbour: Ebook) -> None:
     assert rows(harbour.blocks()) == [
-        (H, "The Harbour", 1),
+        (H, "The Harbour"),  # rank 0: above Heading 1
         (H, "Notes from a small port", 2),
         (P, "Kept in the harbour office."),
         (H, "Morning", 1),
@@ -570,3 +572,26 @@ def test_a_document_over_the_size_limit(tmp_path: Path) -> None:
 def test_a_missing_file_and_a_folder(tmp_path: Path) -> None:
     assert error_of(tmp_path / "nowhere.docx") == "no such file"
     assert error_of(tmp_path) == "is a folder, not a Word document"
+
+
+def test_a_word_file_becomes_a_script_with_its_chapters(tmp_path: Path) -> None:
+    """Through the pipeline: the title over the chapters is the title page, Heading 1s the
+    chapters, Heading 2s their sections."""
+    from audiobook.pipeline import load_script
+
+    document = docx.Document()
+    document.core_properties.title = "The Salt Book"
+    document.core_properties.author = "Wren Hale"
+    document.add_paragraph("The Salt Book", style="Title")
+    document.add_heading("Chapter 1: The Marsh", 1)
+    document.add_paragraph("The carts left before dawn.")
+    document.add_heading("A Detour", 2)
+    document.add_paragraph("They went round by the ford.")
+    document.add_heading("Chapter 2: The Town", 1)
+    document.add_paragraph("They sold the salt by noon.")
+    script = load_script(save(document, tmp_path))
+    assert (script.title, script.author) == ("The Salt Book", "Wren Hale")
+    assert [(c.number, c.title) for c in script.chapters] == [("1", "The Marsh"), ("2", "The Town")]
+    headings = [(s.level, s.text) for s in script.chapters[0].segments if s.kind == "heading"]
+    assert headings == [(1, "Chapter One. The Marsh."), (2, "A Detour.")]
+    assert [r.rule for r in script.removed] == ["title-page"]

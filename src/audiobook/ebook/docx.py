@@ -114,7 +114,9 @@ class Role:
 
 BODY = Role(BlockKind.PARAGRAPH)
 LIST_ITEM = Role(BlockKind.LIST_ITEM)
-TITLE = Role(BlockKind.HEADING, 1, title=True)
+# The document's title ranks above Heading 1, as an HTML book's one <h1> above its <h2>
+# chapters: printed once over them, it is the title page, not a part holding them all.
+TITLE = Role(BlockKind.HEADING, 0, title=True)
 
 # Style names as Word stores them (built-in names are English whatever the language of
 # Word), lower-cased, and what a paragraph of that style is. The first match wins; a style
