@@ -342,3 +342,27 @@ def test_an_entry_named_as_the_book_over_all_others_is_no_part() -> None:
     ]
     assert [p.reason for p in found.skipped] == ["title-page"]
     assert [(b.level, b.text) for b in found.chapters[0].blocks][:1] == [(1, "Chapter One.")]
+
+
+def test_a_short_table_is_read_row_by_row_and_a_long_one_left_out_with_a_sentence() -> None:
+    def row(text: str) -> EbookBlock:
+        return EbookBlock(BlockKind.TABLE_ROW, text)
+
+    short = [row("Night, Ships"), row("Monday, three"), row("Tuesday, none")]
+    timetable = [row(f"{hour}:00, {hour}:40, {hour + 1}:15") for hour in range(6, 20)]
+    ebook = book(
+        section("Tides", 1, heading("Tides"), *short, para("Then the long one."), *timetable),
+    )
+    found = ebook_chapters(ebook)
+    texts = [b.text for b in found.chapters[0].blocks]
+    assert texts == [
+        "Tides.",
+        "Night, Ships",
+        "Monday, three",
+        "Tuesday, none",
+        "Then the long one.",
+        "A table of 14 rows is left out here.",
+    ]
+    [table] = found.skipped
+    assert table.reason == "table"
+    assert table.text.startswith("6:00, 6:40, 7:15")

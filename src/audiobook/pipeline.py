@@ -148,7 +148,7 @@ def ebook_to_script(
         author=author or (" and ".join(metadata.authors) if metadata.authors else None),
         speakers=speakers_in_order(chapters),
         chapters=chapters,
-        removed=skipped_removals((*ebook.skipped, *found.skipped)),
+        removed=skipped_removals(found.skipped),
         year=year.group(0) if year else None,
         language=found_language,
         source=source,

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from audiobook.chapters import spoken_section
 from audiobook.ebook.model import BlockKind, Ebook, EbookBlock, EbookSection, SkippedPart
@@ -35,6 +35,8 @@ from audiobook.textforms import CHAPTER_LABEL_RE, STRUCTURE_RE, roman_to_int
 CHAPTER_MAX_WORDS = 14_000
 SECTION_MIN_WORDS = 1_000  # an entry this long can be a file of its own
 MAX_HEADING_LEVEL = 6
+TABLE_MAX_ROWS = 12  # a longer table is left out, with a sentence saying so
+TABLE_MAX_FIGURES_SHARE = 0.5  # … and so is one whose words are mostly figures
 NUMBERED_TITLE_RE = re.compile(r"^([IVXLC]{1,7}|\d{1,3})(?:\s*[.:—–-]\s*|\s+)(\S.*)$")
 BARE_NUMERAL_RE = re.compile(r"^([IVXLC]{1,7}|\d{1,3})\.?$")
 DIVISION_NUMBER_RE = re.compile(
@@ -82,7 +84,8 @@ class _Draft:
 
 @dataclass(frozen=True)
 class EbookChapters:
-    """The chapters an e-book gives, and the entries left out as its title page."""
+    """The chapters an e-book gives, and everything not read: what its reader left out,
+    long tables, and the entries of its title page."""
 
     chapters: list[ChapterText]
     skipped: tuple[SkippedPart, ...] = ()
@@ -246,6 +249,54 @@ def chapter_number_and_title(
     return None, text
 
 
+# ---------------------------------------------------------------- tables
+
+
+def leave_out_long_tables(ebook: Ebook) -> Ebook:
+    """A table a listener can follow is read row by row; a long or mostly numeric one (a
+    timetable, a table of figures) is left out, and a sentence says so where it stood."""
+    skipped = list(ebook.skipped)
+    sections = []
+    for section in ebook.sections:
+        blocks: list[EbookBlock] = []
+        run: list[EbookBlock] = []
+        for block in (*section.blocks, None):
+            if block is not None and (
+                block.kind == BlockKind.TABLE_ROW or (run and block.kind == BlockKind.PAGE_BREAK)
+            ):
+                run.append(block)
+                continue
+            rows = [b for b in run if b.kind == BlockKind.TABLE_ROW]
+            if rows and not readable_table(rows):
+                where = section.source + (f"#{section.fragment}" if section.fragment else "")
+                text = " ".join(b.text for b in rows)
+                skipped.append(SkippedPart(where, "table", shortened(text), len(text.split())))
+                blocks.append(EbookBlock(BlockKind.PARAGRAPH, table_note(len(rows))))
+                blocks += [b for b in run if b.kind == BlockKind.PAGE_BREAK]
+            else:
+                blocks += run
+            run = []
+            if block is not None:
+                blocks.append(block)
+        sections.append(replace(section, blocks=tuple(blocks)))
+    return replace(ebook, sections=tuple(sections), skipped=tuple(skipped))
+
+
+def readable_table(rows: Sequence[EbookBlock]) -> bool:
+    """Short enough to hear, and mostly words rather than figures."""
+    tokens = [token for row in rows for token in row.text.replace(",", " ").split()]
+    figures = sum(1 for token in tokens if any(ch.isdigit() for ch in token))
+    return len(rows) <= TABLE_MAX_ROWS and figures <= TABLE_MAX_FIGURES_SHARE * len(tokens)
+
+
+def table_note(rows: int) -> str:
+    return f"A table of {rows} rows is left out here."
+
+
+def shortened(text: str, width: int = 120) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 # ---------------------------------------------------------------- chapters
 
 
@@ -299,6 +350,7 @@ def ebook_chapters(ebook: Ebook, language: str = "en") -> EbookChapters:
 
     Blocks are numbered in reading order as the plain text's lines are (`Block.line`), so a
     script's `source_line` says which paragraph of the book a segment comes from."""
+    ebook = leave_out_long_tables(ebook)
     tree = section_tree(ebook.sections)
     drafts, title_page = plan_chapters(tree, ebook.metadata.title or "")
     numbering = _Numbering(bare_numerals(ebook))
@@ -313,7 +365,7 @@ def ebook_chapters(ebook: Ebook, language: str = "en") -> EbookChapters:
                 tuple(blocks),
             )
         )
-    skipped = tuple(
+    skipped = ebook.skipped + tuple(
         SkippedPart(
             section.source + (f"#{section.fragment}" if section.fragment else ""),
             "title-page",
