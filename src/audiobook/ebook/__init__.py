@@ -1,4 +1,4 @@
-"""Reading e-books (EPUB now; HTML, DOCX and PDF later) into plain, typed blocks.
+"""Reading e-books (EPUB and PDF now; HTML and DOCX later) into plain, typed blocks.
 
 Each format's reader turns a file into an `Ebook`: sections in reading order, each a list of
 `EbookBlock`s, plus what was deliberately not read and why. Nothing here knows about the
@@ -15,6 +15,7 @@ from audiobook.ebook.model import (
     EbookSection,
     SkippedPart,
 )
+from audiobook.ebook.pdf import read_pdf
 
 __all__ = [
     "BlockKind",
@@ -25,4 +26,5 @@ __all__ = [
     "EbookSection",
     "SkippedPart",
     "read_epub",
+    "read_pdf",
 ]
