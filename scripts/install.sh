@@ -21,8 +21,9 @@ for arg in "$@"; do
 done
 
 packages=(espeak-ng libespeak1 flite ffmpeg wbritish wamerican python3 python3-venv python3-pip)
-# EPUBCheck (and the Java it runs on) validates the EPUB talking books in the tests.
-if [ "$dev" -eq 1 ]; then packages+=(epubcheck); fi
+# EPUBCheck (and the Java it runs on) validates the EPUB talking books in the tests;
+# Tesseract reads the scanned PDF page of the tests (--ocr uses it when it is installed).
+if [ "$dev" -eq 1 ]; then packages+=(epubcheck tesseract-ocr); fi
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive

@@ -1,30 +1,8 @@
-"""Reading e-books (EPUB and Word .docx now; HTML and PDF later) into plain, typed blocks.
+"""Reading e-books (EPUB, HTML, Word .docx, PDF) into plain, typed blocks.
 
-Each format's reader turns a file into an `Ebook`: sections in reading order, each a list of
-`EbookBlock`s, plus what was deliberately not read and why. Nothing here knows about the
-script or the audio: a later stage turns an `Ebook` into the text half's model.
+Each format's reader turns a file into an `Ebook` (audiobook.ebook.model): sections in
+reading order, each a list of `EbookBlock`s, plus what was deliberately not read and why.
+`audiobook.ebook.formats` is their registry, `audiobook.ebook.structure` makes chapters of
+an Ebook for the text half. Readers are imported only when a file of their kind is read,
+so importing this package loads none of their libraries.
 """
-
-from audiobook.ebook.docx import read_docx
-from audiobook.ebook.epub import read_epub
-from audiobook.ebook.model import (
-    BlockKind,
-    Cover,
-    Ebook,
-    EbookBlock,
-    EbookMetadata,
-    EbookSection,
-    SkippedPart,
-)
-
-__all__ = [
-    "BlockKind",
-    "Cover",
-    "Ebook",
-    "EbookBlock",
-    "EbookMetadata",
-    "EbookSection",
-    "SkippedPart",
-    "read_docx",
-    "read_epub",
-]
