@@ -19,7 +19,8 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from audiobook.ebook import BlockKind, Ebook, EbookBlock, read_docx
+from audiobook.ebook.docx import read_docx
+from audiobook.ebook.model import BlockKind, Ebook, EbookBlock
 from audiobook.errors import UserError
 
 H, P, N = BlockKind.HEADING, BlockKind.PARAGRAPH, BlockKind.NOTE

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from audiobook.ebook import BlockKind, Ebook, EbookBlock, read_epub
+from audiobook.ebook.epub import read_epub
+from audiobook.ebook.model import BlockKind, Ebook, EbookBlock
 from audiobook.ebook.xhtml import page_label
 from audiobook.errors import UserError
 from tests.ebook_fixtures import (

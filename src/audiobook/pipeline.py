@@ -23,8 +23,8 @@ from audiobook.chapters import find_chapters
 from audiobook.cleaning import clean_text
 from audiobook.ebook.cover import cover_file
 from audiobook.ebook.formats import ebook_format
-from audiobook.ebook.model import Cover, Ebook
-from audiobook.ebook.structure import ebook_chapters, skipped_removals
+from audiobook.ebook.model import BlockKind, Cover, Ebook
+from audiobook.ebook.structure import ebook_chapters, is_chapter_title, skipped_removals
 from audiobook.errors import UserError
 from audiobook.language import detect_language
 from audiobook.language_codes import language_code
@@ -133,6 +133,7 @@ def ebook_to_script(
 
     Its layout decides only whether a paragraph without a label continues the last
     speaker: not in a play (speakers named by its markup, or cues and acts in its text)."""
+    ebook = with_found_title(ebook)
     metadata = ebook.metadata
     found_language = language or (language_code(metadata.language) if metadata.language else None)
     if not found_language:
@@ -155,6 +156,20 @@ def ebook_to_script(
         layout=choice.layout.name,
         layout_reason=choice.reason,
     )
+
+
+def with_found_title(ebook: Ebook) -> Ebook:
+    """An e-book whose metadata names no title (a PDF, a web page without <title>) takes
+    its first heading, when that opens the book above a chapter: a title page's."""
+    if ebook.metadata.title or not ebook.sections:
+        return ebook
+    first = ebook.sections[0]
+    heading = next((b for b in first.blocks if b.kind == BlockKind.HEADING), None)
+    if heading is None or not heading.text.strip() or is_chapter_title(heading.text):
+        return ebook
+    if len(ebook.sections) > 1 and first.blocks.index(heading) > 0:
+        return ebook  # text before it: the heading of a section, not of the book
+    return replace(ebook, metadata=replace(ebook.metadata, title=heading.text.strip()))
 
 
 def ebook_layout(chapters: Sequence[ChapterText], name: str | None) -> LayoutChoice:
