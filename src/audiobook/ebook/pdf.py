@@ -1505,23 +1505,18 @@ def page_items(
             if first < len(lines) and id(lines[first]) in body_index:
                 bookmarked[body_index[id(lines[first])]] = (count, level)
         columns = column_edges(body)
+
+        def heading_item(group: list[PdfLine], level: int, right: float) -> Item:
+            text = " ".join(resolve_markers(g.text, note_ids)[0] for g in group)
+            return Item("heading", page.index, " ".join(text.split()), level, group[0], right=right)
+
         n = 0
         pending_cap = ""
         while n < len(body):
             line = body[n]
             if n in bookmarked:
                 count, level = bookmarked[n]
-                text = " ".join(resolve_markers(b.text, note_ids)[0] for b in body[n : n + count])
-                items.append(
-                    Item(
-                        "heading",
-                        page.index,
-                        " ".join(text.split()),
-                        level,
-                        line,
-                        right=columns[n][1],
-                    )
-                )
+                items.append(heading_item(body[n : n + count], level, columns[n][1]))
                 n += count
                 continue
             plain = MARKER_RE.sub("", line.text).strip()
@@ -1543,18 +1538,8 @@ def page_items(
                     and group[-1].y0 - body[n + len(group)].y1 < 1.5 * line.size
                 ):
                     group.append(body[n + len(group)])
-                text = " ".join(resolve_markers(g.text, note_ids)[0] for g in group)
                 level = levels.get(round(line.size * 2) / 2, 1)
-                items.append(
-                    Item(
-                        "heading",
-                        page.index,
-                        " ".join(text.split()),
-                        level,
-                        line,
-                        right=columns[n][1],
-                    )
-                )
+                items.append(heading_item(group, level, columns[n][1]))
                 n += len(group)
                 continue
             if SCENE_BREAK_RE.match(plain):
