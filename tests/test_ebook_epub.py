@@ -118,7 +118,7 @@ def test_two_chapters_in_one_file_are_split_at_their_anchors(lighthouse: Ebook) 
 def test_a_plays_table_gives_speakers_and_directions(lighthouse: Ebook) -> None:
     assert rows(lighthouse.sections[4].blocks) == [
         (H, "The Play Within"),
-        (P, "Enter the Keeper."),
+        (P, "[Enter the Keeper.]"),  # a stage direction, bracketed as plays print them
         (P, "Who goes there?", "Keeper"),
         (P, "A friend.", "Sailor"),
     ]

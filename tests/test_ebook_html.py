@@ -183,3 +183,100 @@ def test_a_play_in_html_gets_its_speakers_as_a_plain_text_play_would(tmp_path: P
     ]
     assert ("Narrator", "direction", "Exit WREN.") in said
     assert ("MILLER", "speech", "Alone again, and the stones still turning.") in said
+
+
+def page(body: str, head: str = "") -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+def spoken(tmp_path: Path, html: str | bytes, name: str = "page.html") -> list[str]:
+    path = tmp_path / name
+    if isinstance(html, str):
+        path.write_text(html, encoding="utf-8")
+    else:
+        path.write_bytes(html)
+    return [s.text for c in load_script(path).chapters for s in c.segments]
+
+
+def test_named_entities_are_read_under_an_xhtml_doctype(tmp_path: Path) -> None:
+    """Well-formed XHTML with a DOCTYPE parses as XML, whose parser knows no &eacute;."""
+    doctype = (
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+        '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">'
+    )
+    html = (
+        f'{doctype}<html xmlns="http://www.w3.org/1999/xhtml"><head><title>T</title></head>'
+        "<body><h1>GABRI&Euml;L</h1><p>Gl&uuml;ck &mdash; caf&eacute;&nbsp;noir &amp; "
+        "bread.</p></body></html>"
+    )
+    assert spoken(tmp_path, html, "page.xhtml") == ["Gabriël.", "Glück — café noir & bread."]
+
+
+def test_utf8_declared_as_latin1_is_read_as_utf8(tmp_path: Path) -> None:
+    html = (
+        '<?xml version="1.0" encoding="iso-8859-1"?><html xmlns="http://www.w3.org/1999/xhtml">'
+        "<head><title>T</title></head><body><h1>Caf\u00e9</h1><p>Gl\u00fcck.</p></body></html>"
+    ).encode("utf-8")
+    assert spoken(tmp_path, html, "page.xhtml") == ["Café.", "Glück."]
+
+
+def test_ruby_readings_and_line_numbers_are_not_read(tmp_path: Path) -> None:
+    html = page(
+        "<h1>Poems</h1><p><ruby>山路<rp>(</rp><rt>やまみち</rt><rp>)</rp></ruby>を登る。</p>"
+        '<p class="verse">Beneath the hill,<span class="lnum">10</span></p>'
+    )
+    assert spoken(tmp_path, html) == ["Poems.", "山路を登る。", "Beneath the hill,"]
+
+
+def test_a_binary_file_named_html_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "picture.html"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    result = run_cli("script", str(path))
+    assert result.returncode == 2
+    assert result.stderr == f"error: {path}: not an HTML document (it holds binary data)\n"
+
+
+def test_a_pages_one_article_is_read_without_the_site(tmp_path: Path) -> None:
+    html = page(
+        "<div class='share'><a href='/f'>Share on Facebook</a> <a href='/t'>Share</a></div>"
+        "<article><h1>On Hedges</h1><p>A hedge of hawthorn keeps the sheep in and lets "
+        "the birds through, and it is older than any wall in the parish.</p></article>"
+        "<div class='cookies'>We use cookies.</div>"
+    )
+    assert spoken(tmp_path, html) == [
+        "On Hedges.",
+        "A hedge of hawthorn keeps the sheep in and lets the birds through, and it is older "
+        "than any wall in the parish.",
+    ]
+
+
+def test_gutenbergs_newer_title_gives_title_and_author(tmp_path: Path) -> None:
+    html = page(
+        "<h1>THE SALT ROAD</h1><p>They left at dawn.</p>",
+        head="<title>The Salt Road by Wren Hale, a Project Gutenberg eBook</title>",
+    )
+    path = tmp_path / "salt.html"
+    path.write_text(html, encoding="utf-8")
+    script = load_script(path)
+    assert (script.title, script.author) == ("The Salt Road", "Wren Hale")
+
+
+def test_an_epigraphs_author_is_no_speaker(tmp_path: Path) -> None:
+    """Once a book has NAME. cues, "STERNE." under a motto must not take the essay."""
+    dialogue = "".join(
+        "<p>JUDOC. Shall we go out? The sea is calm today.</p>"
+        "<p>GABR. Not yet; the boat is not ready for us.</p>"
+        for _ in range(4)
+    )
+    html = page(
+        '<h2>On Travel</h2><blockquote><p>"They order this matter better in France."</p></blockquote>'
+        '<p class="author">STERNE.</p><p>Travellers are of many kinds, and most of them '
+        "are tiresome.</p><h2>A Talk</h2>" + dialogue
+    )
+    path = tmp_path / "essays.html"
+    path.write_text(html, encoding="utf-8")
+    script = load_script(path)
+    first = [(s.speaker, s.text) for s in script.chapters[0].segments]
+    assert ("Narrator", "Travellers are of many kinds, and most of them are tiresome.") in first
+    assert "STERNE" not in script.speakers
+    assert {"JUDOC", "GABR"} <= set(script.speakers)

@@ -20,10 +20,12 @@ from audiobook.model import Division, ReadOptions, Script, SegmentKind
 from audiobook.pipeline import ebook_to_script, load_script
 from tests.conftest import run_cli
 from tests.ebook_fixtures import (
+    chapters_epub3,
     gutenberg_like_epub2,
     lighthouse_epub3,
     orchard_epub2,
     write_epub,
+    xhtml,
 )
 
 
@@ -242,12 +244,33 @@ def test_notes_at_the_end_of_the_chapter_or_not_at_all(lighthouse: Path) -> None
 def test_a_play_in_an_epub_gets_its_speakers(lighthouse: Path) -> None:
     script = load_script(lighthouse)
     play = script.chapters[3].segments
-    assert [(s.speaker, s.text) for s in play[1:]] == [
-        ("Narrator", "Enter the Keeper."),
-        ("Keeper", "Who goes there?"),
-        ("Sailor", "A friend."),
+    assert [(s.speaker, s.kind, s.text) for s in play[1:]] == [
+        ("Narrator", SegmentKind.DIRECTION, "Enter the Keeper."),
+        ("Keeper", SegmentKind.SPEECH, "Who goes there?"),
+        ("Sailor", SegmentKind.SPEECH, "A friend."),
     ]
     assert script.speakers == ("Narrator", "Keeper", "Sailor")
+
+
+def test_directions_inside_a_speech_and_two_speakers_at_once(tmp_path: Path) -> None:
+    persona = '<td epub:type="z3998:persona">{}</td>'
+    direction = '<i epub:type="z3998:stage-direction">{}</i>'
+    rows = [
+        (persona.format("Keeper"), f"{direction.format('Aside.')} The lamp is out."),
+        (persona.format("Keeper"), f"Light it again. {direction.format('Exit.')}"),
+        (persona.format("Sailor<br/>Mate"), "Aye!"),
+    ]
+    table = "".join(f"<tr>{who}<td>{said}</td></tr>" for who, said in rows)
+    body = xhtml(f"<section><h2>Act I</h2><table>{table}</table></section>")
+    script = load_script(write_epub(tmp_path / "play.epub", chapters_epub3(body)))
+    said = [(s.speaker, s.kind, s.text) for s in script.chapters[0].segments[1:]]
+    assert said == [
+        ("Narrator", SegmentKind.DIRECTION, "Aside."),
+        ("Keeper", SegmentKind.SPEECH, "The lamp is out."),
+        ("Keeper", SegmentKind.SPEECH, "Light it again."),
+        ("Narrator", SegmentKind.DIRECTION, "Exit."),
+        ("Sailor and Mate", SegmentKind.SPEECH, "Aye!"),
+    ]
 
 
 def test_an_epub2_with_parts_in_its_ncx(tmp_path: Path) -> None:
@@ -366,3 +389,75 @@ def test_a_short_table_is_read_row_by_row_and_a_long_one_left_out_with_a_sentenc
     [table] = found.skipped
     assert table.reason == "table"
     assert table.text.startswith("6:00, 6:40, 7:15")
+
+
+def test_what_the_makers_added_is_left_out_and_listed() -> None:
+    ebook = book(
+        section(
+            "Copyright", 1, heading("Copyright"), para("Copyright © 2001 Harbour Press."),
+            para("All rights reserved. ISBN 0-00-000000-0"),
+        ),
+        section(
+            "A Book", 1, EbookBlock(BlockKind.TABLE_ROW, "THERE IS AN ILLUSTRATED EDITION OF "
+            "THIS TITLE WHICH MAY VIEWED AT EBOOK # 99999"),
+        ),
+        section("Contents", 1, heading("Contents"), para("Page"), heading("Part One", 2)),
+        section("The Mill", 1, heading("The Mill"), words(200)),
+        section("Transcriber's Notes", 1, heading("Transcriber's Notes"), para("Typos fixed.")),
+    )  # fmt: skip
+    found = ebook_chapters(ebook)
+    assert [c.chapter.title for c in found.chapters] == ["The Mill"]
+    assert [p.reason for p in found.skipped] == [
+        "copyright-page",
+        "gutenberg-notice",
+        "toc",
+        "transcriber-note",
+    ]
+
+
+def test_a_novel_whose_copyright_is_mentioned_in_a_chapter_keeps_it() -> None:
+    text = para("He argued about copyright with the printer all night; no rights were kept.")
+    assert chapter_titles(book(section("Rights", 1, heading("Rights"), text))) == [("Rights", ())]
+
+
+def test_short_pieces_before_the_book_are_one_opening_chapter() -> None:
+    ebook = book(
+        section("Half Title", 1, heading("Half Title"), para("Published by nobody.")),
+        section("Dedication", 1, heading("Dedication"), para("To my brother.")),
+        section("The Mill", 1, heading("The Mill"), words(200)),
+    )
+    found = ebook_chapters(ebook).chapters
+    assert [c.chapter.title for c in found] == ["Half Title", "The Mill"]
+    assert [b.text for b in found[0].blocks] == [
+        "Half Title.",
+        "Published by nobody.",
+        "Dedication.",
+        "To my brother.",
+    ]
+
+
+def test_short_poems_stay_files_of_their_own() -> None:
+    def poem(title: str) -> EbookSection:
+        line = EbookBlock(BlockKind.VERSE_LINE, "The wind is in the wire tonight.")
+        return section(title, 1, heading(title), line, line)
+
+    assert len(ebook_chapters(book(poem("Wind"), poem("Rain"), section(
+        "Notes", 1, heading("Notes"), words(100)))).chapters) == 3  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("printed", "said", "division"),
+    [
+        ("Book the First. Recalled to Life", "Book The First. Recalled to Life.",
+         Division("BOOK THE FIRST", "Recalled to Life")),
+        ("Part the Second", "Part The Second.", Division("PART THE SECOND")),
+    ],
+)  # fmt: skip
+def test_a_part_numbered_by_an_ordinal(printed: str, said: str, division: Division) -> None:
+    assert spoken_title(printed) == said
+    assert division_of(printed) == division
+
+
+def test_scenes_are_said_as_the_text_half_says_them() -> None:
+    assert spoken_title("Scene II. A street.") == "Scene Two. A street."
+    assert spoken_title("SCENE III") == "Scene Three."

@@ -32,6 +32,7 @@ class BlockStyle(StrEnum):
     TITLE = "title"  # the title of an article (Markdown "# …")
     DIRECTION = "direction"  # a stage direction
     LIST = "list"  # a line of a list: the persons of a play
+    QUOTE = "quote"  # a block quotation, an epigraph and its attribution: the narrator's
     # Only while audiobook.chapters gathers a chapter's blocks, before they are spoken:
     DIVISION = "division"  # a PART or BOOK heading, waiting for its chapter
     CHAPTER_TITLE = "chapter-title"  # the heading that opened the chapter

@@ -579,8 +579,9 @@ def block_segments(
         out.append(segment(NARRATOR, SegmentKind.CAPTION, block, block.text))
     elif block.style == BlockStyle.DIRECTION:
         out.append(segment(NARRATOR, SegmentKind.DIRECTION, block, unbracket(block.text)))
-    elif block.style == BlockStyle.LIST:
+    elif block.style in (BlockStyle.LIST, BlockStyle.QUOTE):
         out.append(segment(NARRATOR, SegmentKind.NARRATION, block, block.text))
+        out.extend(segment(NARRATOR, SegmentKind.NOTE, block, note) for note in block.notes)
     else:
         said, current = paragraph_segments(block, labels, current)
         out.extend(said)

@@ -36,6 +36,7 @@ from audiobook.ebook.xhtml import (
     epub_types,
     ids_of,
     local_name,
+    named_entities_as_numbers,
     normalise_space,
     parse_document,
     resolve_href,
@@ -75,7 +76,8 @@ LINK_LIST_MIN_RUN = 3
 LINK_ROW_MAX_WORDS = 15  # a table row or list item this short, with a link, is a contents line
 CONTENTS_HEADING_RE = re.compile(
     r"^\W*(?:(?:table\s+of\s+)?contents|inhalt|inhaltsverzeichnis|sommaire|table des mati"
-    r"ères|índice|indice)\W*$",
+    r"ères|índice|indice|inhoud|inhoudsopgave|innehåll|indhold|sisällys|sommario|contenido|"
+    r"conteúdo|spis treści|оглавление|содержание)\W*$",
     re.IGNORECASE,
 )
 # An index typed as text: a back-matter section so titled, of short lines.
@@ -298,6 +300,7 @@ def parse_xml(archive: Archive, name: str, limit: int, warnings: Warnings | None
         raise UserError(f"{archive.path}: {name} is over {limit // 2**20} MB") from e
     except (zipfile.BadZipFile, OSError, EOFError) as e:
         raise UserError(f"{archive.path}: {name} is damaged in the archive ({e})") from e
+    data = named_entities_as_numbers(data)  # an NCX's titles may spell "&eacute;"
     try:
         return etree.fromstring(data, XML_PARSER)
     except etree.XMLSyntaxError:

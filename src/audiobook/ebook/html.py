@@ -8,6 +8,7 @@ never read; neither are a Gutenberg file's header and licence.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -28,8 +29,11 @@ LANGUAGE_METAS = ("dc.language", "dcterms.language", "content-language")
 DATE_METAS = ("dc.created", "dcterms.created", "dc.date", "dcterms.date", "citation_date")
 MAIN_SHARE = 0.5  # of the page's words in its <main>, for the rest to be the site around it
 # "The Project Gutenberg eBook of Alice's Adventures in Wonderland, by Lewis Carroll"
+# "Pride and Prejudice by Jane Austen, a Project Gutenberg eBook" (their newer form)
 GUTENBERG_TITLE_RE = re.compile(
-    r"^(?:the\s+)?project\s+gutenberg\s+e-?book\s+of\s+(.+?)(?:,\s+by\s+(.+))?$", re.IGNORECASE
+    r"^(?:the\s+)?project\s+gutenberg\s+e-?book\s+of\s+(.+?)(?:,\s+by\s+(.+))?$"
+    r"|^(.+?)(?:,?\s+by\s+(.+?))?,\s+an?\s+project\s+gutenberg\s+e-?book\.?$",
+    re.IGNORECASE,
 )
 
 
@@ -42,6 +46,8 @@ def read_html(path: Path, max_bytes: int = MAX_INPUT_BYTES) -> Ebook:
         raise UserError(f"{path}: cannot be read ({e.strerror or e})") from e
     if not data.strip():
         raise UserError(f"{path}: the file is empty")
+    if is_binary(data):
+        raise UserError(f"{path}: not an HTML document (it holds binary data)")
     document = parse_document(data, path.name)
     if local_name(document.root) != "html" and not any(
         local_name(e) == "body" for e in document.root.iter()
@@ -58,15 +64,28 @@ def read_html(path: Path, max_bytes: int = MAX_INPUT_BYTES) -> Ebook:
     return ebook
 
 
+def is_binary(data: bytes) -> bool:
+    """NUL bytes or many control characters at the start: a picture, a program, an archive
+    given an .html name (UTF-16, which is full of NULs, starts with its byte-order mark)."""
+    head = data[:4096]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    controls = sum(1 for byte in head if byte < 32 and byte not in b"\t\n\r\f")
+    return b"\x00" in head or controls > len(head) / 100
+
+
 def main_content(root: etree._Element) -> etree._Element:
-    """A web page's `<main>` (or role="main") when it holds most of the page's text: the
-    site around it is not the book. A book's file without one is read whole."""
+    """A web page's `<main>` (or role="main"), else its one `<article>`, when it holds most
+    of the page's text: the site around it is not the book. A book's file without one is
+    read whole."""
     body = next((e for e in root.iter() if local_name(e) == "body"), None)
     if body is None:
         return root
     mains = [
         e for e in body.iter() if local_name(e) == "main" or "main" in (e.get("role") or "").split()
     ]
+    if len(mains) != 1:  # no main: the one article, if the page has one
+        mains = [e for e in body.iter() if local_name(e) == "article"]
     if len(mains) != 1:
         return root
     inside = len(" ".join(mains[0].itertext()).split())
@@ -95,7 +114,8 @@ def html_metadata(root: etree._Element) -> EbookMetadata:
     title = _first(metas, TITLE_METAS) or head_title or None
     author = _first(metas, AUTHOR_METAS)
     if title and (m := GUTENBERG_TITLE_RE.match(title)):
-        title, author = m.group(1).strip(), author or (m.group(2) or "").strip() or None
+        named_title, named_author = m.group(1) or m.group(3), m.group(2) or m.group(4)
+        title, author = named_title.strip(), author or (named_author or "").strip() or None
     language = (
         root.get("lang")
         or root.get("{http://www.w3.org/XML/1998/namespace}lang")

@@ -24,7 +24,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from audiobook.chapters import spoken_section
+from audiobook.chapters import SECTION_LABEL_RE, spoken_section
+from audiobook.ebook.epub import CONTENTS_HEADING_RE
 from audiobook.ebook.model import BlockKind, Ebook, EbookBlock, EbookSection, SkippedPart
 from audiobook.model import Block, BlockStyle, Chapter, ChapterText, Division, Removal
 from audiobook.spoken import ORDINAL_LABELS, label_to_words, number_to_words, spoken_heading
@@ -35,17 +36,43 @@ from audiobook.textforms import CHAPTER_LABEL_RE, STRUCTURE_RE, roman_to_int
 CHAPTER_MAX_WORDS = 14_000
 SECTION_MIN_WORDS = 1_000  # an entry this long can be a file of its own
 MAX_HEADING_LEVEL = 6
+# Entries the makers of an e-book added, which its markup does not mark.
+TRANSCRIBER_TITLE_RE = re.compile(
+    r"^\W*(?:original\s+)?transcriber['’]?s?\s+notes?\b|^\W*errata\b", re.IGNORECASE
+)
+CONTENTS_MAX_WORDS_PER_LINE = 12
+OPENING_MAX_WORDS = 60  # leading chapters this short are gathered into one
+COPYRIGHT_PAGE_MAX_WORDS = 400
+# "E-text prepared by …", "Produced by …": the makers of a free e-text, as a heading
+CREDIT_TITLE_RE = re.compile(
+    r"^\W*(?:e-?text\s+|e-?book\s+)?(?:prepared|produced|transcribed)\s+by\b", re.IGNORECASE
+)
+COPYRIGHT_RE = re.compile(r"©|\bcopyright\b", re.IGNORECASE)
+RIGHTS_RE = re.compile(
+    r"\ball rights reserved\b|\bISBN\b|\bprinted in\b|\bfirst (?:published|edition)\b",
+    re.IGNORECASE,
+)
+GUTENBERG_NOTICE_RE = re.compile(
+    r"^\W*there is an illustrated edition of this title", re.IGNORECASE
+)
 TABLE_MAX_ROWS = 12  # a longer table is left out, with a sentence saying so
 TABLE_MAX_FIGURES_SHARE = 0.5  # … and so is one whose words are mostly figures
 NUMBERED_TITLE_RE = re.compile(r"^([IVXLC]{1,7}|\d{1,3})(?:\s*[.:—–-]\s*|\s+)(\S.*)$")
 BARE_NUMERAL_RE = re.compile(r"^([IVXLC]{1,7}|\d{1,3})\.?$")
+# "I: The Old World", "One", "IV.", "the First. Recalled to Life"
 DIVISION_NUMBER_RE = re.compile(
-    r"^(\S+?)(?:\s*[.:—–-]\s*|\s+)(\S.*)$|^(\S+?)\.?$"
-)  # "I: The Old World", "One", "IV."
+    r"^((?:the\s+)?\S+?)(?:\s*[.:—–-]\s*|\s+)(\S.*)$|^((?:the\s+)?\S+?)\.?$", re.IGNORECASE
+)
+ORDINAL_RE = re.compile(
+    r"^(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+    r"eleventh|twelfth|last|final)$",
+    re.IGNORECASE,
+)
 
+NOTE_HOLDERS = (BlockStyle.PARAGRAPH, BlockStyle.QUOTE)  # blocks whose notes are read after them
 BLOCK_STYLES = {
     BlockKind.PARAGRAPH: BlockStyle.PARAGRAPH,
-    BlockKind.QUOTE: BlockStyle.PARAGRAPH,
+    BlockKind.QUOTE: BlockStyle.QUOTE,
     BlockKind.VERSE_LINE: BlockStyle.PARAGRAPH,
     BlockKind.ASIDE: BlockStyle.PARAGRAPH,
     BlockKind.TABLE_ROW: BlockStyle.PARAGRAPH,
@@ -160,6 +187,9 @@ def division_of(title: str) -> Division:
     text = clean_title(title)
     m = STRUCTURE_RE.match(text)
     if m:
+        number = m.group(2).strip().rstrip(".")
+        if number and _is_number(number):  # "Part Two", "Part the Second"
+            return Division(f"{m.group(1).upper()} {number.upper()}")
         rest = DIVISION_NUMBER_RE.match(m.group(2).strip())
         if rest and rest.group(3):
             return Division(f"{m.group(1).upper()} {rest.group(3).upper()}")
@@ -170,9 +200,13 @@ def division_of(title: str) -> Division:
 
 
 def _is_number(word: str) -> bool:
-    word = word.strip(".:")
+    """ "IV", "12", "One", "the First" """
+    word = re.sub(r"^the\s+", "", word.strip(".:"), flags=re.IGNORECASE)
     return (
-        word.isdigit() or roman_to_int(word.upper()) is not None or word.lower() in ORDINAL_LABELS
+        word.isdigit()
+        or roman_to_int(word.upper()) is not None
+        or word.lower() in ORDINAL_LABELS
+        or bool(ORDINAL_RE.match(word))
     )
 
 
@@ -224,6 +258,8 @@ def spoken_title(text: str, language: str = "en", sequence: frozenset[int] = fro
     if STRUCTURE_RE.match(text):
         division = division_of(text)
         return spoken_heading(label_to_words(division.label), division.title)
+    if SECTION_LABEL_RE.match(text):  # "Scene II. A street." -> "Scene Two. A street."
+        return spoken_section(text, language)
     numbered = NUMBERED_TITLE_RE.match(text) or BARE_NUMERAL_RE.match(text)
     if numbered and numeral_value(numbered.group(1), sequence):
         title = numbered.group(2) if numbered.re is NUMBERED_TITLE_RE else None
@@ -247,6 +283,60 @@ def chapter_number_and_title(
     if bare and numeral_value(bare.group(1), sequence):
         return bare.group(1), text
     return None, text
+
+
+# ---------------------------------------------------------------- not the book
+
+
+def leave_out_editorial(ebook: Ebook) -> Ebook:
+    """What an e-book's makers added that its markup does not mark: a transcriber's notes
+    (as plain Gutenberg texts are read without them), a short copyright page, Gutenberg's
+    "there is an illustrated edition" line. Each is listed as left out."""
+    skipped = list(ebook.skipped)
+    sections = []
+    dropped: tuple[int, str] | None = None  # the level of an entry left out, and why
+    for section in ebook.sections:
+        where = section.source + (f"#{section.fragment}" if section.fragment else "")
+        if dropped and section.level > dropped[0]:
+            reason: str | None = dropped[1]  # the entries under it go with it
+        else:
+            reason = editorial_section(section)
+            dropped = (section.level, reason) if reason else None
+        if reason:
+            blocks = [b for b in section.blocks if b.text]
+            text = " ".join(b.text for b in blocks)
+            skipped.append(SkippedPart(where, reason, shortened(text), len(text.split())))
+            continue
+        kept = []
+        for block in section.blocks:
+            if block.kind != BlockKind.HEADING and GUTENBERG_NOTICE_RE.match(block.text):
+                skipped.append(
+                    SkippedPart(where, "gutenberg-notice", block.text, len(block.text.split()))
+                )
+                continue
+            kept.append(block)
+        sections.append(replace(section, blocks=tuple(kept)))
+    return replace(ebook, sections=tuple(sections), skipped=tuple(skipped))
+
+
+def editorial_section(section: EbookSection) -> str | None:
+    """Why a whole entry is not the book, or None."""
+    if TRANSCRIBER_TITLE_RE.match(clean_title(section.title)):
+        return "transcriber-note"
+    lines = [b.text for b in section.blocks if b.kind != BlockKind.HEADING and b.text]
+    text = " ".join(lines)
+    if CREDIT_TITLE_RE.match(clean_title(section.title)):
+        if len(text.split()) <= COPYRIGHT_PAGE_MAX_WORDS:
+            return "producer-credit"
+    first_title = clean_title(section.title).split(". ")[0]
+    if CONTENTS_HEADING_RE.match(first_title) and (
+        not lines or len(text.split()) / len(lines) <= CONTENTS_MAX_WORDS_PER_LINE
+    ):
+        return "toc"  # what is left of a contents list once its links are gone
+    if len(text.split()) <= COPYRIGHT_PAGE_MAX_WORDS and COPYRIGHT_RE.search(text):
+        if RIGHTS_RE.search(text):
+            return "copyright-page"
+    return None
 
 
 # ---------------------------------------------------------------- tables
@@ -315,7 +405,8 @@ def plan_chapters(
         flat: Division | None = None  # a "PART II" entry beside its chapters
         for node in nodes:
             inside = (*divisions, flat) if flat else divisions
-            if node.children and not inside and same_words(node.section.title, book_title):
+            opening = clean_title(node.section.title).split(". ")[0]
+            if node.children and not inside and same_words(opening, book_title):
                 if has_text(node.section):
                     pending.append((node.section, 1))
                 else:
@@ -345,14 +436,38 @@ def plan_chapters(
     return drafts, title_page
 
 
+def merge_short_openings(drafts: list[_Draft]) -> list[_Draft]:
+    """Short pieces before the book begins (a half-title with its publisher, a dedication,
+    a second title page) are one opening chapter, not a file of a few seconds each."""
+    short = 0
+    while short < len(drafts) and is_short_opening(drafts[short]):
+        short += 1
+    if short < 2 or short == len(drafts):
+        return drafts
+    opening = _Draft(drafts[0].title, drafts[0].divisions)
+    for draft in drafts[:short]:
+        opening.parts += [(section, 1) for section, _ in draft.parts]
+    return [opening, *drafts[short:]]
+
+
+def is_short_opening(draft: _Draft) -> bool:
+    """A few words of prose, unnumbered: not a chapter, and not a poem (a book of short
+    poems keeps each poem a file of its own)."""
+    words = sum(section_words(section) for section, _ in draft.parts)
+    verse = any(b.kind == BlockKind.VERSE_LINE for s, _ in draft.parts for b in s.blocks)
+    numbered = chapter_number_and_title(draft.title)[0] is not None
+    return words < OPENING_MAX_WORDS and not verse and not numbered
+
+
 def ebook_chapters(ebook: Ebook, language: str = "en") -> EbookChapters:
     """The e-book's chapters as the text half gives them, headings in their spoken form.
 
     Blocks are numbered in reading order as the plain text's lines are (`Block.line`), so a
     script's `source_line` says which paragraph of the book a segment comes from."""
-    ebook = leave_out_long_tables(ebook)
+    ebook = leave_out_long_tables(leave_out_editorial(ebook))
     tree = section_tree(ebook.sections)
     drafts, title_page = plan_chapters(tree, ebook.metadata.title or "")
+    drafts = merge_short_openings(drafts)
     numbering = _Numbering(bare_numerals(ebook))
     chapters = []
     for index, draft in enumerate(drafts, start=1):
@@ -373,6 +488,7 @@ def ebook_chapters(ebook: Ebook, language: str = "en") -> EbookChapters:
             sum(len(b.text.split()) for b in section.blocks),
         )
         for section in title_page
+        if any(b.text for b in section.blocks)
     )
     return EbookChapters(chapters, skipped)
 
@@ -425,7 +541,7 @@ def draft_blocks(draft: _Draft, numbering: _Numbering, language: str) -> Iterato
                     if position in opening:
                         continue
                 last = out[-1] if out else None
-                if block.kind == BlockKind.NOTE and last and last.style == BlockStyle.PARAGRAPH:
+                if block.kind == BlockKind.NOTE and last and last.style in NOTE_HOLDERS:
                     last.notes.append(block.text)
                 elif (converted := convert_block(block, depth, language, numbering)) is not None:
                     emit(converted)

@@ -8,6 +8,7 @@ tables below, so a new library's habit is a line in a table, not a branch in the
 from __future__ import annotations
 
 import codecs
+import html.entities
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,12 +54,25 @@ PAGEBREAK_CLASSES = frozenset("pagenum pageno page-number pagenumber".split())
 POEM_TYPES = frozenset("z3998:poem z3998:verse z3998:song z3998:hymn".split())
 POEM_CLASSES = frozenset("poem poetry verse stanza".split())
 PERSONA_TYPES = frozenset({"z3998:persona"})
+STAGE_DIRECTION_TYPES = frozenset({"z3998:stage-direction"})
+# An epigraph and the line that names its author: quoted, so never a speaker's cue
+# ("STERNE." under a motto is not Sterne beginning to speak).
+EPIGRAPH_TYPES = frozenset("epigraph z3998:attribution".split())
+EPIGRAPH_ROLES = frozenset({"doc-epigraph"})
+EPIGRAPH_CLASSES = frozenset("epigraph attribution author signature byline motto".split())
 CAPTION_CLASSES = frozenset("caption figcaption".split())
 
 # Never text to read: code, styling, navigation, media.
 IGNORED_TAGS = frozenset(
     "head script style nav template noscript svg math img picture object embed video audio "
-    "iframe canvas map button input select textarea title meta link".split()
+    "iframe canvas map button input select textarea title meta link rt rp".split()
+)  # rt, rp: a ruby's reading of the characters it stands over, which are read already
+# A poem's line numbers, printed in the margin: "Hofgarten,10" is no line of the poem.
+# Wikipedia's edit links, skip links, navigation boxes and category lists; and what any
+# site marks as not for print ("noprint"), which is not for listening either.
+IGNORED_CLASSES = frozenset(
+    "lnum linenum line-number linenumber line-num verse-num noprint mw-editsection "
+    "mw-jump-link navbox catlinks printfooter".split()
 )
 HEADING_TAGS = {f"h{rank}": rank for rank in range(1, 7)}
 BLOCK_TAGS = frozenset(
@@ -77,6 +91,11 @@ DECLARED_ENCODING_RE = re.compile(
     rb"""|<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._:-]+)""",
     re.IGNORECASE,
 )
+LEGACY_8BIT = frozenset(
+    "iso-8859-1 latin-1 latin1 l1 iso-8859-15 latin-9 windows-1252 cp1252 us-ascii ascii".split()
+)
+NAMED_ENTITY_RE = re.compile(rb"&([A-Za-z][A-Za-z0-9]{1,31});")
+XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
 INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphen, joiners
 SPACE_RE = re.compile(r"\s+")
 PAGE_LABEL_RE = re.compile(
@@ -112,19 +131,41 @@ def parse_document(data: bytes, path: str) -> ParsedDocument:
 
     Real EPUBs hold HTML entities that XML does not know (`&nbsp;`), unclosed tags, and
     encodings that are declared wrongly: the HTML parser reads what a browser would."""
+    declared = declared_encoding(data)
+    misdeclared = bool(declared and is_legacy_8bit(declared) and looks_like_utf8(data))
     try:
-        root = etree.fromstring(data, XML_PARSER)
+        root = (
+            None if misdeclared else etree.fromstring(named_entities_as_numbers(data), XML_PARSER)
+        )
     except (etree.XMLSyntaxError, ValueError, LookupError):
-        pass
-    else:
-        if root is not None:
-            return ParsedDocument(path, root, tolerant=False, encoding_guessed=False)
+        root = None
+    if root is not None:
+        return ParsedDocument(path, root, tolerant=False, encoding_guessed=False)
     text, guessed = decode_markup(data)
     text = XML_DECLARATION_RE.sub("", text, count=1)
     if not text.strip():
         text = "<html><body></body></html>"
     root = lxml_html.document_fromstring(text, parser=HTML_PARSER)
     return ParsedDocument(path, root, tolerant=True, encoding_guessed=guessed)
+
+
+def named_entities_as_numbers(data: bytes) -> bytes:
+    """HTML's named entities (`&eacute;`, `&mdash;`) as character references.
+
+    An XHTML file that declares its DOCTYPE (most EPUB 2 files, Gutenberg's HTML) parses as
+    well-formed XML, but without the DTD, which we never load, `&eacute;` stays an entity
+    the text never shows: "café" would be said "caf". The five XML entities and names HTML
+    does not know are left as they are. (Bytes: UTF-8 and the legacy 8-bit encodings spell
+    these in ASCII alike; a UTF-16 file has none to replace.)"""
+    if b"&" not in data:
+        return data
+
+    def number(match: re.Match[bytes]) -> bytes:
+        name = match.group(1).decode("ascii")
+        code = None if name in XML_ENTITIES else html.entities.name2codepoint.get(name)
+        return f"&#{code};".encode("ascii") if code else match.group(0)
+
+    return NAMED_ENTITY_RE.sub(number, data)
 
 
 def decode_markup(data: bytes) -> tuple[str, bool]:
@@ -136,12 +177,28 @@ def decode_markup(data: bytes) -> tuple[str, bool]:
         if data.startswith(bom) or (encoding == "utf-16" and data.startswith(codecs.BOM_UTF16_BE)):
             return data.decode(encoding, errors="replace"), False
     declared = declared_encoding(data)
+    if declared and is_legacy_8bit(declared) and looks_like_utf8(data):
+        return data.decode("utf-8"), True  # saved as UTF-8 under an old declaration
     for encoding in filter(None, (declared, "utf-8")):
         try:
             return data.decode(encoding), declared is not None and encoding != declared
         except (UnicodeDecodeError, LookupError):
             continue
     return data.decode("cp1252", errors="replace"), True
+
+
+def is_legacy_8bit(encoding: str) -> bool:
+    return encoding.lower().replace("_", "-") in LEGACY_8BIT
+
+
+def looks_like_utf8(data: bytes) -> bool:
+    """Valid UTF-8 with characters beyond ASCII: text in a Latin-1 or cp1252 file almost
+    never is (its accented letters would have to fall in UTF-8's exact byte patterns)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return not data.isascii()
 
 
 def declared_encoding(data: bytes) -> str | None:
@@ -239,6 +296,19 @@ def resolve_href(base: str, href: str) -> tuple[str, str | None]:
 
 def is_internal_href(href: str) -> bool:
     return bool(href) and not re.match(r"^[a-z][a-z0-9+.-]*:", href, re.IGNORECASE)
+
+
+def lines_of(element: etree._Element) -> list[str]:
+    """The element's text cut at its line breaks: "Macbeth<br/>Lennox" -> two names."""
+
+    def text_of(node: etree._Element) -> str:
+        out = node.text or ""
+        for child in node:
+            out += "\n" if local_name(child) == "br" else text_of(child)
+            out += child.tail or ""
+        return out
+
+    return [normalise_space(line) for line in text_of(element).split("\n") if line.strip()]
 
 
 def element_text(element: etree._Element) -> str:
@@ -419,7 +489,12 @@ class DocumentWalk:
             self.skip(element, reason)
         elif element in self.notes.refs:
             self._refs.append(self.notes.refs[element])
-        elif name in IGNORED_TAGS or is_backlink(element) or self._is_note_backlink(element):
+        elif (
+            name in IGNORED_TAGS
+            or classes(element) & IGNORED_CLASSES
+            or is_backlink(element)
+            or self._is_note_backlink(element)
+        ):
             return
         elif element in self.notes.notes:
             self.note(element)
@@ -467,7 +542,12 @@ class DocumentWalk:
         name = local_name(element)
         if is_poem(element):
             return _Context(BlockKind.VERSE_LINE)
-        if name == "blockquote":
+        if (
+            name == "blockquote"
+            or epub_types(element) & EPIGRAPH_TYPES
+            or roles(element) & EPIGRAPH_ROLES
+            or classes(element) & EPIGRAPH_CLASSES
+        ):
             return _Context(BlockKind.QUOTE)
         if name in ("figcaption", "caption") or classes(element) & CAPTION_CLASSES:
             return _Context(BlockKind.CAPTION, " ")
@@ -490,10 +570,17 @@ class DocumentWalk:
         self._link_depth -= internal_link
 
     def children(self, element: etree._Element) -> None:
+        """The text inside an element; a stage direction's in brackets, as plain-text plays
+        print it, so speakers tell it from the speech around it ("[Aside.] Glamis…")."""
+        direction = bool(epub_types(element) & STAGE_DIRECTION_TYPES)
+        if direction:
+            self.text(" [")
         self.text(element.text)
         for child in element:
             self.walk(child)
             self.text(child.tail)
+        if direction:
+            self.text("] ")
 
     def text(self, text: str | None) -> None:
         if text:
@@ -515,7 +602,8 @@ class DocumentWalk:
             kind = BlockKind.PARAGRAPH if self._in_play(row) else BlockKind.TABLE_ROW
             self.block(row, _Context(kind, ", " if kind == BlockKind.TABLE_ROW else " "))
             return
-        speaker = normalise_space(" ".join(element_text(c) for c in personas)).rstrip(".:")
+        names = [name for cell in personas for name in lines_of(cell)]
+        speaker = " and ".join(name.rstrip(".:") for name in names)
         self.flush()
         with self._within(_Context(BlockKind.PARAGRAPH, " ", speaker=speaker or None)):
             for cell in cells:
