@@ -461,3 +461,62 @@ def test_a_part_numbered_by_an_ordinal(printed: str, said: str, division: Divisi
 def test_scenes_are_said_as_the_text_half_says_them() -> None:
     assert spoken_title("Scene II. A street.") == "Scene Two. A street."
     assert spoken_title("SCENE III") == "Scene Three."
+
+
+def test_a_notes_printed_label_is_not_read() -> None:
+    cited = EbookBlock(BlockKind.PARAGRAPH, "The wheel turned.", note_refs=("n1",))
+    notes = [
+        EbookBlock(BlockKind.NOTE, "[1] An overshot wheel.", note_id="n1"),
+        EbookBlock(BlockKind.NOTE, "* Built in 1801.", note_id="n2"),
+        EbookBlock(BlockKind.NOTE, "1914 was the year it stopped.", note_id="n3"),
+    ]
+    found = ebook_chapters(book(section("Mill", 1, heading("Mill"), cited, *notes))).chapters
+    assert found[0].blocks[1].notes == [
+        "An overshot wheel.",
+        "Built in 1801.",
+        "1914 was the year it stopped.",
+    ]
+
+
+def test_a_heading_over_nothing_is_not_read_and_is_listed() -> None:
+    """An endnotes chapter whose notes all went to the paragraphs citing them."""
+    ebook = book(
+        section(
+            "Notes on the Poems", 1, heading("Notes on the Poems"), para("Some notes stay."),
+            heading("The Burial", 2), heading("A Game", 2), heading("The Sermon", 2),
+            para("This one kept a note."),
+        ),
+    )  # fmt: skip
+    found = ebook_chapters(ebook)
+    assert [b.text for b in found.chapters[0].blocks] == [
+        "Notes on the Poems.",
+        "Some notes stay.",
+        "The Sermon.",
+        "This one kept a note.",
+    ]
+    assert [(p.reason, p.text) for p in found.skipped] == [
+        ("empty-heading", "The Burial"),
+        ("empty-heading", "A Game"),
+    ]
+
+
+def test_an_epub_of_pictures_says_it_has_no_text(tmp_path: Path) -> None:
+    body = xhtml('<div><img src="page1.png" alt=""/></div>')
+    path = write_epub(tmp_path / "comic.epub", chapters_epub3(body))
+    result = run_cli("inspect", str(path))
+    assert result.returncode == 2
+    assert result.stderr.endswith(
+        f"error: {path}: no text to read aloud in this EPUB (pages that are pictures, as in "
+        "fixed-layout books and comics, have none)\n"
+    )
+
+
+def test_a_truncated_epub_is_called_damaged(tmp_path: Path) -> None:
+    whole = write_epub(tmp_path / "whole.epub", lighthouse_epub3()).read_bytes()
+    path = tmp_path / "cut.epub"
+    path.write_bytes(whole[: len(whole) // 2])
+    result = run_cli("script", str(path))
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"error: {path}: not an EPUB (it is a damaged ZIP archive: cut short or corrupted)\n"
+    )

@@ -281,6 +281,11 @@ def load_book(
             language=language,
             word_list=config.word_list,
         )
+        if not any(says_something(c, beyond_headings=True) for c in script.chapters):
+            raise UserError(
+                f"{path}: no text to read aloud in this {ebook_kind.name.upper()} (pages that "
+                "are pictures, as in fixed-layout books and comics, have none)"
+            )
         return LoadedBook(finished_script(path, script, reading), ebook.metadata.cover)
     source = read_source(path, config.max_input_bytes)  # says so itself when not UTF-8
     if suffix in (".json", ".fountain"):

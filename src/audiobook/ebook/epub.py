@@ -219,7 +219,10 @@ def open_archive(path: Path) -> zipfile.ZipFile:
     try:
         zip_file = zipfile.ZipFile(path)
     except zipfile.BadZipFile as e:
-        raise UserError(f"{path}: not an EPUB (it is not a ZIP archive)") from e
+        with path.open("rb") as f:
+            zip_like = f.read(4) == b"PK\x03\x04"
+        what = "a damaged ZIP archive: cut short or corrupted" if zip_like else "not a ZIP archive"
+        raise UserError(f"{path}: not an EPUB (it is {what})") from e
     except PermissionError as e:
         raise UserError(f"{path}: permission denied") from e
     except OSError as e:

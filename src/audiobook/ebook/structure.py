@@ -69,6 +69,10 @@ ORDINAL_RE = re.compile(
     re.IGNORECASE,
 )
 
+# "[1] ", "(12) ", "1. ", "3) ", "* ", "†† " before a note's text (a bare "1914 was" is text)
+NOTE_LABEL_RE = re.compile(
+    r"^\s*(?:[\[(]\s*(?:\d{1,4}|[a-z]|[*†‡§¶]{1,3})\s*[\])]|\d{1,4}[.)]|[*†‡§¶]{1,3})[.:]?\s+(?=\S)"
+)
 NOTE_HOLDERS = (BlockStyle.PARAGRAPH, BlockStyle.QUOTE)  # blocks whose notes are read after them
 BLOCK_STYLES = {
     BlockKind.PARAGRAPH: BlockStyle.PARAGRAPH,
@@ -339,6 +343,42 @@ def editorial_section(section: EbookSection) -> str | None:
     return None
 
 
+def drop_empty_headings(ebook: Ebook) -> Ebook:
+    """A heading inside an entry with nothing under it before the next heading of its rank
+    or above (its notes moved to the paragraphs citing them): read, it is a title over
+    silence. The headings an entry opens with are its own and stay."""
+    skipped = list(ebook.skipped)
+    sections = []
+    for section in ebook.sections:
+        blocks = list(section.blocks)
+        opening = opening_headings(blocks)
+        empty = {
+            position
+            for position, block in enumerate(blocks)
+            if block.kind == BlockKind.HEADING
+            and position not in opening
+            and heads_nothing(blocks, position)
+        }
+        if empty:
+            where = section.source + (f"#{section.fragment}" if section.fragment else "")
+            skipped += [
+                SkippedPart(where, "empty-heading", blocks[p].text, 0) for p in sorted(empty)
+            ]
+            blocks = [b for p, b in enumerate(blocks) if p not in empty]
+        sections.append(replace(section, blocks=tuple(blocks)))
+    return replace(ebook, sections=tuple(sections), skipped=tuple(skipped))
+
+
+def heads_nothing(blocks: Sequence[EbookBlock], position: int) -> bool:
+    level = blocks[position].level
+    for block in blocks[position + 1 :]:
+        if block.kind == BlockKind.HEADING:
+            return block.level <= level
+        if block.kind not in (BlockKind.PAGE_BREAK, BlockKind.SCENE_BREAK) and block.text:
+            return False
+    return True
+
+
 # ---------------------------------------------------------------- tables
 
 
@@ -464,7 +504,7 @@ def ebook_chapters(ebook: Ebook, language: str = "en") -> EbookChapters:
 
     Blocks are numbered in reading order as the plain text's lines are (`Block.line`), so a
     script's `source_line` says which paragraph of the book a segment comes from."""
-    ebook = leave_out_long_tables(leave_out_editorial(ebook))
+    ebook = drop_empty_headings(leave_out_long_tables(leave_out_editorial(ebook)))
     tree = section_tree(ebook.sections)
     drafts, title_page = plan_chapters(tree, ebook.metadata.title or "")
     drafts = merge_short_openings(drafts)
@@ -542,12 +582,18 @@ def draft_blocks(draft: _Draft, numbering: _Numbering, language: str) -> Iterato
                         continue
                 last = out[-1] if out else None
                 if block.kind == BlockKind.NOTE and last and last.style in NOTE_HOLDERS:
-                    last.notes.append(block.text)
+                    last.notes.append(note_text(block.text))
                 elif (converted := convert_block(block, depth, language, numbering)) is not None:
                     emit(converted)
         if heading is not None:  # an entry of page breaks only
             emit(heading)
     return iter(out)
+
+
+def note_text(text: str) -> str:
+    """A note without the label it is printed with ("[1] An overshot wheel.", "* See…"):
+    the label stood for the link to it, and said aloud it is noise."""
+    return NOTE_LABEL_RE.sub("", text, count=1) or text
 
 
 def opening_headings(blocks: Sequence[EbookBlock]) -> set[int]:
@@ -573,7 +619,7 @@ def convert_block(
         spoken = spoken_title(block.text, language, numbering.sequence)
         return Block(spoken, 0, BlockStyle.HEADING, level=level)
     if block.kind == BlockKind.NOTE:  # a note with no paragraph before it in the chapter
-        return Block("", 0, BlockStyle.PARAGRAPH, notes=[block.text])
+        return Block("", 0, BlockStyle.PARAGRAPH, notes=[note_text(block.text)])
     style = BLOCK_STYLES.get(block.kind, BlockStyle.PARAGRAPH)
     return Block(block.text, 0, style, speaker=block.speaker)
 
