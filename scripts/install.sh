@@ -20,10 +20,11 @@ for arg in "$@"; do
   esac
 done
 
-packages=(espeak-ng libespeak1 flite ffmpeg wbritish wamerican python3 python3-venv python3-pip)
-# EPUBCheck (and the Java it runs on) validates the EPUB talking books in the tests;
-# Tesseract reads the scanned PDF page of the tests (--ocr uses it when it is installed).
-if [ "$dev" -eq 1 ]; then packages+=(epubcheck tesseract-ocr); fi
+# tesseract-ocr (with its English data, some 10 MB) reads scanned PDFs: `--ocr`.
+packages=(espeak-ng libespeak1 flite ffmpeg wbritish wamerican tesseract-ocr python3 python3-venv
+  python3-pip)
+# EPUBCheck (and the Java it runs on) validates the EPUB talking books in the tests.
+if [ "$dev" -eq 1 ]; then packages+=(epubcheck); fi
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive

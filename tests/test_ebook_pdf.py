@@ -6,6 +6,7 @@ Every PDF here is written by the tests from our own text (tests/pdf_fixtures.py)
 from __future__ import annotations
 
 import datetime
+import json
 import shutil
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from audiobook.ebook.pdf import (
 )
 from audiobook.errors import UserError
 from audiobook.words import have_word_list
+from tests.conftest import run_cli
 from tests.pdf_fixtures import (
     LEADING,
     LEFT,
@@ -410,6 +412,20 @@ def test_a_scan_is_read_by_tesseract_with_ocr(scan: Path) -> None:
     assert [(b.kind, b.text) for b in book.blocks() if b.kind != PAGE] == [
         (H, "The Lighthouse"),
         (P, "The lamp was lit at dusk."),
+    ]
+
+
+@needs_tesseract
+def test_a_scan_from_the_command_line_with_and_without_ocr(scan: Path) -> None:
+    refused = run_cli("inspect", str(scan))
+    assert refused.returncode == 2
+    assert refused.stderr.startswith(f"error: {scan}: this PDF has no text layer (a scan)")
+    read = run_cli("script", "--ocr", str(scan))
+    assert read.returncode == 0, read.stderr
+    segments = [s for c in json.loads(read.stdout)["chapters"] for s in c["segments"]]
+    assert [(s["kind"], s["text"]) for s in segments] == [
+        ("heading", "The Lighthouse."),
+        ("narration", "The lamp was lit at dusk."),
     ]
 
 
