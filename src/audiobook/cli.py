@@ -52,9 +52,16 @@ def reading_options(f):  # type: ignore[no-untyped-def]
     from audiobook.notes import NOTE_PLACEMENTS
 
     @functools.wraps(f)
-    def command(*args, title, author, layout, language, notes, ocr, **kwargs):  # type: ignore[no-untyped-def]
-        reading = ReadOptions(title, author, layout, checked_language(language), notes, ocr)
+    def command(*args, title, author, layout, language, notes, ocr, dialogue, **kwargs):  # type: ignore[no-untyped-def]
+        language = checked_language(language)
+        reading = ReadOptions(title, author, layout, language, notes, ocr, dialogue)
         return f(*args, reading=reading, **kwargs)
+
+    command = click.option(
+        "--dialogue",
+        is_flag=True,
+        help="Give quoted speech in prose to its speakers, where the text says who speaks.",
+    )(command)
 
     command = click.option(
         "--notes",

@@ -52,6 +52,7 @@ class ReadOptions:
     language: str | None = None  # ISO 639-1, overriding detection
     notes: str = "after"  # footnotes read after their paragraph, at the chapter's end, or not
     ocr: bool = False  # a PDF without a text layer is read with Tesseract (--ocr)
+    dialogue: bool = False  # quotations in prose voiced by their speakers (--dialogue)
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,9 @@ class Segment:
     page: str | None = None  # print page that begins with this segment
     level: int | None = None  # heading depth inside the chapter (1 = chapter title)
     scene_break_before: bool = False  # a scene-break pause comes before this segment
+    # How sure the dialogue stage is that `speaker` says this quotation (0-1); None for a
+    # turn the text labels, which needs no guess.
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,15 @@ class Chapter:
 
 
 @dataclass(frozen=True)
+class Character:
+    """A person whose quoted speech the dialogue stage found."""
+
+    name: str
+    gender: str | None  # "female" or "male" as the text shows it (titles, pronouns); None
+    lines: int  # quotations given to them
+
+
+@dataclass(frozen=True)
 class Script:
     """The whole reviewed reading: the contract between the text half and the audio half."""
 
@@ -160,6 +173,7 @@ class Script:
     source: str | None = None  # file the script was made from
     layout: str | None = None  # layout the text was read as, when made from text
     layout_reason: str = ""  # why that layout was chosen, for `inspect`
+    characters: tuple[Character, ...] = ()  # from quoted dialogue (--dialogue), most lines first
 
 
 # ---------------------------------------------------------------- audio half

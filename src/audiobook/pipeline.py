@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from audiobook.chapters import find_chapters
 from audiobook.cleaning import clean_text
+from audiobook.dialogue import attribute_dialogue
 from audiobook.ebook.cover import cover_file
 from audiobook.ebook.formats import ebook_format
 from audiobook.ebook.model import BlockKind, Cover, Ebook
@@ -317,6 +318,8 @@ def finished_script(path: Path, script: Script, reading: ReadOptions) -> Script:
         language=reading.language or script.language,
     )
     script = place_notes(script, reading.notes)
+    if reading.dialogue:
+        script = attribute_dialogue(script)
     if not any(says_something(c, beyond_headings=True) for c in script.chapters):
         raise UserError(f"{path}: nothing left to read aloud after cleaning")
     return script

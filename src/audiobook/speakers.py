@@ -179,14 +179,14 @@ class Labels:
 
 
 @dataclass(frozen=True)
-class _Usage:
+class WordUsage:
     """How words are written across the whole text, gathered once."""
 
     lower_words: frozenset[str]  # words seen in lower case
     inner_capitals: frozenset[str]  # capitalised words seen inside a sentence
 
     @classmethod
-    def of(cls, texts: Sequence[str]) -> _Usage:
+    def of(cls, texts: Sequence[str]) -> WordUsage:
         body = " ".join(texts)
         return cls(
             frozenset(re.findall(r"\b[a-z][\w'’-]*", body)),
@@ -307,7 +307,7 @@ def accepted_labels(
         }
     plain = counts[PLAIN.name]
     if plain:
-        usage = _Usage.of(texts)
+        usage = WordUsage.of(texts)
         known = {n for _, n in accepted}
         # A name needs two turns, and to be a proper noun, a name confirmed by markup, or in
         # capitals (a play's convention)
