@@ -32,7 +32,11 @@ MIN_CONFIDENCE = 0.5  # below this a quotation stays the narrator's
 TAG_CONFIDENCE = 0.95  # a speech tag naming the speaker
 RESOLVED_CONFIDENCE = 0.85  # a tag with a pronoun or a description, resolved
 TURN_CONFIDENCE = 0.75  # the other person of a two-person exchange
+BEAT_CONFIDENCE = 0.6  # the person the narration just before a quotation is about
 MAX_UNTAGGED_TURNS = 12  # an exchange of untagged quotations longer than this loses its thread
+MAX_TAG_CHARS = 80  # narration between two parts of one speech ("said his lady to him")
+QUIET_PARAGRAPHS = 3  # this many paragraphs of narration end an exchange
+RECENT_PARAGRAPHS = 3  # a pronoun looks this far back for the person it stands for
 
 SPEECH_VERBS = (
     "said says say asked asks replied replies answered answers cried cries exclaimed "
@@ -68,10 +72,16 @@ RELATIONS = {
     "servant": None, "uncle": "male", "aunt": "female", "cousin": None,
 }  # fmt: skip
 DESCRIPTION = r"(?:his|her|my|their)\s+(?:" + "|".join(RELATIONS) + r")"
+# "the ferryman", "the old woman": someone the text names by what they are
+THE_PERSON = (
+    r"the\s+(?:(?:old|young|little|tall|other)\s+)?(?!(?:"
+    + "|".join(["first", "last", "next", "same", "whole", "rest", "one", "latter", "former"])
+    + r")\b)[a-z]{3,}(?<!ly)"
+)
 
 
 def speaker_group(group: str) -> str:
-    return rf"(?P<{group}>{DESCRIPTION}|{PRONOUN}|{NAME})"
+    return rf"(?P<{group}>{DESCRIPTION}|{THE_PERSON}|{PRONOUN}|{NAME})"
 
 
 ADVERB = r"(?:\w+ly\s+)?"
@@ -87,9 +97,10 @@ TAG_BEFORE_RE = re.compile(
 )
 # "My dear Mr. Bennet," "Watson," "Mr. Bennet, how can you": the person spoken to.
 VOCATIVE_RE = re.compile(
-    rf"(?:^|[,!?]\s+|\b(?:my dear|dear|oh|o|my good|my)\s+)(?P<name>(?:(?:{TITLE})\s+)?{NAME_WORD})"
-    r"(?=\s*[,!?.]|\s*$)"
-)
+    rf"(?:\b(?:my dear|dear|oh|o|my good|my)\s+(?P<called>(?:(?:{TITLE})\s+)?{NAME_WORD})"
+    rf"(?=\s*[,!?.]|\s*$)"
+    rf"|(?:^|[,!?]\s+)(?P<name>(?:(?:{TITLE})\s+)?{NAME_WORD})(?=\s*[,!?]))"
+)  # "Bingley." alone answers a question; "Bingley," calls him
 NOT_NAMES = frozenset(
     "I The A An And But Or If Then When While Why What Who How Yes No Oh Ah Well Now "
     "Here There This That These Those It He She We They You My Your His Her Our Their "
@@ -97,13 +108,17 @@ NOT_NAMES = frozenset(
     "Saturday Sunday January February March April May June July August September October "
     "November December Christmas".split()
 )
-FIRST_PERSON_SHARE = 0.004  # "I" outside quotations per word: the narrator is a person
+FIRST_PERSON_SHARE = 0.005  # "I" per word of narration: the narrator is one of the people
 PLACE_WORDS = frozenset(
     "Street Road Square Lane Park Hall House Court Place Abbey Castle Bridge Station Hotel "
     "Church College River Hill Valley Avenue Gardens Terrace Row Crescent Inn Club Company "
     "Bank Office Railway Island Lake Sea Ocean Mountain Mountains Forest Wood Woods Farm "
     "Manor Cathedral Palace Tower Gate Market Theatre Museum Hospital School University "
     "Street's Town City County Shire Bay Harbour Harbor Cross Green Common Heath Downs".split()
+)
+# Where a sentence ends: not after a title's full stop ("Mr. Crane").
+SENTENCE_END_RE = re.compile(
+    r"(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<=[.!?;])\s+"
 )
 SPOUSES = {("wife", "mr"): "Mrs", ("lady", "mr"): "Mrs", ("husband", "mrs"): "Mr"}
 
@@ -179,6 +194,20 @@ def _closing(text: str, at: int, opener: str, closer: str) -> int:
         at = end + 1
 
 
+def speeches(text: str, quotes: list[Quote]) -> list[Quote]:
+    """The quotations that are speech, not a phrase cited inside a sentence ("a mirage of
+    figures", "uselessly rotted"): speech opens with a capital, or goes on after a tag
+    ("“My dear,” said she, “have you heard…”")."""
+    kept: list[Quote] = []
+    for quote in quotes:
+        inner = text[quote.start + 1 : quote.end].lstrip(" …—–-'‘\"“(")
+        capital = inner[:1].isupper() or inner[:1].isdigit()
+        after_tag = bool(kept) and quote.start - kept[-1].end <= MAX_TAG_CHARS
+        if capital or after_tag:
+            kept.append(quote)
+    return kept
+
+
 # ---------------------------------------------------------------- people
 
 
@@ -192,11 +221,19 @@ class People:
     usage: WordUsage = field(default_factory=lambda: WordUsage(frozenset(), frozenset()))
 
     def canonical(self, name: str) -> str:
-        name = " ".join(name.replace("’", "'").split())
+        name = _clean_name(name)
         return self.names.get(name, name)
 
     def gender(self, name: str) -> str | None:
         return self.genders.get(self.canonical(name))
+
+    def known(self, name: str) -> str:
+        """A person the text has just shown (Mr. Hartley's wife), now one of the people."""
+        name = self.canonical(name)
+        self.names.setdefault(name, name)
+        if name not in self.genders and (gender := _gender_of_title(name)):
+            self.genders[name] = gender
+        return name
 
 
 def find_people(narration: Sequence[str], opener: str = "“") -> People:
@@ -217,21 +254,23 @@ def find_people(narration: Sequence[str], opener: str = "“") -> People:
     names = [
         n
         for n, c in counts.items()
-        if (c >= 2 or tagged[n]) and not _common_word(n, usage) and not _is_place(n)
+        if (c >= 2 or tagged[n] or _title_of(n)) and not _common_word(n, usage)
+        and not _is_place(n)
         and (_title_of(n) is not None or tagged[n] > 0)
     ]  # fmt: skip
-    people = People(usage=usage)
-    for name in names:
-        title = _title_of(name)
-        if title is not None:
-            people.genders[name] = TITLES.get(title) or ""
-    people.names = one_name_each(names, counts)
+    people = People(usage=usage, names=one_name_each(names, counts))
+    titled: dict[str, Counter[str]] = {}
+    for name in names:  # "Mr. Holmes" makes Holmes a man
+        if gender := _gender_of_title(name):
+            titled.setdefault(people.canonical(name), Counter())[gender] += counts[name]
+    people.genders = {name: c.most_common(1)[0][0] for name, c in titled.items()}
     for name, gender in _pronoun_genders(narration, people).items():
         people.genders.setdefault(name, gender)
-    people.genders = {n: g for n, g in people.genders.items() if g}
-    words = sum(len(t.split()) for t in narration) or 1
-    i_count = sum(len(re.findall(r"\bI\b", _without_quotes(t))) for t in narration)
-    people.first_person = i_count / words > FIRST_PERSON_SHARE
+    told = [narration_of(t, find_quotes(t, opener)) for t in narration]  # quotations left out
+    words = sum(len(t.split()) for t in told) or 1
+    people.first_person = (
+        sum(len(re.findall(r"\bI\b", t)) for t in told) / words > FIRST_PERSON_SHARE
+    )
     return people
 
 
@@ -248,6 +287,13 @@ def one_name_each(names: Sequence[str], counts: Counter[str]) -> dict[str, str]:
             group.append(name)
     for name in (n for n in names if len(n.split()) == 1):
         matching = [g for g in groups if any(_one_person(name, m) for m in g)]
+        if len(matching) > 1:  # a surname alone is the man's, as novels use it ("said Darcy")
+            men = [g for g in matching if any(_gender_of_title(m) == "male" for m in g)]
+            matching = men or matching
+        if len(matching) > 1:  # … the one the book names far more often ("Holmes")
+            ranked = sorted(matching, key=lambda g: -sum(counts[m] for m in g))
+            first, second = (sum(counts[m] for m in g) for g in ranked[:2])
+            matching = ranked[:1] if first >= 3 * second else []
         if len(matching) == 1:
             matching[0].append(name)
         elif not matching:
@@ -277,7 +323,10 @@ def _name_mentions(text: str, usage: WordUsage) -> list[str]:
 
 
 def _clean_name(name: str) -> str:
-    return " ".join(name.replace("’", "'").split())
+    """One spelling of a name: straight apostrophes, single spaces, no possessive ("Mr.
+    Darcy's" is Mr. Darcy)."""
+    name = " ".join(name.replace("’", "'").split())
+    return name[:-2] if name.endswith("'s") else name
 
 
 def _tag_words(text: str, opener: str) -> list[str]:
@@ -303,6 +352,11 @@ def _common_word(name: str, usage: WordUsage) -> bool:
     return len(words) == 1 and (words[0] in NOT_NAMES or words[0].lower() in usage.lower_words)
 
 
+def _gender_of_title(name: str) -> str | None:
+    title = _title_of(name)
+    return TITLES.get(title) if title else None
+
+
 def _title_of(name: str) -> str | None:
     first = name.split()[0].rstrip(".").lower()
     return first if first in TITLES and len(name.split()) > 1 else None
@@ -324,17 +378,13 @@ def _pronoun_genders(narration: Sequence[str], people: People) -> dict[str, str]
     """A name followed within a few words by "he"/"his" or "she"/"her", counted."""
     votes: dict[str, Counter[str]] = {}
     for text in narration:
-        for m in re.finditer(rf"\b({NAME})\b[^.!?“”\"]{{0,60}}?\b(he|his|him|she|her)\b", text):
+        for m in re.finditer(rf"\b({NAME})\b[^“”\"]{{0,80}}?\b([Hh]e|[Ss]he)\b", text):
             name = people.canonical(m.group(1))
             if name not in people.names.values():
                 continue
-            gender = "male" if m.group(2) in ("he", "his", "him") else "female"
+            gender = "male" if m.group(2).lower() == "he" else "female"
             votes.setdefault(name, Counter())[gender] += 1
     return {name: c.most_common(1)[0][0] for name, c in votes.items()}
-
-
-def _without_quotes(text: str) -> str:
-    return re.sub(r"“[^”]*”|\"[^\"]*\"|‘[^’]*’(?!\w)", " ", text)
 
 
 # ---------------------------------------------------------------- attribution
@@ -342,16 +392,33 @@ def _without_quotes(text: str) -> str:
 
 @dataclass
 class Exchange:
-    """Who has been speaking lately in a chapter."""
+    """Who has been speaking lately in a chapter, and who the narration has named."""
 
     speakers: list[str] = field(default_factory=list)  # most recent last
-    mentioned: list[str] = field(default_factory=list)  # named in narration, most recent last
+    mentions: list[list[str]] = field(default_factory=list)  # names of recent paragraphs
     untagged: int = 0  # quotations since the last tag
+    quiet: int = 0  # paragraphs without a quotation since the last one
+    before: str = ""  # the paragraph of narration just before, if the last was one
 
     def heard(self, speaker: str) -> None:
         if speaker in self.speakers:
             self.speakers.remove(speaker)
         self.speakers.append(speaker)
+        self.quiet = 0
+
+    def narrated(self, names: list[str], quoted: bool) -> None:
+        """A paragraph's narration named these people; without a quotation, a long run of
+        narration ends the exchange."""
+        self.mentions = [*self.mentions[-(RECENT_PARAGRAPHS - 1) :], names]
+        if not quoted:
+            self.quiet += 1
+            if self.quiet >= QUIET_PARAGRAPHS:
+                self.speakers.clear()
+                self.untagged = 0
+
+    def recent(self) -> list[str]:
+        """People named in the last few paragraphs, most recent last."""
+        return [name for names in self.mentions for name in names]
 
     def other_than(self, speaker: str | None) -> str | None:
         others = [s for s in reversed(self.speakers[-2:]) if s != speaker]
@@ -404,70 +471,135 @@ def chapter_dialogue(
         if segment.kind != SegmentKind.NARRATION or segment.speaker != NARRATOR:
             out.append(segment)
             continue
-        quotes = find_quotes(segment.text, opener)
+        quotes = speeches(segment.text, find_quotes(segment.text, opener))
         if not quotes:
-            exchange.mentioned += _names_in(segment.text, people)
+            exchange.narrated(_names_in(segment.text, people), quoted=False)
+            exchange.before = segment.text
             out.append(segment)
             running = None
             continue
-        said = running_speaker(running, quotes) or attribute_paragraph(
-            segment.text, quotes, exchange, people
-        )
-        if said is not None and said.confidence >= min_confidence:
-            if said.speaker != NARRATOR or people.first_person:
-                exchange.heard(said.speaker)  # a narrator who says "I" takes turns too
-            out += split_segment(segment, quotes, said)
-        else:
-            out.append(segment)
-        running = said.speaker if said and quotes[-1].runs_on else None
-        exchange.mentioned += _names_in(narration_of(segment.text, quotes), people)
+        exchange.narrated(_names_in(narration_of(segment.text, quotes), people), quoted=True)
+        said = attribute_quotes(segment.text, quotes, exchange, people, running)
+        exchange.before = ""
+        said = [a if a is not None and a.confidence >= min_confidence else None for a in said]
+        addressed = _addressee(segment.text, quotes, people)
+        for attribution in said:
+            if attribution is None:
+                continue
+            if addressed and addressed != attribution.speaker:
+                exchange.heard(addressed)  # the one spoken to is in the talk too
+            if attribution.speaker != NARRATOR or people.first_person:
+                exchange.heard(attribution.speaker)  # a narrator who says "I" takes turns
+        out += split_segment(segment, quotes, said)
+        running = said[-1].speaker if said[-1] and quotes[-1].runs_on else None
     return out
 
 
-def running_speaker(running: str | None, quotes: list[Quote]) -> Attribution | None:
-    """A paragraph opening a quotation that ran on from the paragraph before: same speaker."""
-    if running is not None and quotes[0].start == 0:
-        return Attribution(running, TAG_CONFIDENCE)
+def attribute_quotes(
+    text: str,
+    quotes: list[Quote],
+    exchange: Exchange,
+    people: People,
+    running: str | None = None,
+) -> list[Attribution | None]:
+    """Who says each quotation of a paragraph: its own tag; else the speaker of the one
+    before it when only that one's tag stands between ("“A,” he said. “B …”"); else, for
+    the first, a speech running on from the paragraph before or the exchange's next turn."""
+    addressed = _addressee(text, quotes, people)
+    out: list[Attribution | None] = []
+    for number, quote in enumerate(quotes):
+        start = quotes[number - 1].end if number else 0
+        end = quotes[number + 1].start if number + 1 < len(quotes) else len(text)
+        if number == 0 and running is not None and quote.start == 0:
+            out.append(Attribution(running, TAG_CONFIDENCE))
+            continue
+        who = tag_after(text[quote.end : end]) or tag_before(text[start : quote.start])
+        if who is not None:
+            speaker = resolve(who, exchange, people, addressed)
+            if speaker is not None:
+                exchange.untagged = 0
+            confidence = TAG_CONFIDENCE if _is_name(who) else RESOLVED_CONFIDENCE
+            out.append(Attribution(speaker, confidence) if speaker else None)
+        elif number:
+            between = text[start : quote.start]
+            if tag_after(between) is not None or not between.strip(" ,;:—–-"):
+                out.append(out[-1])  # "“A,” he said. “B …”": B is his too
+            else:
+                out.append(action_beat(between, people))
+        elif has_speech_verb(text[:end], [quote]):
+            out.append(None)  # someone the text does not name speaks ("a member … whispered")
+        else:
+            out.append(
+                action_beat(text[: quote.start], people)
+                or next_turn(exchange, people, addressed)
+                or (action_beat(exchange.before, people) if not exchange.speakers else None)
+            )
+    return out
+
+
+def action_beat(narration: str, people: People) -> Attribution | None:
+    """The one person a narration between quotations names as its subject ("Marlowe sat
+    down and lit his pipe."), taken to speak next."""
+    named = set(_names_in(narration, people))
+    if len(named) != 1:
+        return None
+    name = named.pop()
+    for sentence in SENTENCE_END_RE.split(narration.strip()):
+        opening = _name_mentions(sentence[:60], people.usage)[:1]
+        if opening and people.canonical(opening[0]) == name and sentence.startswith(opening[0]):
+            return Attribution(name, BEAT_CONFIDENCE)
     return None
 
 
-def attribute_paragraph(
-    text: str, quotes: list[Quote], exchange: Exchange, people: People
-) -> Attribution | None:
-    """Who says this paragraph's quotations (a paragraph is one speaker's)."""
-    tagged = speech_tag(text, quotes)
-    addressed = _addressee(text, quotes, people)
-    if tagged is not None:
-        speaker = resolve(tagged, exchange, people, addressed)
-        if speaker is not None:
-            exchange.untagged = 0
-            confidence = TAG_CONFIDENCE if _is_name(tagged) else RESOLVED_CONFIDENCE
-            return Attribution(speaker, confidence)
-        return None
+def next_turn(exchange: Exchange, people: People, addressed: str | None) -> Attribution | None:
+    """An untagged quotation in an exchange: the other person's turn."""
     exchange.untagged += 1
     if exchange.untagged > MAX_UNTAGGED_TURNS or not exchange.speakers:
         return None
     previous = exchange.speakers[-1]
-    # the other person of the exchange: the one who spoke before, or the one the narration
-    # last named ("Mr. Bennet made no answer.")
+    # the other person of the exchange: the one who spoke before, else the one the last
+    # paragraphs named ("Mr. Bennet made no answer."), else a narrator who says I
     speaker = exchange.other_than(previous) or _other_named(exchange, previous)
+    if speaker is None and people.first_person:
+        speaker = NARRATOR
     if speaker is None or speaker == addressed:
         return None  # the turn says it is spoken to the one whose turn it would be
     return Attribution(speaker, TURN_CONFIDENCE)
 
 
-def speech_tag(text: str, quotes: list[Quote]) -> str | None:
-    """The speaker a tag names next to a quotation: after the first one, between two, or
-    before the first."""
-    for quote in quotes:
-        after = text[quote.end :]
-        following = next((q.start for q in quotes if q.start >= quote.end), len(text))
-        m = TAG_AFTER_RE.match(after[: following - quote.end])
-        if m:
-            return m.group("who") or m.group("subject")
-    before = text[: quotes[0].start]
-    m = TAG_BEFORE_RE.search(before)
+def tag_after(text: str) -> str | None:
+    """The speaker a tag right after a quotation names: ', said Holmes', ' replied he'."""
+    m = TAG_AFTER_RE.match(text)
+    return (m.group("who") or m.group("subject")) if m else None
+
+
+def tag_before(text: str) -> str | None:
+    """The speaker a tag right before a quotation names: 'Holmes said, '."""
+    m = TAG_BEFORE_RE.search(text)
     return m.group("who") if m else None
+
+
+def speech_tag(text: str, quotes: list[Quote]) -> str | None:
+    """The first tag next to any of a paragraph's quotations (for finding speakers' names)."""
+    for number, quote in enumerate(quotes):
+        start = quotes[number - 1].end if number else 0
+        end = quotes[number + 1].start if number + 1 < len(quotes) else len(text)
+        who = tag_after(text[quote.end : end]) or tag_before(text[start : quote.start])
+        if who:
+            return who
+    return None
+
+
+def has_speech_verb(text: str, quotes: list[Quote]) -> bool:
+    """A speech verb right before the first quotation or right after one: a tag, whoever
+    it names."""
+    before = text[: quotes[0].start]
+    if re.search(rf"\b{VERB}\b[^.!?“”\"]{{0,40}}[,:—]\s*$", before):
+        return True
+    return any(
+        re.match(rf"^[\s,;:—–-]*(?:[\w.’'-]+\s+){{0,6}}?{VERB}\b", text[q.end : q.end + 80])
+        for q in quotes
+    )
 
 
 def resolve(who: str, exchange: Exchange, people: People, addressed: str | None) -> str | None:
@@ -480,6 +612,8 @@ def resolve(who: str, exchange: Exchange, people: People, addressed: str | None)
     m = re.match(r"^(his|her|my|their)\s+(\w+)$", lowered)
     if m:
         return _described(m.group(1), m.group(2), exchange, people, addressed)
+    if re.match(rf"^{THE_PERSON}$", who):  # "the ferryman" is a character of that name
+        return " ".join(word.capitalize() for word in who.split()[1:])
     name = people.canonical(who)
     return name if name not in NOT_NAMES else None
 
@@ -487,9 +621,19 @@ def resolve(who: str, exchange: Exchange, people: People, addressed: str | None)
 def _by_gender(
     gender: str, exchange: Exchange, people: People, addressed: str | None
 ) -> str | None:
-    for candidates in (exchange.speakers[-2:], exchange.mentioned[-6:], exchange.speakers):
+    """The person "he" or "she" stands for: a partner in the talk of that sex, else one the
+    paragraph names, else a partner whose sex the text never showed, else one named lately."""
+    partners = [n for n in exchange.speakers[-2:] if n not in (addressed, NARRATOR)]
+    current = exchange.mentions[-1] if exchange.mentions else []
+    for candidates, sexes in (
+        (partners, (gender,)),
+        (current, (gender,)),
+        (partners, (None,)),
+        (exchange.recent(), (gender,)),
+        (exchange.recent(), (None,)),
+    ):
         for name in reversed(candidates):
-            if people.gender(name) == gender and name != addressed:
+            if people.gender(name) in sexes and name != addressed:
                 return name
     return None
 
@@ -508,10 +652,12 @@ def _described(
     if owner and (title := _title_of(owner)):
         spouse_title = SPOUSES.get((relation, title))
         if spouse_title:
-            return f"{spouse_title}. {' '.join(owner.split()[1:])}"
+            return people.known(f"{spouse_title}. {' '.join(owner.split()[1:])}")
     wanted = RELATIONS.get(relation)
-    candidates = [*reversed(exchange.speakers[-2:]), *reversed(exchange.mentioned[-6:])]
-    for name in candidates:
+    partners = [n for n in exchange.speakers[-3:] if n not in (owner, addressed, NARRATOR)]
+    if len(partners) > 1:  # "said my friend" answering the last speaker: not the last speaker
+        partners = partners[:-1]
+    for name in reversed(partners):
         if name in (owner, addressed, NARRATOR):
             continue
         if wanted is None or people.gender(name) in (wanted, None):
@@ -524,15 +670,16 @@ def _addressee(text: str, quotes: list[Quote], people: People) -> str | None:
     for quote in quotes:
         inner = text[quote.start + 1 : quote.end - (0 if quote.runs_on else 1)]
         for m in VOCATIVE_RE.finditer(inner):
-            name = people.canonical(m.group("name"))
+            name = people.canonical(m.group("called") or m.group("name"))
             if name in people.names.values():
                 return name
     return None
 
 
-def _other_named(exchange: Exchange, addressed: str) -> str | None:
-    for name in reversed(exchange.mentioned[-6:]):
-        if name != addressed:
+def _other_named(exchange: Exchange, speaker: str) -> str | None:
+    """Someone the narration named in this paragraph or the one before, not `speaker`."""
+    for name in reversed([n for names in exchange.mentions[-2:] for n in names]):
+        if name != speaker:
             return name
     return None
 
@@ -543,7 +690,8 @@ def _names_in(text: str, people: People) -> list[str]:
 
 
 def _is_name(who: str) -> bool:
-    return who.lower() not in PRONOUNS and not re.match(rf"^{DESCRIPTION}$", who.lower())
+    lowered = who.lower()
+    return lowered not in PRONOUNS and not re.match(rf"^(?:{DESCRIPTION}|{THE_PERSON})$", lowered)
 
 
 def narration_of(text: str, quotes: Sequence[Quote]) -> str:
@@ -556,27 +704,33 @@ def narration_of(text: str, quotes: Sequence[Quote]) -> str:
     return " ".join(out)
 
 
-def split_segment(segment: Segment, quotes: list[Quote], said: Attribution) -> list[Segment]:
-    """The paragraph as narration and quotations, in order; the quotations the speaker's."""
-    pieces: list[tuple[bool, str]] = []
+def split_segment(
+    segment: Segment, quotes: list[Quote], said: Sequence[Attribution | None]
+) -> list[Segment]:
+    """The paragraph as narration and quotations, in order; each quotation its speaker's
+    (the narrator's where none was found)."""
+    pieces: list[tuple[Attribution | None, str]] = []
     at = 0
-    for quote in quotes:
-        pieces.append((False, segment.text[at : quote.start]))
-        pieces.append((True, segment.text[quote.start : quote.end]))
+    for quote, attribution in zip(quotes, said, strict=True):
+        pieces.append((None, segment.text[at : quote.start]))
+        pieces.append((attribution, segment.text[quote.start : quote.end]))
         at = quote.end
-    pieces.append((False, segment.text[at:]))
+    pieces.append((None, segment.text[at:]))
     out: list[Segment] = []
-    for is_quote, text in pieces:
+    for attribution, text in pieces:
         text = text.strip(" ")
         if not any(ch.isalnum() for ch in text):
             if out and text.strip():
                 out[-1] = replace(out[-1], text=out[-1].text + text.strip())
             continue
-        if is_quote and said.speaker != NARRATOR:
+        if attribution is not None and attribution.speaker != NARRATOR:
             piece = replace(
-                segment, speaker=said.speaker, kind=SegmentKind.SPEECH, text=text,
-                confidence=said.confidence, page=None, scene_break_before=False,
+                segment, speaker=attribution.speaker, kind=SegmentKind.SPEECH, text=text,
+                confidence=attribution.confidence, page=None, scene_break_before=False,
             )  # fmt: skip
+        elif out and out[-1].kind == SegmentKind.NARRATION and out[-1].speaker == NARRATOR:
+            out[-1] = replace(out[-1], text=f"{out[-1].text} {text}")  # the narrator's, read on
+            continue
         else:
             piece = replace(segment, text=text, page=None, scene_break_before=False)
         out.append(piece)

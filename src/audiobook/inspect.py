@@ -68,6 +68,12 @@ def summary_tables(script: Script) -> str:
     for speaker in script.speakers:
         shown = turns[speaker] if speaker != NARRATOR else "-"
         lines.append(f"{speaker:<20} {shown!s:>6} {words_by[speaker]:>8}")
+    if script.characters:
+        lines += ["", f"{'character (--dialogue)':<24} {'lines':>6}  guessed"]
+        lines += [
+            f"{shortened(c.name, 24):<24} {c.lines:>6}  {c.gender or '-'}"
+            for c in script.characters
+        ]
     removed = Counter(r.rule for r in script.removed)
     if removed:
         lines += ["", "removed (audiobook inspect --removed lists each):"]

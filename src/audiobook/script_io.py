@@ -13,6 +13,7 @@ from audiobook.errors import UserError
 from audiobook.model import (
     NARRATOR,
     Chapter,
+    Character,
     Division,
     Removal,
     Script,
@@ -36,6 +37,10 @@ def script_to_dict(script: Script, *, with_removed: bool = False) -> dict[str, A
         "speakers": list(script.speakers),
         "chapters": [chapter_to_dict(c) for c in script.chapters],
     }
+    if script.characters:
+        data["characters"] = [
+            {"name": c.name, "gender": c.gender, "lines": c.lines} for c in script.characters
+        ]
     if with_removed:
         data["removed"] = [removal_to_dict(r) for r in script.removed]
     return data
@@ -63,6 +68,8 @@ def segment_to_dict(segment: Segment) -> dict[str, Any]:
         data["level"] = segment.level
     if segment.scene_break_before:
         data["scene_break_before"] = True
+    if segment.confidence is not None:
+        data["confidence"] = round(segment.confidence, 2)
     return data
 
 
@@ -103,6 +110,10 @@ def script_from_dict(data: dict[str, Any], origin: str) -> Script:
             year=_optional_str(data.get("year"), "year"),
             language=_str(data.get("language", "en"), "language"),
             source=_optional_str(data.get("source"), "source"),
+            characters=tuple(
+                _within(f"character {i}", character_from_dict, c)
+                for i, c in enumerate(_dicts(data.get("characters", []), "characters"), start=1)
+            ),
         )
     except (TypeError, ValueError) as e:
         raise UserError(f"{origin}: not a valid audiobook script ({e})") from e
@@ -174,7 +185,27 @@ def segment_from_dict(data: dict[str, Any]) -> Segment:
         page=_optional_str(data.get("page"), "page"),
         level=_optional_positive(data.get("level"), "level"),
         scene_break_before=scene_break,
+        confidence=_optional_share(data.get("confidence"), "confidence"),
     )
+
+
+def character_from_dict(data: dict[str, Any]) -> Character:
+    gender = _optional_str(data.get("gender"), "gender")
+    if gender not in (None, "female", "male"):
+        raise ValueError(f"gender must be female, male or null, not {gender!r}")
+    lines = data.get("lines", 0)
+    if not isinstance(lines, int) or isinstance(lines, bool) or lines < 0:
+        raise TypeError(f"lines must be a whole number, not {_shown(lines)}")
+    return Character(_str(_key(data, "name"), "name"), gender, lines)
+
+
+def _optional_share(value: object, key: str) -> float | None:
+    """A number from 0 to 1 (a confidence), or None."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ValueError(f"{key} must be a number from 0 to 1, not {_shown(value)}")
+    return float(value)
 
 
 def removal_to_dict(removal: Removal) -> dict[str, Any]:
@@ -318,6 +349,8 @@ def script_to_fountain(script: Script) -> str:
         lines.append(f"Author: {script.author}")
     if script.year:
         lines.append(f"Date: {script.year}")
+    if script.characters:
+        lines.append("Characters: " + " | ".join(character_note(c) for c in script.characters))
     lines.append("")
     for chapter in script.chapters:
         meta = {
@@ -332,6 +365,7 @@ def script_to_fountain(script: Script) -> str:
                 "line": seg.source_line,
                 "page": seg.page,
                 "scene_break": "yes" if seg.scene_break_before else None,
+                "confidence": f"{seg.confidence:.2f}" if seg.confidence is not None else None,
             }
             if seg.kind == SegmentKind.SPEECH:
                 lines += [f"@{seg.speaker}", f"{seg.text}{format_meta(meta)}", ""]
@@ -390,7 +424,29 @@ def read_fountain_script(path: Path, text: str) -> Script:
         chapters=tuple(replace(chapter, segments=tuple(segs)) for chapter, segs in chapters),
         year=title_page.get("date") or None,
         source=str(path),
+        characters=tuple(
+            c for c in map(character_from_note, split_list(title_page.get("characters"))) if c
+        ),
     )
+
+
+def character_note(character: Character) -> str:
+    """ "Mrs. Bennet (female, 12 lines)" for a Fountain title page."""
+    facts = [character.gender] if character.gender else []
+    return f"{character.name} ({', '.join([*facts, f'{character.lines} lines'])})"
+
+
+def character_from_note(note: str) -> Character | None:
+    m = re.fullmatch(r"(.+?)\s*\((?:(female|male),\s*)?(\d+) lines?\)", note.strip())
+    return Character(m.group(1), m.group(2), int(m.group(3))) if m else None
+
+
+def share_or_none(value: str | None) -> float | None:
+    try:
+        share = float(value) if value else None
+    except ValueError:
+        return None
+    return share if share is not None and 0 <= share <= 1 else None
 
 
 def fountain_segment(lines: list[str], path: Path, number: int) -> Segment:
@@ -426,6 +482,7 @@ def fountain_segment(lines: list[str], path: Path, number: int) -> Segment:
         page=meta.get("page") or None,
         level=int_or_none(meta.get("level")),
         scene_break_before=meta.get("scene_break") == "yes",
+        confidence=share_or_none(meta.get("confidence")),
     )
 
 
