@@ -99,8 +99,10 @@ TAG_BEFORE_RE = re.compile(
 VOCATIVE_RE = re.compile(
     rf"(?:\b(?:my dear|dear|oh|o|my good|my)\s+(?P<called>(?:(?:{TITLE})\s+)?{NAME_WORD})"
     rf"(?=\s*[,!?.]|\s*$)"
-    rf"|(?:^|[,!?]\s+)(?P<name>(?:(?:{TITLE})\s+)?{NAME_WORD})(?=\s*[,!?]))"
-)  # "Bingley." alone answers a question; "Bingley," calls him
+    rf"|^[\s“‘\"]*(?P<first>(?:(?:{TITLE})\s+)?{NAME_WORD})(?=\s*[,!?])"
+    rf"|,\s+(?P<last>(?:(?:{TITLE})\s+)?{NAME_WORD})(?=[!?.]?[”’\"]?\s*$))"
+)  # at the quotation's start or end, or after "my dear": "Bingley." alone is an answer, and
+# "my friend, Dr. Watson, who …" names him without speaking to him
 NOT_NAMES = frozenset(
     "I The A An And But Or If Then When While Why What Who How Yes No Oh Ah Well Now "
     "Here There This That These Those It He She We They You My Your His Her Our Their "
@@ -486,8 +488,9 @@ def chapter_dialogue(
         for attribution in said:
             if attribution is None:
                 continue
-            if addressed and addressed != attribution.speaker:
-                exchange.heard(addressed)  # the one spoken to is in the talk too
+            if addressed and addressed != attribution.speaker and not people.first_person:
+                exchange.heard(addressed)  # the one spoken to is in the talk (when it is not
+                # the narrator who says I, whose name we do not know)
             if attribution.speaker != NARRATOR or people.first_person:
                 exchange.heard(attribution.speaker)  # a narrator who says "I" takes turns
         out += split_segment(segment, quotes, said)
@@ -670,7 +673,7 @@ def _addressee(text: str, quotes: list[Quote], people: People) -> str | None:
     for quote in quotes:
         inner = text[quote.start + 1 : quote.end - (0 if quote.runs_on else 1)]
         for m in VOCATIVE_RE.finditer(inner):
-            name = people.canonical(m.group("called") or m.group("name"))
+            name = people.canonical(m.group("called") or m.group("first") or m.group("last"))
             if name in people.names.values():
                 return name
     return None
