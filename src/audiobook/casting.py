@@ -14,9 +14,10 @@ one warning says what to install, and English voices read the text.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import fields, replace
 from pathlib import Path
 
@@ -32,16 +33,25 @@ from audiobook.engines.base import Engine, voice_file
 from audiobook.errors import AudiobookError, UserError
 from audiobook.language_codes import language_code, language_name
 from audiobook.lexicon import lexicon_from_toml, load_lexicon, read_toml
-from audiobook.model import NARRATOR, Cast, Pauses, Script, VoiceSettings
+from audiobook.model import (
+    NARRATOR,
+    Cast,
+    Character,
+    Pauses,
+    ReadOptions,
+    Script,
+    VoiceSettings,
+)
 from audiobook.settings import SHIPPED_VOICES_DIR, Settings
 
 log = logging.getLogger(__name__)
 
-CAST_KEYS = {"voices", "lexicon", "lexicon_files", "pauses", "book"}
+CAST_KEYS = {"voices", "lexicon", "lexicon_files", "pauses", "book", "dialogue", "minor_lines"}
 BOOK_KEYS = {"author", "title"}
 VOICE_KEYS = {"engine", "voice", "rate", "pitch", "volume", "prefer"}
 # `--rate`: screen-reader users often listen at 1.5-3 times normal speed.
 LISTENING_RATE_RANGE = (0.5, 3.0)
+CANDIDATES_AHEAD = 24  # voices looked at ahead when one of a given sex is wanted
 # When there are more speakers than distinct voices, voices are reused at these pitches.
 EXTRA_PITCHES = (0.85, 1.15, 0.75, 1.3, 0.7, 1.45)
 
@@ -93,7 +103,30 @@ def cast_from_toml(
         voices[speaker] = _voice_from_toml(spec, f"{source}: [voices.{speaker}]", config)
     lexicon = _lexicon_of(data, source)
     _book_of(data, str(source))  # checked, though only the shipped casts' is read
-    return Cast(voices, lexicon, _pauses_from_toml(data.get("pauses", {}), str(source)))
+    pauses = _pauses_from_toml(data.get("pauses", {}), str(source))
+    return Cast(voices, lexicon, pauses, dialogue=cast_dialogue(data, source)[0])
+
+
+def cast_dialogue(data: Mapping[str, object], source: Path) -> tuple[bool, int | None]:
+    """A cast's `dialogue = true` (quotations to their speakers, as --dialogue) and its
+    `minor_lines`, checked."""
+    dialogue = data.get("dialogue", False)
+    if not isinstance(dialogue, bool):
+        raise UserError(f"{source}: dialogue must be true or false, not {dialogue!r}")
+    minor = data.get("minor_lines")
+    if minor is not None and (isinstance(minor, bool) or not isinstance(minor, int) or minor < 1):
+        raise UserError(f"{source}: minor_lines must be a whole number from 1, not {minor!r}")
+    return dialogue, minor
+
+
+def reading_for_cast(path: Path | None, reading: ReadOptions) -> ReadOptions:
+    """The reading options with what a cast file asks of the text (`dialogue = true`)."""
+    if path is None:
+        return reading
+    dialogue, minor = cast_dialogue(read_toml(path, "cast"), path)
+    if not dialogue:
+        return reading
+    return replace(reading, dialogue=True, minor_lines=minor or reading.minor_lines)
 
 
 def _files_beside(spec: object, folder: Path) -> object:
@@ -320,7 +353,10 @@ def auto_cast(script: Script, *, engine: str | None = None, config: Settings | N
             _auto_cast_advice(language, engine, config),
         )
         language = "en"
-    voices = dict(zip(speakers, candidate_voices(engine, language, config), strict=False))
+    voices = voices_for_speakers(
+        speakers, script.characters, candidate_voices(engine, language, config), config
+    )
+    dialogue = bool(script.characters)
     if not voices and engine is not None:
         raise UserError(f"{engine} has no voices to cast here; `audiobook voices` lists them")
     if not voices:
@@ -334,11 +370,52 @@ def auto_cast(script: Script, *, engine: str | None = None, config: Settings | N
     # The shipped lexicon, and the pronunciations of a shipped cast written for this very
     # book, respell words for English voices; other languages read as written.
     if language != "en":
-        return Cast(voices, {})
+        return Cast(voices, {}, dialogue=dialogue)
     voices_dir = (config or Settings()).voices_dir
     lexicon_path = voices_dir / "lexicon.toml"
     lexicon = load_lexicon(lexicon_path) if lexicon_path.exists() else {}
-    return Cast(voices, {**lexicon, **book_lexicon(script, voices_dir)})
+    return Cast(voices, {**lexicon, **book_lexicon(script, voices_dir)}, dialogue=dialogue)
+
+
+def voices_for_speakers(
+    speakers: Sequence[str],
+    characters: Sequence[Character],
+    candidates: Iterator[VoiceSettings],
+    config: Settings | None = None,
+) -> dict[str, VoiceSettings]:
+    """A voice for each speaker, in order, each from the candidates (best first). A
+    character from quoted dialogue gets a voice of their sex where one is left; minor
+    characters share one voice per sex, so a novel's forty people need no forty voices."""
+    by_name = {c.name: c for c in characters}
+    free: list[VoiceSettings] = []
+    voices: dict[str, VoiceSettings] = {}
+    shared: dict[str | None, VoiceSettings] = {}
+
+    def gender_of(voice: VoiceSettings) -> str | None:
+        return get_engine(voice.engine, config).voice_gender(voice.voice)
+
+    def take(gender: str | None) -> VoiceSettings | None:
+        free.extend(itertools.islice(candidates, CANDIDATES_AHEAD - len(free)))
+        fitting = [v for v in free if gender is None or gender_of(v) in (gender, None)]
+        pool = fitting or free
+        if not pool:
+            return None
+        free.remove(pool[0])
+        return pool[0]
+
+    for speaker in speakers:
+        character = by_name.get(speaker)
+        gender = character.gender if character else None
+        if character is not None and character.minor:
+            if gender not in shared and (voice := take(gender)) is not None:
+                shared[gender] = voice
+            chosen = shared.get(gender)
+        else:
+            chosen = take(gender)
+        if chosen is None:
+            break
+        voices[speaker] = chosen
+    return voices
 
 
 def book_lexicon(script: Script, voices_dir: Path = SHIPPED_VOICES_DIR) -> dict[str, str]:
@@ -495,6 +572,12 @@ def cast_to_toml(cast: Cast) -> str:
         '# Add prefer = ["rhvoice:alan"] to use a better voice where that engine is installed.',
         "",
     ]
+    if cast.dialogue:
+        lines += [
+            "# Quotations in the prose go to their speakers (as --dialogue).",
+            "dialogue = true",
+            "",
+        ]
     for speaker, v in cast.voices.items():
         lines += [
             f"[voices.{_toml_key(speaker)}]",

@@ -52,10 +52,20 @@ def reading_options(f):  # type: ignore[no-untyped-def]
     from audiobook.notes import NOTE_PLACEMENTS
 
     @functools.wraps(f)
-    def command(*args, title, author, layout, language, notes, ocr, dialogue, **kwargs):  # type: ignore[no-untyped-def]
+    def command(
+        *args, title, author, layout, language, notes, ocr, dialogue, minor_lines, **kwargs
+    ):  # type: ignore[no-untyped-def]
         language = checked_language(language)
-        reading = ReadOptions(title, author, layout, language, notes, ocr, dialogue)
+        reading = ReadOptions(title, author, layout, language, notes, ocr, dialogue, minor_lines)
         return f(*args, reading=reading, **kwargs)
+
+    command = click.option(
+        "--minor-lines",
+        type=click.IntRange(min=1),
+        default=5,
+        show_default=True,
+        help="With --dialogue: characters with fewer quotations share a few voices.",
+    )(command)
 
     command = click.option(
         "--dialogue",
@@ -406,7 +416,7 @@ def preview_command(
     import tempfile
 
     from audiobook import processes
-    from audiobook.casting import resolve_cast
+    from audiobook.casting import reading_for_cast, resolve_cast
     from audiobook.pipeline import load_script
     from audiobook.preview import make_preview
 
@@ -415,7 +425,7 @@ def preview_command(
     if out is not None:
         check_output_file(out, "--out")
     config = command_settings(cache_dir=cache_dir, draft=draft, check_cache=True)
-    script = load_script(file, reading, config)
+    script = load_script(file, reading_for_cast(cast_path, reading), config)
     cast = resolve_cast(script, cast_path, engine, rate, config=config)
     if out is not None:
         with written_to(out):
@@ -466,11 +476,11 @@ def cast_command(
     file: Path, cast_path: Path | None, engine: str | None, draft: bool, reading: ReadOptions
 ) -> None:
     """Print the cast FILE would get, as TOML to edit and pass back with --cast."""
-    from audiobook.casting import cast_to_toml, resolve_cast
+    from audiobook.casting import cast_to_toml, reading_for_cast, resolve_cast
     from audiobook.pipeline import load_script
 
     config = command_settings(draft=draft)
-    script = load_script(file, reading, config)
+    script = load_script(file, reading_for_cast(cast_path, reading), config)
     cast = resolve_cast(script, cast_path, engine, config=config)
     click.echo(cast_to_toml(cast), nl=False)
 

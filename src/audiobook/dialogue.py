@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from audiobook.model import NARRATOR, Character, Script, Segment, SegmentKind
 from audiobook.speakers import WordUsage
 
+MINOR_LINES = 5  # characters with fewer quotations share voices (ReadOptions.minor_lines)
 MIN_CONFIDENCE = 0.5  # below this a quotation stays the narrator's
 TAG_CONFIDENCE = 0.95  # a speech tag naming the speaker
 RESOLVED_CONFIDENCE = 0.85  # a tag with a pronoun or a description, resolved
@@ -433,7 +434,9 @@ class Attribution:
     confidence: float
 
 
-def attribute_dialogue(script: Script, min_confidence: float = MIN_CONFIDENCE) -> Script:
+def attribute_dialogue(
+    script: Script, min_confidence: float = MIN_CONFIDENCE, minor_lines: int = MINOR_LINES
+) -> Script:
     """The script with each quotation in the narration said by its speaker, where the text
     says who (see the module's docstring), and the characters found, with their lines."""
     narration = [
@@ -452,7 +455,8 @@ def attribute_dialogue(script: Script, min_confidence: float = MIN_CONFIDENCE) -
         if s.kind == SegmentKind.SPEECH and s.confidence is not None
     )
     characters = tuple(
-        Character(name, people.gender(name), count) for name, count in lines.most_common()
+        Character(name, people.gender(name), count, minor=count < minor_lines)
+        for name, count in lines.most_common()
     )
     speakers = list(script.speakers)
     speakers += [c.name for c in characters if c.name not in speakers]

@@ -53,6 +53,7 @@ class ReadOptions:
     notes: str = "after"  # footnotes read after their paragraph, at the chapter's end, or not
     ocr: bool = False  # a PDF without a text layer is read with Tesseract (--ocr)
     dialogue: bool = False  # quotations in prose voiced by their speakers (--dialogue)
+    minor_lines: int = 5  # a character with fewer quotations shares a voice (--minor-lines)
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,7 @@ class Character:
     name: str
     gender: str | None  # "female" or "male" as the text shows it (titles, pronouns); None
     lines: int  # quotations given to them
+    minor: bool = False  # fewer lines than --minor-lines: shares a voice with others like them
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,7 @@ class Cast:
     voices: dict[str, VoiceSettings]  # speaker name -> voice
     lexicon: dict[str, str] = field(default_factory=dict)  # whole word -> spoken form
     pauses: Pauses = field(default_factory=Pauses)
+    dialogue: bool = False  # quotations in prose go to their speakers (`dialogue = true`)
 
 
 @dataclass(frozen=True)

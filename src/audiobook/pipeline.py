@@ -319,7 +319,7 @@ def finished_script(path: Path, script: Script, reading: ReadOptions) -> Script:
     )
     script = place_notes(script, reading.notes)
     if reading.dialogue:
-        script = attribute_dialogue(script)
+        script = attribute_dialogue(script, minor_lines=reading.minor_lines)
     if not any(says_something(c, beyond_headings=True) for c in script.chapters):
         raise UserError(f"{path}: nothing left to read aloud after cleaning")
     return script
@@ -337,9 +337,9 @@ def build(
 ) -> BuildResult:
     """`audiobook build`: read FILE (or the built-in example), cast it, build the book."""
     from audiobook.build import build_book
-    from audiobook.casting import resolve_cast
+    from audiobook.casting import reading_for_cast, resolve_cast
 
-    book = load_book(source, reading, options.config)
+    book = load_book(source, reading_for_cast(cast_path, reading or ReadOptions()), options.config)
     if options.cover is None and options.ebook_cover and book.cover is not None:
         cover = cover_file(book.cover, options.config.cache_dir, str(source))
         options = replace(options, cover=cover)

@@ -39,7 +39,8 @@ def script_to_dict(script: Script, *, with_removed: bool = False) -> dict[str, A
     }
     if script.characters:
         data["characters"] = [
-            {"name": c.name, "gender": c.gender, "lines": c.lines} for c in script.characters
+            {"name": c.name, "gender": c.gender, "lines": c.lines, "minor": c.minor}
+            for c in script.characters
         ]
     if with_removed:
         data["removed"] = [removal_to_dict(r) for r in script.removed]
@@ -196,7 +197,10 @@ def character_from_dict(data: dict[str, Any]) -> Character:
     lines = data.get("lines", 0)
     if not isinstance(lines, int) or isinstance(lines, bool) or lines < 0:
         raise TypeError(f"lines must be a whole number, not {_shown(lines)}")
-    return Character(_str(_key(data, "name"), "name"), gender, lines)
+    minor = data.get("minor", False)
+    if not isinstance(minor, bool):
+        raise TypeError(f"minor must be true or false, not {_shown(minor)}")
+    return Character(_str(_key(data, "name"), "name"), gender, lines, minor)
 
 
 def _optional_share(value: object, key: str) -> float | None:
@@ -433,12 +437,15 @@ def read_fountain_script(path: Path, text: str) -> Script:
 def character_note(character: Character) -> str:
     """ "Mrs. Bennet (female, 12 lines)" for a Fountain title page."""
     facts = [character.gender] if character.gender else []
-    return f"{character.name} ({', '.join([*facts, f'{character.lines} lines'])})"
+    facts.append(f"{character.lines} lines")
+    if character.minor:
+        facts.append("minor")
+    return f"{character.name} ({', '.join(facts)})"
 
 
 def character_from_note(note: str) -> Character | None:
-    m = re.fullmatch(r"(.+?)\s*\((?:(female|male),\s*)?(\d+) lines?\)", note.strip())
-    return Character(m.group(1), m.group(2), int(m.group(3))) if m else None
+    m = re.fullmatch(r"(.+?)\s*\((?:(female|male),\s*)?(\d+) lines?(,\s*minor)?\)", note.strip())
+    return Character(m.group(1), m.group(2), int(m.group(3)), bool(m.group(4))) if m else None
 
 
 def share_or_none(value: str | None) -> float | None:

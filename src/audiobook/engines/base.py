@@ -113,6 +113,12 @@ class Engine(ABC):
         """The voices that speak `language` (ISO 639-1), best first."""
         return [v for v in self.voices() if language_code(v.language) == language]
 
+    def voice_gender(self, voice: str) -> str | None:
+        """Whether `voice` sounds like a woman or a man ("female", "male"); None when the
+        engine does not say. Casting gives characters voices that fit them."""
+        info = next((v for v in self.voices() if v.id == voice), None)
+        return info.gender if info else None
+
     def speaks(self, voice: str, language: str) -> bool | None:
         """Whether `voice` speaks `language` (ISO 639-1); None when the engine does not say."""
         info = next((v for v in self.voices() if v.id == voice), None)

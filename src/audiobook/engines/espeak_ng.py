@@ -23,6 +23,13 @@ NORMAL_WPM = 175  # espeak-ng's default speed
 NORMAL_PITCH = 50  # -p 0..99
 NORMAL_AMPLITUDE = 100  # -a 0..200
 GENDERS = {"M": "male", "F": "female"}
+# espeak-ng's named variants (espeak-ng-data/voices/!v), by how they sound
+VARIANT_GENDERS = {
+    "steph": "female", "Annie": "female", "anika": "female", "anikaRobot": "female",
+    "belinda": "female", "linda": "female", "shelby": "female", "victoria": "female",
+    "Andy": "male", "iven": "male", "michel": "male", "Mario": "male", "max": "male",
+    "Lee": "male", "john": "male", "robert": "male", "norbert": "male", "klatt": "male",
+}  # fmt: skip
 PROBE_TEXT = "Testing the voice."
 # Automatic casting in English: accent plus variant. The plain accents share one ~100 Hz
 # timbre; these differ pairwise by at least 10 % in median pitch or 4.3 dB in spectral
@@ -116,6 +123,14 @@ class EspeakNgEngine(CommandLineEngine):
         info, file = rows[0]
         base = _file_name(file) if _file_name(file) in self.file_names() else info.id
         return [base + variant for variant in CAST_VARIANTS]
+
+    def voice_gender(self, voice: str) -> str | None:
+        """A variant decides: "+f5" and "+steph" are women, "+m8", "+Andy" men; espeak-ng's
+        own voices without one are men."""
+        base, _, variant = voice.partition("+")
+        if variant:
+            return VARIANT_GENDERS.get(variant) or GENDERS.get(variant[:1].upper())
+        return super().voice_gender(base) or "male"
 
     def speaks(self, voice: str, language: str) -> bool | None:
         base = voice.partition("+")[0]
