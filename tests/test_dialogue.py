@@ -93,3 +93,62 @@ def test_quotations_in_a_script_are_speech_with_a_confidence(tmp_path: Path) -> 
 def test_labelled_turns_are_left_as_they_are(interview_script: Script) -> None:
     """The interview's turns are labelled; quotation marks inside them are no one else's."""
     assert attribute_dialogue(interview_script).chapters == interview_script.chapters
+
+
+# ---------------------------------------------------------------- voices
+
+
+def test_characters_get_voices_of_their_sex_and_minor_ones_share() -> None:
+    from audiobook.casting import auto_cast
+    from audiobook.engines import get_engine
+    from audiobook.model import Character
+
+    script, _, _ = dramatised("married-couple")
+    extras = (
+        Character("Mrs. Pryor", "female", 2, minor=True),
+        Character("Miss Dale", "female", 1, minor=True),
+    )
+    script = replace_script(script, extras)
+    cast = auto_cast(script, engine="flite")
+    flite = get_engine("flite")
+    sexes = {name: flite.voice_gender(v.voice) for name, v in cast.voices.items()}
+    assert sexes["Mrs. Hartley"] == "female"
+    assert sexes["Mr. Hartley"] == "male"
+    assert cast.voices["Mrs. Pryor"] == cast.voices["Miss Dale"]  # minor: one shared voice
+    assert cast.voices["Mrs. Pryor"] != cast.voices["Mrs. Hartley"]
+    assert cast.dialogue
+
+
+def replace_script(script: Script, extras: tuple) -> Script:
+    from dataclasses import replace
+
+    names = tuple(c.name for c in extras)
+    return replace(
+        script,
+        characters=(*script.characters, *extras),
+        speakers=(*script.speakers, *names),
+    )
+
+
+def test_a_cast_with_dialogue_true_reads_quotations_as_speech(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    text, _ = annotated("married-couple")
+    book = tmp_path / "mill.txt"
+    book.write_text(text, encoding="utf-8")
+    cast = run_cli("cast", "--dialogue", "--engine", "flite", str(book))
+    assert cast.returncode == 0, cast.stderr
+    assert "dialogue = true" in cast.stdout
+    assert '[voices."Mrs. Hartley"]' in cast.stdout
+    cast_file = tmp_path / "mill.toml"
+    cast_file.write_text(cast.stdout, encoding="utf-8")
+    out = tmp_path / "out"
+    built = run_cli(
+        "build", str(book), "--cast", str(cast_file), "--format", "mp3,vtt",
+        "--out", str(out), "--cache", str(tmp_path / "cache"),
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    [vtt] = out.rglob("*.vtt")
+    captions = vtt.read_text(encoding="utf-8")
+    assert "<v Mrs. Hartley>" in captions
+    assert "<v Mr. Hartley>" in captions
