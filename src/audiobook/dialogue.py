@@ -119,6 +119,13 @@ PLACE_WORDS = frozenset(
     "Manor Cathedral Palace Tower Gate Market Theatre Museum Hospital School University "
     "Street's Town City County Shire Bay Harbour Harbor Cross Green Common Heath Downs".split()
 )
+# Someone the narration has just brought in without a name ("A man entered", "The Count
+# shrugged"): a "he said" after it may be him, so it is no one we can name.
+UNNAMED_SUBJECT_RE = re.compile(
+    r"(?:^\s*|[.!?;]\s+|—\s*)(?:The|A|An|Our|This|That)\s+(?:[a-z]+\s+){0,2}(?i:man|woman|"
+    r"gentleman|lady|visitor|stranger|count|countess|king|queen|prince|princess|fellow|boy|"
+    r"girl|figure|person|officer|client|youth|child|servant|maid|soldier|sailor|doctor)\b"
+)
 # Where a sentence ends: not after a title's full stop ("Mr. Crane").
 SENTENCE_END_RE = re.compile(
     r"(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<=[.!?;])\s+"
@@ -401,7 +408,7 @@ class Exchange:
     mentions: list[list[str]] = field(default_factory=list)  # names of recent paragraphs
     untagged: int = 0  # quotations since the last tag
     quiet: int = 0  # paragraphs without a quotation since the last one
-    before: str = ""  # the paragraph of narration just before, if the last was one
+    before: str = ""  # the narration just before: a paragraph, or what followed a quotation
 
     def heard(self, speaker: str) -> None:
         if speaker in self.speakers:
@@ -486,7 +493,7 @@ def chapter_dialogue(
             continue
         exchange.narrated(_names_in(narration_of(segment.text, quotes), people), quoted=True)
         said = attribute_quotes(segment.text, quotes, exchange, people, running)
-        exchange.before = ""
+        exchange.before = segment.text[quotes[-1].end :]  # what the narration said last
         said = [a if a is not None and a.confidence >= min_confidence else None for a in said]
         addressed = _addressee(segment.text, quotes, people)
         for attribution in said:
@@ -522,9 +529,13 @@ def attribute_quotes(
             continue
         who = tag_after(text[quote.end : end]) or tag_before(text[start : quote.start])
         if who is not None:
-            speaker = resolve(who, exchange, people, addressed)
-            if speaker is not None:
-                exchange.untagged = 0
+            nearby = f"{exchange.before} {text[start : quote.start]}"
+            speaker = None
+            if not (who.lower() in ("he", "she") and UNNAMED_SUBJECT_RE.search(nearby)):
+                speaker = resolve(who, exchange, people, addressed)
+            if speaker is None:  # someone the text does not name: the turns are lost
+                exchange.speakers.clear()
+            exchange.untagged = 0
             confidence = TAG_CONFIDENCE if _is_name(who) else RESOLVED_CONFIDENCE
             out.append(Attribution(speaker, confidence) if speaker else None)
         elif number:
@@ -534,7 +545,8 @@ def attribute_quotes(
             else:
                 out.append(action_beat(between, people))
         elif has_speech_verb(text[:end], [quote]):
-            out.append(None)  # someone the text does not name speaks ("a member … whispered")
+            exchange.speakers.clear()  # someone the text does not name ("a member … whispered")
+            out.append(None)
         else:
             out.append(
                 action_beat(text[: quote.start], people)
