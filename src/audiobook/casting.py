@@ -64,6 +64,8 @@ def load_cast(path: Path, script: Script, config: Settings | None = None) -> Cas
     """
     cast = cast_from_toml(read_toml(path, "cast"), script, source=path, config=config)
     language = script_language(script)
+    if cast.dialogue:
+        cast = with_character_voices(cast, script, language, config)
     others = [
         speaker for speaker, v in cast.voices.items() if _speaks(v, language, config) is False
     ]
@@ -81,6 +83,20 @@ def load_cast(path: Path, script: Script, config: Settings | None = None) -> Cas
             advice,
         )
     return cast
+
+
+def with_character_voices(
+    cast: Cast, script: Script, language: str, config: Settings | None = None
+) -> Cast:
+    """A cast with `dialogue = true` names the voices it cares about; the other characters
+    the dialogue found get voices automatically, none already in the cast."""
+    missing = [c.name for c in script.characters if c.name not in cast.voices]
+    if not missing:
+        return cast
+    used = set(cast.voices.values())
+    candidates = (v for v in candidate_voices(None, language, config) if v not in used)
+    found = voices_for_speakers(missing, script.characters, candidates, config)
+    return replace(cast, voices={**cast.voices, **found})
 
 
 def cast_from_toml(

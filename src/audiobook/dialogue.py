@@ -36,7 +36,7 @@ TURN_CONFIDENCE = 0.75  # the other person of a two-person exchange
 BEAT_CONFIDENCE = 0.6  # the person the narration just before a quotation is about
 MAX_UNTAGGED_TURNS = 12  # an exchange of untagged quotations longer than this loses its thread
 MAX_TAG_CHARS = 80  # narration between two parts of one speech ("said his lady to him")
-QUIET_PARAGRAPHS = 3  # this many paragraphs of narration end an exchange
+QUIET_PARAGRAPHS = 2  # this many paragraphs of narration end an exchange
 RECENT_PARAGRAPHS = 3  # a pronoun looks this far back for the person it stands for
 
 SPEECH_VERBS = (
@@ -77,7 +77,7 @@ DESCRIPTION = r"(?:his|her|my|their)\s+(?:" + "|".join(RELATIONS) + r")"
 THE_PERSON = (
     r"the\s+(?:(?:old|young|little|tall|other)\s+)?(?!(?:"
     + "|".join(["first", "last", "next", "same", "whole", "rest", "one", "latter", "former"])
-    + r")\b)[a-z]{3,}(?<!ly)"
+    + r")\b)[a-z]{3,}(?<!ly)(?<![^s]s)\b"  # one person: "the peasants" are many
 )
 
 
@@ -94,7 +94,7 @@ TAG_AFTER_RE = re.compile(
 )
 # Before a quotation, at the end of the narration: 'Holmes said, ', 'she answered: '
 TAG_BEFORE_RE = re.compile(
-    rf"(?:^|[.;!?]\s+|,\s+and\s+){speaker_group('who')}\s+{ADVERB}{VERB}[^.!?]{{0,40}}[,:—]?\s*$"
+    rf"(?:^|[.;!?]\s+|,\s+and\s+){speaker_group('who')}\s+{ADVERB}{VERB}[^.!?]{{0,80}}[,:—]?\s*$"
 )
 # "My dear Mr. Bennet," "Watson," "Mr. Bennet, how can you": the person spoken to.
 VOCATIVE_RE = re.compile(
@@ -125,6 +125,12 @@ UNNAMED_SUBJECT_RE = re.compile(
     r"(?:^\s*|[.!?;]\s+|—\s*)(?:The|A|An|Our|This|That)\s+(?:[a-z]+\s+){0,2}(?i:man|woman|"
     r"gentleman|lady|visitor|stranger|count|countess|king|queen|prince|princess|fellow|boy|"
     r"girl|figure|person|officer|client|youth|child|servant|maid|soldier|sailor|doctor)\b"
+)
+# Words that quote writing, not speech: the narrator reads what was written.
+CITATION_RE = re.compile(
+    r"\b(?:wrote|writes|written|write|printed|published|proclaimed|headlined|slogan|"
+    r"telegraphed|wired|read(?:s)?\s+as\s+follows|declared in|stated in|signed)\b",
+    re.IGNORECASE,
 )
 # Where a sentence ends: not after a title's full stop ("Mr. Crane").
 SENTENCE_END_RE = re.compile(
@@ -559,14 +565,15 @@ def attribute_quotes(
 def action_beat(narration: str, people: People) -> Attribution | None:
     """The one person a narration between quotations names as its subject ("Marlowe sat
     down and lit his pipe."), taken to speak next."""
-    named = set(_names_in(narration, people))
-    if len(named) != 1:
-        return None
-    name = named.pop()
-    for sentence in SENTENCE_END_RE.split(narration.strip()):
-        opening = _name_mentions(sentence[:60], people.usage)[:1]
-        if opening and people.canonical(opening[0]) == name and sentence.startswith(opening[0]):
-            return Attribution(name, BEAT_CONFIDENCE)
+    sentences = [s for s in SENTENCE_END_RE.split(narration.strip()) if s]
+    if not sentences or CITATION_RE.search(sentences[-1]):
+        return None  # "…what Stalin had written:": a quotation of writing, not speech
+    last = sentences[-1]  # the sentence right before the quotation
+    named = set(_names_in(last, people))
+    opening = _name_mentions(last[:60], people.usage)[:1]
+    # the subject, not "Stalin's apologists": the name, then a word in lower case
+    if len(named) == 1 and opening and re.match(rf"{re.escape(opening[0])}\s+[a-z]", last):
+        return Attribution(people.canonical(opening[0]), BEAT_CONFIDENCE)
     return None
 
 
@@ -582,7 +589,8 @@ def next_turn(exchange: Exchange, people: People, addressed: str | None) -> Attr
     if speaker is None and people.first_person:
         speaker = NARRATOR
     if speaker is None or speaker == addressed:
-        return None  # the turn says it is spoken to the one whose turn it would be
+        exchange.speakers.clear()  # the thread is lost: no more turns by guess
+        return None
     return Attribution(speaker, TURN_CONFIDENCE)
 
 
@@ -613,8 +621,10 @@ def has_speech_verb(text: str, quotes: list[Quote]) -> bool:
     """A speech verb right before the first quotation or right after one: a tag, whoever
     it names."""
     before = text[: quotes[0].start]
-    if re.search(rf"\b{VERB}\b[^.!?“”\"]{{0,40}}[,:—]\s*$", before):
+    if re.search(rf"\b{VERB}\b[^.!?“”\"]{{0,80}}[,:—]\s*$", before):
         return True
+    if CITATION_RE.search(before[-120:]) or CITATION_RE.search(text[quotes[0].end :][:80]):
+        return True  # written words ("Trotsky wrote", "the slogan became:"), read as written
     return any(
         re.match(rf"^[\s,;:—–-]*(?:[\w.’'-]+\s+){{0,6}}?{VERB}\b", text[q.end : q.end + 80])
         for q in quotes
@@ -634,7 +644,9 @@ def resolve(who: str, exchange: Exchange, people: People, addressed: str | None)
     if re.match(rf"^{THE_PERSON}$", who):  # "the ferryman" is a character of that name
         return " ".join(word.capitalize() for word in who.split()[1:])
     name = people.canonical(who)
-    return name if name not in NOT_NAMES else None
+    if name in NOT_NAMES or _common_word(name, people.usage):
+        return None  # "Others said": no one in particular
+    return name
 
 
 def _by_gender(

@@ -343,5 +343,9 @@ def build(
     if options.cover is None and options.ebook_cover and book.cover is not None:
         cover = cover_file(book.cover, options.config.cache_dir, str(source))
         options = replace(options, cover=cover)
-    cast = resolve_cast(book.script, cast_path, engine, rate, config=options.config)
-    return build_book(book.script, cast, options, progress=progress)
+    script = book.script
+    cast = resolve_cast(script, cast_path, engine, rate, config=options.config)
+    if cast.dialogue and not script.characters:  # a shipped cast for this book asks for it
+        script = attribute_dialogue(script, minor_lines=(reading or ReadOptions()).minor_lines)
+        cast = resolve_cast(script, cast_path, engine, rate, config=options.config)
+    return build_book(script, cast, options, progress=progress)
