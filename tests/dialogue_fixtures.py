@@ -154,6 +154,22 @@ A member of the committee leaned over and whispered to me, “<<-|Do not believe
 it.>>”
 """
 
+DASHES = """\
+# Morning
+
+The kitchen was cold. Ellen had the fire going before Tom came down.
+
+—<<Ellen|Good morning, Tom,>> said Ellen.
+
+—<<Tom|Morning,>> he said. —<<Tom|Is the kettle on?>>
+
+—<<Ellen|It is. Sit down before it boils over.>>
+
+—<<Tom|I can't stop. The cart is waiting.>>
+
+—<<Ellen|Then take the bread with you!>> she called after him.
+"""
+
 FIXTURES = {
     "married-couple": ("“", MARRIED_COUPLE),
     "detective": ("“", DETECTIVE),
@@ -161,6 +177,7 @@ FIXTURES = {
     "straight-quotes": ("", STRAIGHT_QUOTES),
     "long-speech": ("", LONG_SPEECH),
     "not-speech": ("", NOT_SPEECH),
+    "dashes": ("", DASHES),
 }
 CLOSERS = {"“": "”", "‘": "’", '"': '"'}
 

@@ -51,7 +51,7 @@ def test_accuracy_over_all_fixtures_and_no_narration_in_a_characters_voice() -> 
         for chapter in script.chapters:
             for segment in chapter.segments:
                 if segment.kind == SegmentKind.SPEECH:  # a character speaks only quotations
-                    assert segment.text[:1] in '“‘"', segment.text
+                    assert segment.text[:1] in '“‘"—', segment.text
     assert right / total >= ACCURACY_FLOOR
 
 

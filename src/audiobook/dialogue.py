@@ -96,12 +96,18 @@ TAG_AFTER_RE = re.compile(
 TAG_BEFORE_RE = re.compile(
     rf"(?:^|[.;!?]\s+|,\s+and\s+){speaker_group('who')}\s+{ADVERB}{VERB}[^.!?]{{0,80}}[,:—]?\s*$"
 )
+# The end of a dash-opened speech with no closing dash: the stop before its tag ("—Back to
+# the house! he said sternly.")
+DASH_TAG_RE = re.compile(
+    rf"[,.!?…](?=\s+(?:{speaker_group('beat')}\s+{ADVERB}{VERB}|{ADVERB}{VERB}\s+"
+    rf"{speaker_group('tagged')})\b)"
+)
 # "My dear Mr. Bennet," "Watson," "Mr. Bennet, how can you": the person spoken to.
 VOCATIVE_RE = re.compile(
     rf"(?:\b(?:my dear|dear|oh|o|my good|my)\s+(?P<called>(?:(?:{TITLE})\s+)?{NAME_WORD})"
     rf"(?=\s*[,!?.]|\s*$)"
     rf"|^[\s“‘\"]*(?P<first>(?:(?:{TITLE})\s+)?{NAME_WORD})(?=\s*[,!?])"
-    rf"|,\s+(?P<last>(?:(?:{TITLE})\s+)?{NAME_WORD})(?=[!?.]?[”’\"]?\s*$))"
+    rf"|,\s+(?P<last>(?:(?:{TITLE})\s+)?{NAME_WORD})(?=[,!?.]?[”’\"]?\s*$))"
 )  # at the quotation's start or end, or after "my dear": "Bingley." alone is an answer, and
 # "my friend, Dr. Watson, who …" names him without speaking to him
 NOT_NAMES = frozenset(
@@ -152,13 +158,21 @@ class Quote:
     runs_on: bool = False
 
 
+DASH = "—"
+DASH_OPENING_RE = re.compile(r"^\s*[—–―]\s*\S")
+# a dash after a stop, before a tag in lower case: "—Yes, — said he"
+DASH_CLOSING_RE = re.compile(r"(?<=[,.!?…;])\s*[—–―]\s*(?=[a-zà-ÿ])")
+# a dash that takes the speech up again after the tag: "said he, — I will."
+DASH_REOPENING_RE = re.compile(r"[,.;:]\s*([—–―])\s*(?=\S)")
 OPENERS = {"“": "”", "«": "»", "„": "“", '"': '"', "‘": "’"}
 
 
 def quote_style(texts: Iterable[str]) -> str:
-    """The mark a book opens its quotations with: “, ‘, « or \" (the most used)."""
+    """The mark a book opens its quotations with: “, ‘, « or \" (the most used), or a dash
+    at the start of a paragraph, as Joyce and many French and Russian novels print speech."""
     counts: Counter[str] = Counter()
     for text in texts:
+        counts[DASH] += 1 if DASH_OPENING_RE.match(text) else 0
         counts["“"] += text.count("“")
         counts["«"] += text.count("«")
         counts['"'] += text.count('"') // 2
@@ -169,6 +183,8 @@ def quote_style(texts: Iterable[str]) -> str:
 
 def find_quotes(text: str, opener: str) -> list[Quote]:
     """The quotations of one paragraph, in order, marked with `opener`."""
+    if opener == DASH:
+        return dash_quotes(text)
     closer = OPENERS[opener]
     quotes: list[Quote] = []
     at = 0
@@ -182,6 +198,32 @@ def find_quotes(text: str, opener: str) -> list[Quote]:
             return quotes
         quotes.append(Quote(start, end + 1))
         at = end + 1
+
+
+def dash_quotes(text: str) -> list[Quote]:
+    """A paragraph opening with a dash is speech: up to a dash that closes it before a tag
+    ("—Yes, — said he, — I will."), or up to a tag after its last stop ("—Back to the
+    house! he said."), or to the end."""
+    if not DASH_OPENING_RE.match(text):
+        return []
+    quotes: list[Quote] = []
+    start = text.index(text.lstrip()[0])
+    while True:
+        closing = DASH_CLOSING_RE.search(text, start + 1)
+        if closing is not None:
+            quotes.append(Quote(start, closing.start()))
+            resume = closing.end()
+        else:
+            tag = DASH_TAG_RE.search(text, start + 1)
+            if tag is None:
+                quotes.append(Quote(start, len(text)))
+                return quotes
+            quotes.append(Quote(start, tag.start() + 1))
+            resume = tag.end()
+        reopening = DASH_REOPENING_RE.search(text, resume)
+        if reopening is None:
+            return quotes
+        start = reopening.start(1)
 
 
 def _next_opener(text: str, opener: str, at: int) -> int:
@@ -267,12 +309,18 @@ def find_people(narration: Sequence[str], opener: str = "“") -> People:
         for who in _tag_words(text, opener)
         if who.lower() not in PRONOUNS and not re.match(rf"^{DESCRIPTION}$", who.lower())
     )
+    called = Counter(  # "Good morning, Tom,": someone spoken to is someone
+        _clean_name(m.group("called") or m.group("first") or m.group("last"))
+        for text in narration
+        for quote in find_quotes(text, opener)
+        for m in VOCATIVE_RE.finditer(text[quote.start + 1 : quote.end])
+    )
     names = [
         n
         for n, c in counts.items()
         if (c >= 2 or tagged[n] or _title_of(n)) and not _common_word(n, usage)
         and not _is_place(n)
-        and (_title_of(n) is not None or tagged[n] > 0)
+        and (_title_of(n) is not None or tagged[n] > 0 or called[n] > 0)
     ]  # fmt: skip
     people = People(usage=usage, names=one_name_each(names, counts))
     titled: dict[str, Counter[str]] = {}
@@ -656,12 +704,14 @@ def _by_gender(
     paragraph names, else a partner whose sex the text never showed, else one named lately."""
     partners = [n for n in exchange.speakers[-2:] if n not in (addressed, NARRATOR)]
     current = exchange.mentions[-1] if exchange.mentions else []
+    # whose sex is unknown, a new paragraph's "he said" is not the one who spoke last
+    last = exchange.speakers[-1] if exchange.speakers else None
     for candidates, sexes in (
         (partners, (gender,)),
         (current, (gender,)),
-        (partners, (None,)),
+        ([n for n in partners if n != last], (None,)),
         (exchange.recent(), (gender,)),
-        (exchange.recent(), (None,)),
+        ([n for n in exchange.recent() if n != last], (None,)),
     ):
         for name in reversed(candidates):
             if people.gender(name) in sexes and name != addressed:
