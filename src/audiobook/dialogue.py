@@ -73,11 +73,24 @@ RELATIONS = {
     "servant": None, "uncle": "male", "aunt": "female", "cousin": None,
 }  # fmt: skip
 DESCRIPTION = r"(?:his|her|my|their)\s+(?:" + "|".join(RELATIONS) + r")"
+# What a person is, as a text names someone it gives no name ("said the ferryman")
+PERSON_NOUNS = (
+    "man woman gentleman lady boy girl child youth stranger visitor guest host hostess "
+    "servant maid butler footman coachman driver cabman ferryman boatman fisherman farmer "
+    "peasant workman labourer soldier sailor officer captain colonel sergeant corporal "
+    "guard gaoler jailer warder policeman constable inspector detective magistrate judge "
+    "lawyer doctor surgeon nurse priest parson vicar curate clergyman monk nun clerk "
+    "secretary director manager landlord landlady innkeeper waiter shopkeeper merchant "
+    "tailor baker smith student professor teacher master mistress king queen prince "
+    "princess count countess duke duchess baron baroness governor general admiral "
+    "prisoner stranger beggar traveller widow widower bride bridegroom cook housekeeper "
+    "porter attendant messenger boatswain mate pilot shepherd hunter keeper watchman"
+).split()
 # "the ferryman", "the old woman": someone the text names by what they are
 THE_PERSON = (
-    r"the\s+(?:(?:old|young|little|tall|other)\s+)?(?!(?:"
-    + "|".join(["first", "last", "next", "same", "whole", "rest", "one", "latter", "former"])
-    + r")\b)[a-z]{3,}(?<!ly)(?<![^s]s)\b"  # one person: "the peasants" are many
+    r"the\s+(?:(?:old|young|little|tall|other|elder|younger)\s+)?(?:"
+    + "|".join(sorted(set(PERSON_NOUNS), key=len, reverse=True))
+    + r")\b"
 )
 
 
