@@ -448,6 +448,9 @@ def _same_person(short: str, long: str) -> bool:
         return False  # Mr. and Mrs. Bennet; Miss and Mrs. Bennet
     short_words = short.split()[1:] if short_title else short.split()
     long_words = long.split()[1:] if long_title else long.split()
+    if not short_title and len(short_words) == 1 and len(long_words) > 1:
+        if long_words[0] == short_words[0]:
+            return True  # "Henry" is "Henry Clerval"
     return bool(short_words) and long_words[-len(short_words) :] == short_words
 
 
