@@ -152,3 +152,42 @@ def test_a_cast_with_dialogue_true_reads_quotations_as_speech(tmp_path: Path) ->
     captions = vtt.read_text(encoding="utf-8")
     assert "<v Mrs. Hartley>" in captions
     assert "<v Mr. Hartley>" in captions
+
+
+def test_the_attribution_survives_json_and_fountain(tmp_path: Path) -> None:
+    from audiobook.script_io import script_to_fountain, script_to_json
+
+    script, _, _ = dramatised("married-couple")
+    for name, text in (
+        ("s.json", script_to_json(script)),
+        ("s.fountain", script_to_fountain(script)),
+    ):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        back = load_script(path)
+        assert back.characters == script.characters
+        speech = [
+            (s.speaker, s.confidence)
+            for c in back.chapters
+            for s in c.segments
+            if s.kind == SegmentKind.SPEECH
+        ]
+        assert speech == [
+            (s.speaker, s.confidence)
+            for c in script.chapters
+            for s in c.segments
+            if s.kind == SegmentKind.SPEECH
+        ]
+
+
+def test_inspect_lists_the_characters(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    text, _ = annotated("married-couple")
+    path = tmp_path / "mill.txt"
+    path.write_text(text, encoding="utf-8")
+    shown = run_cli("inspect", "--dialogue", str(path))
+    assert shown.returncode == 0, shown.stderr
+    table = shown.stdout.split("character (--dialogue)")[1]
+    assert "Mrs. Hartley                 11  female" in table
+    assert "Mr. Hartley                   8  male" in table
