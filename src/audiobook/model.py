@@ -119,11 +119,12 @@ class Segment:
 
     speaker: str
     kind: SegmentKind
-    text: str  # clean prose as spoken: no Markdown symbols, no line-break hyphens
+    text: str  # clean prose as written: no Markdown symbols, no line-break hyphens
     source_line: int | None = None  # 1-based line in the source file
     page: str | None = None  # print page that begins with this segment
     level: int | None = None  # heading depth inside the chapter (1 = chapter title)
     scene_break_before: bool = False  # a scene-break pause comes before this segment
+    say: str | None = None  # what is spoken when it differs from `text` (audiobook.saying)
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,7 @@ class SegmentAudio:
     segment_index: int  # position in Chapter.segments
     clips: tuple[Path, ...]  # WAV files in AUDIO_* format, in speaking order
     duration_s: float  # sum of the clips' durations, without pauses
-    texts: tuple[str, ...] = ()  # what each clip says (lexicon applied); () when unknown
+    texts: tuple[str, ...] = ()  # what each clip says (its spoken form); () when unknown
 
 
 @dataclass(frozen=True)
@@ -234,7 +235,7 @@ class Clip:
     path: Path
     frames: int
     speaker: str
-    text: str = ""  # what it says, when synthesis told us: read-along formats show it
+    text: str = ""  # what it says, when synthesis told us: read-along formats align to it
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,8 @@ def segment_to_dict(segment: Segment) -> dict[str, Any]:
         data["level"] = segment.level
     if segment.scene_break_before:
         data["scene_break_before"] = True
+    if segment.say is not None and segment.say != segment.text:
+        data["say"] = segment.say
     return data
 
 
@@ -174,6 +176,7 @@ def segment_from_dict(data: dict[str, Any]) -> Segment:
         page=_optional_str(data.get("page"), "page"),
         level=_optional_positive(data.get("level"), "level"),
         scene_break_before=scene_break,
+        say=_optional_str(data.get("say"), "say"),  # shown for review; synthesis says it anew
     )
 
 
