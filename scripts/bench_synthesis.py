@@ -128,7 +128,7 @@ def bench(name: str, script: Script, settings: VoiceSettings, jobs: int, lexicon
             chunk
             for chapter in script.chapters
             for segment in chapter.segments
-            for chunk in segment_chunks(segment.text, settings, cast.lexicon)
+            for chunk in segment_chunks(segment.text, settings, cast.lexicon, script.language)
         ]
         text_file = tmp / "text.txt"
         text_file.write_text("\n".join(spoken) + "\n", "utf-8")

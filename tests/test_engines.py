@@ -28,6 +28,7 @@ from audiobook.engines.pyttsx3_worker import fix_header_rate
 from audiobook.engines.rhvoice import RhvoiceEngine, parse_voice_info
 from audiobook.errors import AudiobookError, UserError
 from audiobook.model import AUDIO_SAMPLE_RATE_HZ, VoiceSettings
+from audiobook.saying import spoken_form
 from audiobook.settings import Settings
 from audiobook.synthesis import segment_chunks, synthesize_texts
 from tests.audio_checks import (
@@ -302,7 +303,7 @@ def test_pyttsx3_is_only_given_short_texts():
     chunks = segment_chunks(paragraph, PYTTSX3, {})
     assert len(chunks) > 5
     assert max(len(c) for c in chunks) <= Pyttsx3Engine.MAX_CHARS <= 400
-    assert " ".join(chunks) == paragraph
+    assert " ".join(chunks) == spoken_form(paragraph)  # "Mr Stalin" said "Mister Stalin"
 
 
 @needs_pyttsx3

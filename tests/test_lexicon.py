@@ -93,7 +93,10 @@ def test_built_in_abbreviations() -> None:
     assert apply_lexicon(text, {}) == (
         "that is this, for example that, namely those, compare these, et cetera."
     )
-    assert set(BUILTIN_LEXICON) == {"i.e.", "e.g.", "viz.", "cf.", "etc.", "&"}
+    assert set(BUILTIN_LEXICON) == {"i.e.", "e.g.", "viz.", "cf.", "etc.", "approx.", "vs.", "&"}
+    assert (
+        apply_lexicon("approx. 5, Wells vs. Stalin", {}) == "approximately 5, Wells versus Stalin"
+    )
 
 
 @pytest.mark.parametrize(

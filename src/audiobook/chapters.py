@@ -17,7 +17,8 @@ from dataclasses import dataclass, field, replace
 
 from audiobook.layouts import HEADING_LEVELS, get_layout
 from audiobook.model import Block, BlockStyle, Chapter, ChapterText, CleanText, Division
-from audiobook.spoken import label_to_words, number_to_words, spoken_heading
+from audiobook.saying import number_to_words
+from audiobook.spoken import label_to_words, spoken_heading
 from audiobook.textforms import (
     CHAPTER_LABEL_RE,
     ENGLISH_LABEL_WORDS,

@@ -823,13 +823,13 @@ def split_segment(
         if attribution is not None and attribution.speaker != NARRATOR:
             piece = replace(
                 segment, speaker=attribution.speaker, kind=SegmentKind.SPEECH, text=text,
-                confidence=attribution.confidence, page=None, scene_break_before=False,
+                confidence=attribution.confidence, page=None, scene_break_before=False, say=None,
             )  # fmt: skip
         elif out and out[-1].kind == SegmentKind.NARRATION and out[-1].speaker == NARRATOR:
             out[-1] = replace(out[-1], text=f"{out[-1].text} {text}")  # the narrator's, read on
             continue
         else:
-            piece = replace(segment, text=text, page=None, scene_break_before=False)
+            piece = replace(segment, text=text, page=None, scene_break_before=False, say=None)
         out.append(piece)
     if out:
         out[0] = replace(out[0], page=segment.page, scene_break_before=segment.scene_break_before)

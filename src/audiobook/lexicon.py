@@ -3,6 +3,7 @@
 Engines guess names from spelling ("Ciliga" as "Silliga") and read some abbreviations
 letter by letter and others as words. A cast's lexicon says how to say them; a few English
 abbreviations are built in, and dotted initialisms ("N.K.V.D.") are spelled out by rule.
+What the lexicon respells, no rule of audiobook.saying changes again.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from audiobook.errors import UserError
@@ -22,6 +23,8 @@ BUILTIN_LEXICON = {
     "viz.": "namely",
     "cf.": "compare",
     "etc.": "et cetera",
+    "approx.": "approximately",
+    "vs.": "versus",
     "&": "and",
 }
 
@@ -30,17 +33,53 @@ BUILTIN_LEXICON = {
 # …except abbreviations that introduce what follows and so never end a sentence before a
 # word ("e.g. Stalin", "Mr. Smith").
 _NEVER_ENDS_BEFORE_A_WORD = frozenset(
-    {"i.e.", "e.g.", "viz.", "cf.", "mr.", "mrs.", "ms.", "dr.", "prof.", "rev.", "messrs."}
+    {"i.e.", "e.g.", "viz.", "cf.", "approx.", "vs."}
+    | {"mr.", "mrs.", "ms.", "dr.", "prof.", "rev.", "messrs."}
 )
 _SENTENCE_GOES_ON = re.compile(r"\s+[\"'“‘(\[]?[A-Z0-9]")
 _INITIALISM = re.compile(r"(?<![\w.])[A-Za-z]\.(?:[A-Za-z]\.)*[A-Za-z]\.?(?!\w)")
 
 
+# A respelling of the text: (start, end, spoken form), by character offsets.
+Respelling = tuple[int, int, str]
+
+
 def apply_lexicon(text: str, lexicon: Mapping[str, str]) -> str:
-    """The text as it should be spoken: cast entries, built-in entries, then initialisms."""
-    entries = {**BUILTIN_LEXICON, **lexicon}
-    text = _compiled(tuple(sorted(entries.items())))(text)
-    return _INITIALISM.sub(_spell, text)
+    """The text as it should be spoken: cast entries, built-in entries, then initialisms.
+
+    Synthesis speaks audiobook.saying.spoken_form, which is this and the rules for numbers,
+    dates and abbreviations."""
+    return respelled(text, lexicon_respellings(text, lexicon))
+
+
+def lexicon_respellings(
+    text: str, lexicon: Mapping[str, str], *, builtin: bool = True
+) -> list[Respelling]:
+    """Where the lexicon respells a text, in order and never overlapping: its entries (a
+    cast's over the built-in ones, unless `builtin` is false; the longest key first), then
+    dotted initialisms that no entry names."""
+    entries = {**BUILTIN_LEXICON, **lexicon} if builtin else dict(lexicon)
+    found = _compiled(tuple(sorted(entries.items())))(text)
+    spelled = [(m.start(), m.end(), _spell(m)) for m in _INITIALISM.finditer(text)]
+    if not found:
+        return spelled
+    merged, taken = list(found), iter(found)
+    entry = next(taken, None)
+    for start, end, spoken in spelled:
+        while entry is not None and entry[1] <= start:
+            entry = next(taken, None)
+        if entry is None or end <= entry[0]:
+            merged.append((start, end, spoken))
+    return sorted(merged)
+
+
+def respelled(text: str, respellings: list[Respelling]) -> str:
+    """The text with each respelling's stretch replaced by its spoken form."""
+    pieces, last = [], 0
+    for start, end, spoken in respellings:
+        pieces += [text[last:start], spoken]
+        last = end
+    return "".join(pieces) + text[last:]
 
 
 def _spell(match: re.Match[str]) -> str:
@@ -54,10 +93,12 @@ def _spell(match: re.Match[str]) -> str:
     rest = match.string[match.end() :]
     if len(letters) == 2 and rest.strip():
         return spoken
-    return _keep_full_stop(match, spoken)
+    return keep_full_stop(match, spoken)
 
 
-def _keep_full_stop(match: re.Match[str], spoken: str) -> str:
+def keep_full_stop(match: re.Match[str], spoken: str) -> str:
+    """The spoken form of a dot-ended abbreviation, with the full stop kept where the
+    abbreviation also ended its sentence."""
     key = match.group(0)
     if not key.endswith(".") or spoken.endswith("."):
         return spoken
@@ -72,8 +113,8 @@ def _keep_full_stop(match: re.Match[str], spoken: str) -> str:
 
 
 @functools.lru_cache(maxsize=32)
-def _compiled(items: tuple[tuple[str, str], ...]):  # type: ignore[no-untyped-def]
-    """A function applying these entries in one pass, longest key first.
+def _compiled(items: tuple[tuple[str, str], ...]) -> Callable[[str], list[Respelling]]:
+    """A function finding these entries in one pass, longest key first.
 
     A key written in lower case also matches its capitalised form ("kulak", "Kulak"), and
     the replacement is capitalised to match; any other key matches exactly as written.
@@ -84,10 +125,13 @@ def _compiled(items: tuple[tuple[str, str], ...]):  # type: ignore[no-untyped-de
         if key[:1].islower():
             variants.setdefault(key[:1].upper() + key[1:], spoken[:1].upper() + spoken[1:])
     if not variants:
-        return lambda text: text
+        return lambda text: []
     keys = sorted(variants, key=len, reverse=True)
     pattern = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, keys)) + r")(?![\w])")
-    return lambda text: pattern.sub(lambda m: _keep_full_stop(m, variants[m.group(0)]), text)
+    return lambda text: [
+        (m.start(), m.end(), keep_full_stop(m, variants[m.group(0)]))
+        for m in pattern.finditer(text)
+    ]
 
 
 def lexicon_from_toml(data: Mapping[str, object], source: str) -> dict[str, str]:

@@ -121,7 +121,7 @@ class Segment:
 
     speaker: str
     kind: SegmentKind
-    text: str  # clean prose as spoken: no Markdown symbols, no line-break hyphens
+    text: str  # clean prose as written: no Markdown symbols, no line-break hyphens
     source_line: int | None = None  # 1-based line in the source file
     page: str | None = None  # print page that begins with this segment
     level: int | None = None  # heading depth inside the chapter (1 = chapter title)
@@ -129,6 +129,7 @@ class Segment:
     # How sure the dialogue stage is that `speaker` says this quotation (0-1); None for a
     # turn the text labels, which needs no guess.
     confidence: float | None = None
+    say: str | None = None  # what is spoken when it differs from `text` (audiobook.saying)
 
 
 @dataclass(frozen=True)
@@ -230,7 +231,7 @@ class SegmentAudio:
     segment_index: int  # position in Chapter.segments
     clips: tuple[Path, ...]  # WAV files in AUDIO_* format, in speaking order
     duration_s: float  # sum of the clips' durations, without pauses
-    texts: tuple[str, ...] = ()  # what each clip says (lexicon applied); () when unknown
+    texts: tuple[str, ...] = ()  # what each clip says (its spoken form); () when unknown
 
 
 @dataclass(frozen=True)
@@ -251,7 +252,7 @@ class Clip:
     path: Path
     frames: int
     speaker: str
-    text: str = ""  # what it says, when synthesis told us: read-along formats show it
+    text: str = ""  # what it says, when synthesis told us: read-along formats align to it
 
 
 @dataclass(frozen=True)

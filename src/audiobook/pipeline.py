@@ -1,7 +1,8 @@
 """The whole pipeline, as the steps a book goes through.
 
 Text half (pure, `load_script`): read_source -> clean_text (per layout) -> find_chapters ->
-find_labels / attribute_speakers -> Script (reviewable as JSON or Fountain).
+find_labels / attribute_speakers -> with_spoken_forms (what is said of each segment) -> Script
+(reviewable as JSON or Fountain).
 
 Audio half (`build`): resolve_cast -> synthesize_script (cached clips) -> plan_chapter
 (stitching, pauses) -> plan_outputs (what is unchanged, from the manifest) ->
@@ -45,6 +46,7 @@ from audiobook.notes import place_notes
 if TYPE_CHECKING:
     from audiobook.build import BuildOptions, BuildResult, Progress
 from audiobook.reading import read_source
+from audiobook.saying import with_spoken_forms
 from audiobook.script_io import read_fountain_script, read_json_script
 from audiobook.settings import Settings
 from audiobook.speakers import Labels, attribute_speakers, find_labels
@@ -310,7 +312,8 @@ def load_book(
 
 def finished_script(path: Path, script: Script, reading: ReadOptions) -> Script:
     """What the user said overrides what the text says; notes go where asked; a script
-    with nothing to say is an error."""
+    with nothing to say is an error; each segment carries what will be said of it
+    (numbers, dates and abbreviations in words), where that differs from its text."""
     script = replace(
         script,
         title=reading.title or script.title,
@@ -322,7 +325,7 @@ def finished_script(path: Path, script: Script, reading: ReadOptions) -> Script:
         script = attribute_dialogue(script, minor_lines=reading.minor_lines)
     if not any(says_something(c, beyond_headings=True) for c in script.chapters):
         raise UserError(f"{path}: nothing left to read aloud after cleaning")
-    return script
+    return with_spoken_forms(script)
 
 
 def build(
@@ -347,5 +350,6 @@ def build(
     cast = resolve_cast(script, cast_path, engine, rate, config=options.config)
     if cast.dialogue and not script.characters:  # a shipped cast for this book asks for it
         script = attribute_dialogue(script, minor_lines=(reading or ReadOptions()).minor_lines)
+        script = with_spoken_forms(script)
         cast = resolve_cast(script, cast_path, engine, rate, config=options.config)
     return build_book(script, cast, options, progress=progress)

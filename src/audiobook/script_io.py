@@ -71,6 +71,8 @@ def segment_to_dict(segment: Segment) -> dict[str, Any]:
         data["scene_break_before"] = True
     if segment.confidence is not None:
         data["confidence"] = round(segment.confidence, 2)
+    if segment.say is not None and segment.say != segment.text:
+        data["say"] = segment.say
     return data
 
 
@@ -187,6 +189,7 @@ def segment_from_dict(data: dict[str, Any]) -> Segment:
         level=_optional_positive(data.get("level"), "level"),
         scene_break_before=scene_break,
         confidence=_optional_share(data.get("confidence"), "confidence"),
+        say=_optional_str(data.get("say"), "say"),  # shown for review; synthesis says it anew
     )
 
 

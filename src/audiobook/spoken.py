@@ -4,33 +4,16 @@ from __future__ import annotations
 
 import re
 
+from audiobook.saying import number_to_words
+from audiobook.textforms import NUMBER_WORDS, roman_to_int
+
 SMALL_WORDS = frozenset(
     "a an and as at but by for from in into nor of on or the to with vs via".split()
 )
-NUMBER_WORDS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen"
-).split()
-TENS_WORDS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
-ORDINAL_LABELS = {w: i for i, w in enumerate(NUMBER_WORDS)} | {
+# Numbers written as words in a label ("PART ONE", "Book the First"), by value.
+ORDINAL_LABELS = {"zero": 0} | {w: i for i, w in enumerate(NUMBER_WORDS, start=1)} | {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
 }  # fmt: skip
-
-
-def number_to_words(n: int) -> str:
-    """Cardinal number in words, for the small numbers that number books and chapters."""
-    if n < 0:
-        return "minus " + number_to_words(-n)
-    if n < 20:
-        return NUMBER_WORDS[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return TENS_WORDS[tens] + ("-" + NUMBER_WORDS[ones] if ones else "")
-    if n < 1000:
-        hundreds, rest = divmod(n, 100)
-        words = NUMBER_WORDS[hundreds] + " hundred"
-        return words + (" and " + number_to_words(rest) if rest else "")
-    return str(n)
 
 
 def title_case(text: str) -> str:
@@ -65,8 +48,6 @@ def with_full_stop(text: str) -> str:
 
 def label_to_words(label: str) -> str:
     """ "PART ONE" -> "Part One", "BOOK III" -> "Book Three"."""
-    from audiobook.textforms import roman_to_int  # avoid an import cycle at module load
-
     kind, _, number = label.partition(" ")
     value = roman_to_int(number.upper()) if number else None
     if value is None and number.isdigit():

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +21,6 @@ from audiobook.cache import ClipCache, changed_error, clip_key, planned_clip_fra
 from audiobook.engines import engine_class, get_engine
 from audiobook.engines.audio import to_clips
 from audiobook.errors import AudiobookError, UserError, disk_errors_as_user_errors
-from audiobook.lexicon import apply_lexicon
 from audiobook.model import (
     AUDIO_SAMPLE_RATE_HZ,
     NARRATOR,
@@ -33,6 +32,7 @@ from audiobook.model import (
     SegmentAudio,
     VoiceSettings,
 )
+from audiobook.saying import spoken_form
 from audiobook.settings import Settings
 
 __all__ = [
@@ -135,9 +135,13 @@ def chunk_text(text: str, max_chars: int) -> list[str]:
     return [c for c in chunks if any(ch.isalnum() for ch in c)]
 
 
-def segment_chunks(text: str, settings: VoiceSettings, lexicon: dict[str, str]) -> list[str]:
-    """Exactly what the engine is given for one segment: lexicon applied, then chunked."""
-    return chunk_text(apply_lexicon(text, lexicon), engine_class(settings.engine).MAX_CHARS)
+def segment_chunks(
+    text: str, settings: VoiceSettings, lexicon: Mapping[str, str], language: str = "en"
+) -> list[str]:
+    """Exactly what the engine is given for one segment: its spoken form (the lexicon, then
+    numbers, dates and abbreviations in words: audiobook.saying), then chunked."""
+    spoken = spoken_form(text, language, lexicon)
+    return chunk_text(spoken, engine_class(settings.engine).MAX_CHARS)
 
 
 @dataclass(frozen=True)
@@ -227,7 +231,7 @@ def plan_synthesis(
                 versions[voice] = engine.voice_version(settings.voice)
             clips = []
             place = segment_place(script, chapter, segment, number)
-            for text in segment_chunks(segment.text, settings, cast.lexicon):
+            for text in segment_chunks(segment.text, settings, cast.lexicon, script.language):
                 key = clip_key(settings, versions[voice], text)
                 clip = PlannedClip(key, text, settings, cache.path(key), place)
                 clips.append(clip)

@@ -28,7 +28,8 @@ from audiobook.chapters import SECTION_LABEL_RE, spoken_section
 from audiobook.ebook.epub import CONTENTS_HEADING_RE
 from audiobook.ebook.model import BlockKind, Ebook, EbookBlock, EbookSection, SkippedPart
 from audiobook.model import Block, BlockStyle, Chapter, ChapterText, Division, Removal
-from audiobook.spoken import ORDINAL_LABELS, label_to_words, number_to_words, spoken_heading
+from audiobook.saying import number_to_words
+from audiobook.spoken import ORDINAL_LABELS, label_to_words, spoken_heading
 from audiobook.textforms import CHAPTER_LABEL_RE, STRUCTURE_RE, roman_to_int
 
 # A chapter of more words than this (some 90 minutes read aloud) whose entries are

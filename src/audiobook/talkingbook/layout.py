@@ -2,8 +2,9 @@
 
 Talking-book formats need, for each piece of text, the stretch of audio that speaks it. The
 stitcher knows where each clip lies (`ChapterPlan.pieces`) and synthesis knows what each
-clip says (`Clip.text`, with the lexicon applied); this module pairs them with the text as
-printed, so a long paragraph is followed chunk by chunk rather than all at once.
+clip says (`Clip.text`, its spoken form: audiobook.saying); this module pairs them with the
+text as printed, so a long paragraph is followed chunk by chunk rather than all at once. The
+reader sees the written form ("1934", "Mr"), never the spoken one.
 
 Clips are made contiguous: a phrase's audio runs from where its voice starts to where the
 next phrase's voice starts. A player that plays phrase after phrase then keeps the pauses
@@ -44,7 +45,7 @@ class Phrase:
     """A stretch of text and the audio that speaks it: one `par` of a SMIL file."""
 
     id: str  # id of the element holding the text in the content document
-    text: str  # as printed: the source's words, not the lexicon's spellings
+    text: str  # as printed: the source's words, not their spoken form
     begin_ms: int  # clip start in the chapter's audio file
     end_ms: int  # clip end: where the next phrase's voice starts, so pauses are kept
 
@@ -131,7 +132,8 @@ def page_kind(label: str) -> str:
 def split_like(text: str, spoken: Sequence[str]) -> list[str] | None:
     """The printed text cut where synthesis cut its spoken form into clips, or None.
 
-    The spoken chunks are the text after the lexicon ("G.P.U." -> "G P U"), so words are
+    The spoken chunks are the text's spoken form ("G.P.U." -> "G P U", "1934" -> "nineteen
+    thirty-four"), so words are
     aligned rather than counted; a cut that falls inside a respelled stretch has no faithful
     place in the printed text, and then the caller keeps the segment whole.
     """
