@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Benchmark the spoken forms (issue 13): the memoir's script with and without
-`with_spoken_forms`, best of several rounds, side by side in one run, and the difference
-against the issue's budget of 1 s for its whole text half.
+"""Benchmark issue 13's text half: the memoir's script with and without `with_spoken_forms`,
+best of several rounds, side by side in one run; the dialogue stage (`--dialogue`) alone;
+and what both add against the issue's budget of 1 s for its whole text half.
 
     .venv/bin/python scripts/bench_saying.py [--rounds 3] [FILE]
 """
@@ -15,6 +15,7 @@ from pathlib import Path
 from unittest import mock
 
 import audiobook.pipeline as pipeline
+from audiobook.dialogue import attribute_dialogue
 from audiobook.saying import with_spoken_forms
 
 REPO = Path(__file__).resolve().parent.parent
@@ -58,6 +59,10 @@ def main() -> None:
     print(
         f"with_spoken_forms alone: {alone:.3f} s (first call, number words uncached: {first:.3f} s)"
     )
+    dialogue = min(seconds(attribute_dialogue, script) for _ in range(args.rounds))
+    added = min(with_) - min(without) + dialogue
+    print(f"attribute_dialogue alone (--dialogue): {dialogue:.3f} s")
+    print(f"both together add {added:+.3f} s (budget {BUDGET_S:.1f} s)")
 
 
 if __name__ == "__main__":

@@ -161,6 +161,8 @@ ENGLISH = [
     ("vol. III", "volume three"),
     ("p. 12", "page twelve"),
     ("p. xii", "page twelve"),
+    ("at 8:35 P. M., on 1st May", "at eight thirty-five P. M., on the first of May"),
+    ("vol. V.", "volume five."),
     ("cf. p.115", "compare page one hundred and fifteen"),
     ("Fig. 3", "figure three"),
     ("tea, cake, etc.", "tea, cake, et cetera."),

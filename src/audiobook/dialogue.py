@@ -274,7 +274,10 @@ def speeches(text: str, quotes: list[Quote]) -> list[Quote]:
         inner = text[quote.start + 1 : quote.end].lstrip(" …—–-'‘\"“(")
         capital = inner[:1].isupper() or inner[:1].isdigit()
         after_tag = bool(kept) and quote.start - kept[-1].end <= MAX_TAG_CHARS
-        if capital or after_tag:
+        before = text[max(0, quote.start - 60) : quote.start]
+        # "the road to “Mittel Land”": a name quoted inside a sentence, after a word
+        cited = re.search(r"[a-z]\s*$", before) is not None and not tag_before(before)
+        if (capital and not cited) or after_tag:
             kept.append(quote)
     return kept
 
@@ -316,16 +319,18 @@ def find_people(narration: Sequence[str], opener: str = "“") -> People:
     for text in narration:
         for name in _name_mentions(text, usage):
             counts[name] += 1
+    quoted = [(text, find_quotes(text, opener)) for text in narration]
     tagged = Counter(
         _clean_name(who)
-        for text in narration
-        for who in _tag_words(text, opener)
-        if who.lower() not in PRONOUNS and not re.match(rf"^{DESCRIPTION}$", who.lower())
+        for text, quotes in quoted
+        if (who := speech_tag(text, quotes))
+        and who.lower() not in PRONOUNS
+        and not re.match(rf"^{DESCRIPTION}$", who.lower())
     )
     called = Counter(  # "Good morning, Tom,": someone spoken to is someone
         _clean_name(m.group("called") or m.group("first") or m.group("last"))
-        for text in narration
-        for quote in find_quotes(text, opener)
+        for text, quotes in quoted
+        for quote in quotes
         for m in VOCATIVE_RE.finditer(text[quote.start + 1 : quote.end])
     )
     names = [
@@ -343,7 +348,7 @@ def find_people(narration: Sequence[str], opener: str = "“") -> People:
     people.genders = {name: c.most_common(1)[0][0] for name, c in titled.items()}
     for name, gender in _pronoun_genders(narration, people).items():
         people.genders.setdefault(name, gender)
-    told = [narration_of(t, find_quotes(t, opener)) for t in narration]  # quotations left out
+    told = [narration_of(text, quotes) for text, quotes in quoted]  # quotations left out
     words = sum(len(t.split()) for t in told) or 1
     people.first_person = (
         sum(len(re.findall(r"\bI\b", t)) for t in told) / words > FIRST_PERSON_SHARE
@@ -404,14 +409,6 @@ def _clean_name(name: str) -> str:
     Darcy's" is Mr. Darcy)."""
     name = " ".join(name.replace("’", "'").split())
     return name[:-2] if name.endswith("'s") else name
-
-
-def _tag_words(text: str, opener: str) -> list[str]:
-    quotes = find_quotes(text, opener)
-    if not quotes:
-        return []
-    who = speech_tag(text, quotes)
-    return [who] if who else []
 
 
 def _is_place(name: str) -> bool:
@@ -562,10 +559,10 @@ def chapter_dialogue(
             running = None
             continue
         exchange.narrated(_names_in(narration_of(segment.text, quotes), people), quoted=True)
-        said = attribute_quotes(segment.text, quotes, exchange, people, running)
+        addressed = _addressee(segment.text, quotes, people)
+        said = attribute_quotes(segment.text, quotes, exchange, people, running, addressed)
         exchange.before = segment.text[quotes[-1].end :]  # what the narration said last
         said = [a if a is not None and a.confidence >= min_confidence else None for a in said]
-        addressed = _addressee(segment.text, quotes, people)
         for attribution in said:
             if attribution is None:
                 continue
@@ -585,11 +582,12 @@ def attribute_quotes(
     exchange: Exchange,
     people: People,
     running: str | None = None,
+    addressed: str | None = None,
 ) -> list[Attribution | None]:
     """Who says each quotation of a paragraph: its own tag; else the speaker of the one
     before it when only that one's tag stands between ("“A,” he said. “B …”"); else, for
-    the first, a speech running on from the paragraph before or the exchange's next turn."""
-    addressed = _addressee(text, quotes, people)
+    the first, a speech running on from the paragraph before or the exchange's next turn.
+    `addressed`: the person the paragraph's quotations speak to, if they name one."""
     out: list[Attribution | None] = []
     for number, quote in enumerate(quotes):
         start = quotes[number - 1].end if number else 0
@@ -597,7 +595,7 @@ def attribute_quotes(
         if number == 0 and running is not None and quote.start == 0:
             out.append(Attribution(running, TAG_CONFIDENCE))
             continue
-        who = tag_after(text[quote.end : end]) or tag_before(text[start : quote.start])
+        who = own_tag(text, quotes, number)
         if who is not None:
             nearby = f"{exchange.before} {text[start : quote.start]}"
             speaker = None
@@ -647,11 +645,12 @@ def next_turn(exchange: Exchange, people: People, addressed: str | None) -> Attr
     if exchange.untagged > MAX_UNTAGGED_TURNS or not exchange.speakers:
         return None
     previous = exchange.speakers[-1]
-    # the other person of the exchange: the one who spoke before, else the one the last
-    # paragraphs named ("Mr. Bennet made no answer."), else a narrator who says I
-    speaker = exchange.other_than(previous) or _other_named(exchange, previous)
-    if speaker is None and people.first_person:
-        speaker = NARRATOR
+    # the other person of the exchange: the one who spoke before, else a narrator who says
+    # I, else the one the last paragraphs named ("Mr. Bennet made no answer.")
+    # (a narrator who says I is the other person of most of their talks)
+    speaker = exchange.other_than(previous) or (
+        NARRATOR if people.first_person else _other_named(exchange, previous)
+    )
     if speaker is None or speaker == addressed:
         exchange.speakers.clear()  # the thread is lost: no more turns by guess
         return None
@@ -670,15 +669,18 @@ def tag_before(text: str) -> str | None:
     return m.group("who") if m else None
 
 
-def speech_tag(text: str, quotes: list[Quote]) -> str | None:
+def own_tag(text: str, quotes: Sequence[Quote], number: int) -> str | None:
+    """The speaker the tag of quotation `number` names: right after it (before the next
+    quotation), or right before it (after the one before)."""
+    start = quotes[number - 1].end if number else 0
+    end = quotes[number + 1].start if number + 1 < len(quotes) else len(text)
+    quote = quotes[number]
+    return tag_after(text[quote.end : end]) or tag_before(text[start : quote.start])
+
+
+def speech_tag(text: str, quotes: Sequence[Quote]) -> str | None:
     """The first tag next to any of a paragraph's quotations (for finding speakers' names)."""
-    for number, quote in enumerate(quotes):
-        start = quotes[number - 1].end if number else 0
-        end = quotes[number + 1].start if number + 1 < len(quotes) else len(text)
-        who = tag_after(text[quote.end : end]) or tag_before(text[start : quote.start])
-        if who:
-            return who
-    return None
+    return next((who for n in range(len(quotes)) if (who := own_tag(text, quotes, n))), None)
 
 
 def has_speech_verb(text: str, quotes: list[Quote]) -> bool:
@@ -707,8 +709,9 @@ def resolve(who: str, exchange: Exchange, people: People, addressed: str | None)
         return _described(m.group(1), m.group(2), exchange, people, addressed)
     if re.match(rf"^{THE_PERSON}$", who):  # "the ferryman" is a character of that name
         return " ".join(word.capitalize() for word in who.split()[1:])
-    name = people.canonical(who)
-    if name in NOT_NAMES or _common_word(name, people.usage):
+    mentioned = _name_mentions(who, people.usage)  # "Here Jonathan" is Jonathan
+    name = people.canonical(mentioned[0]) if mentioned else ""
+    if not name or name in NOT_NAMES or _common_word(name, people.usage):
         return None  # "Others said": no one in particular
     return name
 

@@ -356,8 +356,13 @@ def _percent(m: re.Match[str], language: str) -> str:
 
 
 def _numbered_abbreviation(m: re.Match[str], language: str) -> str:
-    """No. 5, pp. 12–15, vol. III, p. xii, Fig. 3."""
+    """No. 5, pp. 12–15, vol. III, p. xii, Fig. 3; not "P. M." (a capital and a stop is an
+    initial, or the afternoon), which a one-letter numeral would make "page one thousand"."""
     if not _starts_word(m, "."):
+        return m.group(0)
+    last = m.group(3) or m.group(2)
+    initials = m.group(1) == "P" and len(last) == 1 and last.isupper()
+    if initials and m.string[m.end() : m.end() + 1] == ".":
         return m.group(0)
     one, more = NUMBERED_ABBREVIATIONS[m.group(1).lower()]
     first = _count_words(m.group(2))
